@@ -1,0 +1,49 @@
+# mus-alliance: everything a user needs goes through these targets (see README.md).
+SHELL := /bin/bash
+VENV  ?= .venv
+BIN   := $(VENV)/bin
+PY    := $(BIN)/python
+# The repo's .python-version makes pyenv's python3 resolve to 3.12; fall back to any python3.12 on PATH.
+PYTHON ?= $(shell (pyenv which python3 2>/dev/null) || command -v python3.12 || command -v python3)
+ASSETS := .cache/solara-assets
+export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
+export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
+export MPLBACKEND := Agg
+
+.PHONY: demo test bench dashboard install install-test assets chromium clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+# Offline copy of the front-end files Solara would fetch from a CDN (built from the npm registry).
+$(ASSETS)/.complete: dashboard/assets.py | $(BIN)/.installed
+	$(PY) -m dashboard.assets $(ASSETS)
+
+assets: $(ASSETS)/.complete
+
+# Debian's Chromium for the real-browser tests (Playwright drives it through executable_path).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: install
+	$(BIN)/mus-alliance run configs/baseline.toml --out results/baseline
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+dashboard: install assets
+	$(BIN)/solara run dashboard/app.py --host 127.0.0.1 --port 8765 --no-open
+
+clean:
+	rm -rf $(VENV) .cache build *.egg-info

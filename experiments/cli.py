@@ -1,0 +1,49 @@
+"""`mus-alliance`: the command line. Each sub-command lives in its own module, which offers
+``add_parser(subparsers)`` and sets ``func`` on its parser; this file only wires them together and turns
+user errors into one line on stderr with exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from model.registry import ConfigError
+
+from .io import UserError
+
+# Modules offering sub-commands, in the order `mus-alliance --help` lists them.
+COMMAND_MODULES = (
+    "experiments.runner",      # run, params
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mus-alliance",
+        description="Agent-based simulation of a Learning Alliance scaling up Multiple-Use water Services.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits 2 with one usage line on bad options
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, UserError) as exc:
+        print(f"mus-alliance {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `mus-alliance params | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print(f"mus-alliance {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""`mus-alliance run` and `mus-alliance params`.
+
+`run` plays one scenario for a few replicates and writes a results folder:
+
+- ``timeseries.parquet`` / ``.csv``: one row per replicate and month, every model output;
+- ``summary.parquet`` / ``.csv``: one row per replicate: its seed and the run's summary outcomes;
+- ``events.csv``: the event log of every replicate, in plain words;
+- ``outcomes.png`` / ``.svg``: the main outcomes over time, median and 10-90% band over replicates;
+- ``manifest.json``: scenario, every parameter value, seeds, package version, git commit, times.
+
+Replicate r runs with seed S + r, so ``mus-alliance run CONFIG --seed S+r --replicates 1`` reproduces it.
+The folder is built beside its final place and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+import model
+from model import registry
+
+from .figures import plot_outcomes
+from .io import StagedDir, UserError, atomic_write_json, write_table
+
+RESULTS = Path("results")
+
+
+def add_parser(sub) -> None:
+    run = sub.add_parser("run", help="run a scenario for some replicates and write results",
+                         description="Run a scenario (TOML) and write a results folder.")
+    run.add_argument("config", type=Path, help="scenario file, e.g. configs/baseline.toml")
+    run.add_argument("--seed", type=int, help="seed of the first replicate (default: the scenario's)")
+    run.add_argument("--replicates", type=int, help="number of replicates (default: the scenario's)")
+    run.add_argument("--steps", type=int, help="months to simulate (default: the scenario's)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                     help="change one parameter (repeatable); see `mus-alliance params`")
+    run.add_argument("--out", type=Path, help="results folder (default: results/<scenario file name>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=run_command)
+
+    params = sub.add_parser("params", help="list every model parameter",
+                            description="List every parameter: name, default, range, unit, seed step, meaning.")
+    params.add_argument("--json", action="store_true", help="machine-readable output")
+    params.set_defaults(func=params_command)
+
+
+# ------------------------------------------------------------------------------------------------ run
+def scenario_from_args(args) -> model.Scenario:
+    scenario = model.load_scenario(args.config)
+    for text in args.overrides:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise UserError(f"--set {text}: expected NAME=VALUE")
+        scenario.params[name.strip()] = registry.parse_value(name.strip(), value.strip())
+    for key in ("seed", "replicates", "steps"):
+        value = getattr(args, key)
+        if value is not None:
+            setattr(scenario, key, model.check_run_setting(key, value))
+    return scenario
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse to replace a folder that is not a run's results folder (never damage other results)."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()):
+        manifest = out / "manifest.json"
+        try:
+            kind = json.loads(manifest.read_text()).get("kind")
+        except (OSError, ValueError, AttributeError):
+            kind = None
+        if kind != "run":
+            raise UserError(f"--out {out}: folder holds something other than run results; choose another --out")
+
+
+def run_replicates(scenario: model.Scenario, quiet: bool = False) -> list[model.RunResult]:
+    seeds = [scenario.seed + r for r in range(scenario.replicates)]
+    bar = tqdm(seeds, desc=f"{scenario.name}", unit="run", disable=quiet, file=sys.stderr)
+    return [model.run_model(scenario.params, seed=s, steps=scenario.steps) for s in bar]
+
+
+def tables(results: list[model.RunResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ts, summary, events = [], [], []
+    for r, res in enumerate(results):
+        ts.append(res.timeseries.assign(replicate=r, seed=res.seed))
+        summary.append({"replicate": r, "seed": res.seed, **res.summary})
+        events.append(res.events.assign(replicate=r, seed=res.seed))
+    front = ["replicate", "seed"]
+    timeseries = pd.concat(ts, ignore_index=True)
+    timeseries = timeseries[front + [c for c in timeseries.columns if c not in front]]
+    ev = pd.concat(events, ignore_index=True)
+    return timeseries, pd.DataFrame(summary), ev[front + [c for c in ev.columns if c not in front]]
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def run_command(args) -> int:
+    scenario = scenario_from_args(args)
+    out = args.out or RESULTS / (scenario.path.stem if scenario.path else "scenario")
+    check_out_folder(out)
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    results = run_replicates(scenario, args.quiet)
+    elapsed = time.perf_counter() - t0
+    timeseries, summary, events = tables(results)
+    with StagedDir(out) as tmp:
+        write_table(timeseries, tmp / "timeseries")
+        write_table(summary, tmp / "summary")
+        events.to_csv(tmp / "events.csv", index=False)
+        plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name)
+        atomic_write_json(tmp / "manifest.json", {
+            "kind": "run", "scenario": scenario.name, "description": scenario.description,
+            "config": str(scenario.path), "overrides": scenario.params, "parameters": results[0].params,
+            "steps": scenario.steps, "replicates": scenario.replicates,
+            "seeds": [r.seed for r in results], "version": model.__version__, "git_commit": git_commit(),
+            "started": started.isoformat(), "seconds": round(elapsed, 3),
+        })
+    print_report(scenario, summary, out)
+    return 0
+
+
+def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path) -> None:
+    shown = ["uptake_final", "enabling_env_final", "members_final", "dropouts", "mean_trust_final",
+             "months_to_50", "uptake_after_exit", "equity_final", "cost_total"]
+    stats = summary[shown].describe(percentiles=[0.1, 0.5, 0.9]).T[["10%", "50%", "90%"]]
+    print(f"\n{scenario.name}: {scenario.replicates} replicates x {scenario.steps} months "
+          f"(median and 10-90% over replicates)")
+    print(stats.to_string(float_format=lambda v: f"{v:,.3g}"))
+    print(f"\nResults in {out}/")
+    for name in ("summary.csv", "timeseries.csv", "events.csv", "outcomes.png", "manifest.json"):
+        print(f"  {out / name}")
+
+
+# --------------------------------------------------------------------------------------------- params
+def params_command(args) -> int:
+    rows = registry.as_rows()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for step in registry.SeedStep:
+        group = [r for r in rows if r["step"] == step]
+        if not group:
+            continue
+        print(f"\n[{step}]")
+        for r in group:
+            default = r["default"]
+            print(f"  {r['name']:<30} {default!s:>12}  {r['range']:<28} {r['unit']}")
+            print(f"      {r['meaning']}")
+    return 0

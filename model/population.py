@@ -1,0 +1,260 @@
+"""Who is in the country programme at month 0: stakeholders, their ties and the platforms they can sit on.
+
+Typed organisations and groups follow the MUS learning alliances (PN28: ministries, district agencies,
+NGOs, research institutes, private providers, donors, water committees, farmers' and women's groups;
+domain notes 1.1). Their base power, capacity, busyness of senior staff and blocking tendency are the
+modelling judgements in :data:`KINDS` (documented in docs/ODD.md, section 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .states import Level, Membership
+
+WATER_USES = ("domestic", "irrigation", "livestock", "enterprise")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    level: Level
+    power: float
+    capacity: float
+    busy: float            # how rarely senior staff attend (WASHTech, IRC 2022: pattern P6)
+    blocker_weight: float  # relative chance of a blocking stance (single-use mandates; van Koppen 2014)
+    interests: tuple[float, float, float, float]
+
+
+N, D, C = Level.NATIONAL, Level.DISTRICT, Level.COMMUNITY
+KINDS: tuple[Kind, ...] = (
+    Kind("ministry_water", "Ministry of water", N, 0.9, 0.6, 0.6, 3.0, (0.8, 0.1, 0.05, 0.05)),
+    Kind("ministry_agriculture", "Ministry of agriculture", N, 0.9, 0.6, 0.6, 3.0, (0.05, 0.8, 0.1, 0.05)),
+    Kind("research_institute", "Research institute", N, 0.5, 0.8, 0.1, 0.5, (0.25, 0.25, 0.25, 0.25)),
+    Kind("donor", "Donor", N, 0.8, 0.7, 0.4, 0.5, (0.4, 0.3, 0.15, 0.15)),
+    Kind("national_ngo", "National NGO", N, 0.5, 0.7, 0.1, 0.5, (0.4, 0.2, 0.2, 0.2)),
+    Kind("private_provider", "Private provider", N, 0.4, 0.6, 0.1, 1.0, (0.3, 0.3, 0.1, 0.3)),
+    Kind("district_water_office", "District water office", D, 0.6, 0.5, 0.3, 2.0, (0.8, 0.1, 0.05, 0.05)),
+    Kind("district_agriculture_office", "District agriculture office", D, 0.6, 0.5, 0.3, 2.0,
+         (0.05, 0.75, 0.15, 0.05)),
+    Kind("district_ngo", "District NGO", D, 0.4, 0.6, 0.1, 0.5, (0.4, 0.2, 0.2, 0.2)),
+    Kind("local_private_provider", "Local private provider", D, 0.3, 0.5, 0.1, 1.0, (0.3, 0.3, 0.1, 0.3)),
+    Kind("water_committee", "Water committee", C, 0.25, 0.5, 0.0, 0.0, (0.6, 0.15, 0.15, 0.1)),
+    Kind("farmers_group", "Farmers' group", C, 0.2, 0.45, 0.0, 0.0, (0.15, 0.6, 0.2, 0.05)),
+    Kind("womens_group", "Women's group", C, 0.15, 0.4, 0.0, 0.0, (0.4, 0.2, 0.1, 0.3)),
+    Kind("project_office", "Project office", N, 0.7, 0.9, 0.0, 0.0, (0.25, 0.25, 0.25, 0.25)),
+)
+KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
+NATIONAL_KINDS = ("ministry_water", "ministry_agriculture", "research_institute", "donor", "national_ngo",
+                  "private_provider")
+DISTRICT_KINDS = ("district_water_office", "district_agriculture_office", "district_ngo",
+                  "local_private_provider")
+GOVERNMENT_KINDS = ("ministry_water", "ministry_agriculture", "district_water_office",
+                    "district_agriculture_office")
+# Which existing stakeholder starts the alliance, by initiator type and level ("project" adds a project office).
+INITIATOR_KINDS = {
+    "knowledge_institute": {N: "research_institute", D: "district_ngo", C: "water_committee"},
+    "government": {N: "ministry_water", D: "district_water_office", C: "water_committee"},
+    "ngo": {N: "national_ngo", D: "district_ngo", C: "water_committee"},
+}
+
+
+@dataclass
+class Population:
+    """Arrays describing every stakeholder (index i) and every tie (index e) at month 0."""
+
+    kind: np.ndarray
+    level: np.ndarray
+    district: np.ndarray
+    is_community: np.ndarray
+    marginalised: np.ndarray
+    power: np.ndarray
+    capacity: np.ndarray
+    busy: np.ndarray
+    interests: np.ndarray
+    view: np.ndarray
+    awareness: np.ndarray
+    membership: np.ndarray
+    in_network: np.ndarray
+    platform: np.ndarray          # primary platform, -1 for outside communities
+    bridge_platform: np.ndarray   # second platform one level up, -1 if none
+    src: np.ndarray
+    dst: np.ndarray
+    trust: np.ndarray
+    names: list[str]
+    initiator: int
+    platform_level: np.ndarray
+    platform_names: list[str]
+
+
+def platform_ids(n_districts: int) -> tuple[np.ndarray, list[str]]:
+    """Platform 0 is national; 1..D are district platforms; D+1..2D the community platforms of each district."""
+    levels = np.r_[Level.NATIONAL, np.full(n_districts, Level.DISTRICT), np.full(n_districts, Level.COMMUNITY)]
+    names = (["National platform"] + [f"District {d + 1} platform" for d in range(n_districts)]
+             + [f"District {d + 1} community platform" for d in range(n_districts)])
+    return levels.astype(np.int8), names
+
+
+def build_population(p: dict, rng: np.random.Generator) -> Population:
+    nd = p["n_districts"]
+    nat = [KIND_INDEX[NATIONAL_KINDS[i % len(NATIONAL_KINDS)]] for i in range(p["n_national_orgs"])]
+    dis = [KIND_INDEX[DISTRICT_KINDS[i % len(DISTRICT_KINDS)]] for i in range(p["n_district_orgs"])] * nd
+    n_pilot, n_out = p["n_pilot_communities"], p["n_outside_communities"]
+    n_comm = n_pilot + n_out
+    project = p["initiator"] == "project"
+    kind = np.array(nat + dis + [0] * n_comm + ([KIND_INDEX["project_office"]] if project else []), dtype=np.int16)
+    n = len(kind)
+    n_org = len(nat) + len(dis)
+    comm = np.zeros(n, dtype=bool)
+    comm[n_org:n_org + n_comm] = True
+
+    district = np.full(n, -1, dtype=np.int32)
+    district[len(nat):n_org] = np.repeat(np.arange(nd), p["n_district_orgs"])
+    district[n_org:n_org + n_comm] = np.arange(n_comm) % nd
+
+    marginalised = np.zeros(n, dtype=bool)
+    marginalised[n_org:n_org + n_comm] = rng.random(n_comm) < p["share_marginalised"]
+    u = rng.random(n_comm)
+    m = marginalised[n_org:n_org + n_comm]
+    kind[n_org:n_org + n_comm] = np.where(
+        m, np.where(u < 0.6, KIND_INDEX["womens_group"], KIND_INDEX["farmers_group"]),
+        np.where(u < 0.6, KIND_INDEX["water_committee"], KIND_INDEX["farmers_group"]))
+
+    table = np.array([[k.level, k.power, k.capacity, k.busy, k.blocker_weight] for k in KINDS])
+    level = table[kind, 0].astype(np.int8)
+    if project:  # the project office sits where the project starts the alliance
+        level[-1] = {"community": C, "district": D, "national": N}[p["initiator_level"]]
+        district[-1] = -1 if level[-1] == N else 0
+    ineq = p["power_inequality"]
+    power = (1 - ineq) * 0.5 + ineq * table[kind, 1] + rng.normal(0, 0.05, n)
+    power = np.clip(np.where(marginalised, power * 0.5, power), 0.01, 1.0)
+    capacity = np.clip(table[kind, 2] + rng.normal(0, 0.1, n), 0.05, 1.0)
+    capacity = np.where(marginalised, capacity * 0.7, capacity)
+    busy = table[kind, 3]
+
+    base = np.array([k.interests for k in KINDS])[kind]
+    div = p["interest_divergence"]
+    interests = (1 - div) * 0.25 + div * (0.6 * base + 0.4 * rng.dirichlet(np.ones(4), n))
+
+    view, awareness = initial_views(p, rng, kind, table[:, 4], comm, n_org, n_pilot)
+    membership = np.full(n, Membership.NOT_INVITED, dtype=np.int8)
+    membership[n_org + n_pilot:n_org + n_comm] = Membership.OUTSIDE
+
+    plat_level, plat_names = platform_ids(nd)
+    platform = np.where(level == Level.NATIONAL, 0, np.where(level == Level.DISTRICT, 1 + district, 1 + nd + district))
+    platform = np.where(membership == Membership.OUTSIDE, -1, platform).astype(np.int32)
+    bridges = (rng.random(n) < p["bridge_share"]) & (platform > 0)
+    bridge_platform = np.where(bridges, np.where(level == Level.DISTRICT, 0, 1 + district), -1).astype(np.int32)
+
+    in_network = (rng.random(n) < p["existing_network_share"]) & (membership != Membership.OUTSIDE)
+    src, dst = build_ties(p, rng, level, district, comm, in_network, n_org, project)
+    trust = np.clip(rng.normal(p["initial_trust"], 0.1, len(src)), 0.0, 1.0)
+    trust = np.where(in_network[src] & in_network[dst], np.minimum(1.0, trust + 0.2), trust)
+
+    initiator = choose_initiator(p, rng, kind, level, membership)
+    names = name_stakeholders(kind, district, n_org)
+    return Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, view,
+                      awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
+                      initiator, plat_level, plat_names)
+
+
+def initial_views(p, rng, kind, blocker_weight, comm, n_org, n_pilot):
+    """Views on MUS: blockers (chosen in proportion to their kind's blocking tendency), champions, neutrals
+    among organisations; communities lean towards MUS, which serves their several water uses."""
+    n = len(kind)
+    view = rng.uniform(0.35, 0.65, n)
+    orgs = np.flatnonzero(~comm & (kind != KIND_INDEX["project_office"]))
+    n_block = int(round(p["share_blockers"] * len(orgs)))
+    weights = blocker_weight[kind[orgs]]
+    blockers = np.empty(0, dtype=int)
+    if n_block and weights.sum() > 0:
+        n_block = min(n_block, int((weights > 0).sum()))
+        blockers = rng.choice(orgs, n_block, replace=False, p=weights / weights.sum())
+    rest = np.setdiff1d(orgs, blockers)
+    n_champ = min(len(rest), int(round(p["share_champions"] * len(orgs))))
+    champions = rng.choice(rest, n_champ, replace=False) if n_champ else np.empty(0, dtype=int)
+    view[blockers] = rng.uniform(0.02, 0.3, len(blockers))
+    view[champions] = rng.uniform(0.7, 0.98, len(champions))
+    view[comm] = rng.uniform(0.3, 0.75, comm.sum())
+    view[kind == KIND_INDEX["project_office"]] = 0.95
+    awareness = np.where(comm, 0.0, 0.4)
+    awareness[champions] = 0.8
+    awareness[n_org:n_org + n_pilot] = rng.uniform(0, 0.3, n_pilot)
+    awareness[n_org + n_pilot:n_org + comm.sum()] = rng.uniform(0, 0.2, comm.sum() - n_pilot)
+    awareness[kind == KIND_INDEX["project_office"]] = 1.0
+    return view, awareness
+
+
+def build_ties(p, rng, level, district, comm, in_network, n_org, project):
+    """Who knows whom: dense ties inside national and district circles, each district organisation to two
+    national ones, each pilot community to its district organisations, and a small world of communities
+    (ring of neighbours inside a district, 10% of ties rewired anywhere) along which MUS spreads."""
+    edges = []
+    nat = np.flatnonzero((level == Level.NATIONAL) & (np.arange(len(level)) < n_org))
+    pairs = np.array([(a, b) for i, a in enumerate(nat) for b in nat[i + 1:]], dtype=np.int64).reshape(-1, 2)
+    edges.append(pairs[rng.random(len(pairs)) < 0.6])
+    dist_orgs = np.flatnonzero((level == Level.DISTRICT) & ~comm & (district >= 0) & (np.arange(len(level)) < n_org))
+    for d in np.unique(district[dist_orgs]):
+        members = dist_orgs[district[dist_orgs] == d]
+        edges.append(np.array([(a, b) for i, a in enumerate(members) for b in members[i + 1:]], dtype=np.int64).reshape(-1, 2))
+    if len(dist_orgs) and len(nat):
+        up = rng.choice(nat, (len(dist_orgs), 2))
+        edges.append(np.c_[np.repeat(dist_orgs, 2), up.ravel()])
+    communities = np.flatnonzero(comm)
+    pilots = communities[: p["n_pilot_communities"]]
+    for d in np.unique(district[pilots]):
+        orgs = dist_orgs[district[dist_orgs] == d]
+        these = pilots[district[pilots] == d]
+        if len(orgs):
+            edges.append(np.c_[these, rng.choice(orgs, len(these))])
+    k = p["community_ties"] // 2
+    if k and len(communities) > 1:
+        order = communities[np.lexsort((rng.random(len(communities)), district[communities]))]
+        d_sorted = district[order]
+        for shift in range(1, k + 1):
+            a, b = order, np.roll(order, -shift)
+            same = d_sorted == np.roll(d_sorted, -shift)
+            rewire = rng.random(len(a)) < 0.1
+            b = np.where(rewire | ~same, rng.choice(communities, len(a)), b)
+            edges.append(np.c_[a, b])
+    if project:  # the project knows every organisation and its own district's communities
+        n = len(level)
+        pilot = comm & (np.arange(n) < n_org + p["n_pilot_communities"])
+        known = np.flatnonzero(((~comm & (np.arange(n) < n_org)) | (pilot & (district == district[-1]))))
+        edges.append(np.c_[np.full(len(known), n - 1), known])
+    net = np.flatnonzero(in_network)
+    if len(net) > 2:
+        edges.append(np.c_[net, rng.choice(net, len(net))])
+    e = np.concatenate([x for x in edges if len(x)]) if edges else np.empty((0, 2), dtype=np.int64)
+    e = np.sort(e, axis=1)
+    e = np.unique(e[e[:, 0] != e[:, 1]], axis=0)
+    return e[:, 0].astype(np.int64), e[:, 1].astype(np.int64)
+
+
+def choose_initiator(p, rng, kind, level, membership) -> int:
+    """Index of the initiating stakeholder: the project office, or an existing organisation of the
+    initiator's type at the initiator's level (any stakeholder of that level if none fits)."""
+    if p["initiator"] == "project":
+        return len(kind) - 1
+    lvl = {"community": C, "district": D, "national": N}[p["initiator_level"]]
+    want = KIND_INDEX[INITIATOR_KINDS[p["initiator"]][lvl]]
+    eligible = np.flatnonzero((kind == want) & (membership != Membership.OUTSIDE))
+    if not len(eligible):
+        eligible = np.flatnonzero((level == lvl) & (membership != Membership.OUTSIDE))
+    return int(rng.choice(eligible))
+
+
+def name_stakeholders(kind, district, n_org) -> list[str]:
+    names = []
+    for i, k in enumerate(kind):
+        label = KINDS[k].label
+        if KINDS[k].level == Level.COMMUNITY:
+            names.append(f"{label} of community {i - n_org + 1} (district {district[i] + 1})")
+        elif district[i] >= 0:
+            names.append(f"{label} of district {district[i] + 1}")
+        else:
+            names.append(label)
+    return names

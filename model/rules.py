@@ -1,0 +1,105 @@
+"""Pure numerical rules the mechanisms are built from, each a classic model with a known limiting case.
+
+Keeping them free of model state lets the verification tests drive exactly the code the model runs:
+the Bass (1969) hazard, the Deffuant-Weisbuch (2000) and Hegselmann-Krause (2002) bounded-confidence
+updates, and linear-reinforcement trust (domain notes, section 3).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def bass_probability(p: np.ndarray | float, q: float, peer_share: np.ndarray | float) -> np.ndarray:
+    """Chance of adopting within one month at hazard p + q*F (Bass 1969, discretised as 1 - e^-(p+qF))."""
+    return -np.expm1(-(np.asarray(p) + q * np.asarray(peer_share)))
+
+
+def bass_discrete_map(p: float, q: float, steps: int, f0: float = 0.0) -> np.ndarray:
+    """Expected adopter share of a fully mixed population under :func:`bass_probability`, month by month.
+
+    F(t+1) = F(t) + (1 - F(t)) (1 - exp(-(p + q F(t)))); element t is F after t months (element 0 = f0).
+    """
+    f = np.empty(steps + 1)
+    f[0] = f0
+    for t in range(steps):
+        f[t + 1] = f[t] + (1 - f[t]) * bass_probability(p, q, f[t])
+    return f
+
+
+def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
+    """Continuous-time Bass adopter share F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
+    e = np.exp(-(p + q) * np.asarray(t, dtype=float))
+    return (1 - e) / (1 + (q / p) * e)
+
+
+def reinforce(value: np.ndarray, rate: np.ndarray | float, outcome: np.ndarray | float) -> np.ndarray:
+    """Linear reinforcement T <- T + rate (outcome - T) (trust learning; domain notes 3.6)."""
+    return value + rate * (outcome - value)
+
+
+def trust_after_successes(t0: float, rate: float, n: int) -> float:
+    """Closed form of n reinforcements towards 1: T_n = 1 - (1 - T0)(1 - rate)^n."""
+    return 1 - (1 - t0) * (1 - rate) ** n
+
+
+def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Random disjoint pairs of positions that share a group label (one encounter round of a platform).
+
+    Positions are shuffled within each group and paired in order; a group's odd one out sits this round out.
+    """
+    n = len(groups)
+    if n < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    order = np.lexsort((rng.random(n), groups))
+    g = groups[order]
+    # rank of each position inside its group, so pairs never straddle two groups
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    sizes = np.diff(np.r_[starts, n])
+    rank = np.arange(n) - np.repeat(starts, sizes)
+    first = np.flatnonzero((rank % 2 == 0) & (np.r_[g[1:] == g[:-1], False]))
+    return order[first], order[first + 1]
+
+
+def deffuant_update(
+    x: np.ndarray, i: np.ndarray, j: np.ndarray, eps: float, mu: float, weight: np.ndarray | None = None
+) -> int:
+    """One round of Deffuant-Weisbuch encounters between disjoint pairs (i, j), in place.
+
+    If |x_i - x_j| < eps both move towards each other. With ``weight`` (e.g. power), each moves by
+    2 mu times the other's share of the pair's weight, so the heavier one moves less; equal weights give
+    the classic rule x_i += mu (x_j - x_i). Returns the number of encounters that changed views.
+    """
+    diff = x[j] - x[i]
+    close = np.abs(diff) < eps
+    if weight is None:
+        step_i = step_j = mu
+    else:
+        wi, wj = weight[i], weight[j]
+        share_j = wj / (wi + wj)
+        step_i, step_j = 2 * mu * share_j, 2 * mu * (1 - share_j)
+    x[i] += np.where(close, step_i * diff, 0.0)
+    x[j] -= np.where(close, step_j * diff, 0.0)
+    return int(close.sum())
+
+
+def hegselmann_krause_update(x: np.ndarray, eps: float) -> np.ndarray:
+    """One synchronous Hegselmann-Krause step: each view becomes the mean of views within eps of it."""
+    order = np.argsort(x)
+    xs = x[order]
+    csum = np.r_[0.0, np.cumsum(xs)]
+    lo = np.searchsorted(xs, xs - eps, side="left")
+    hi = np.searchsorted(xs, xs + eps, side="right")
+    out = np.empty_like(x)
+    out[order] = (csum[hi] - csum[lo]) / (hi - lo)
+    return out
+
+
+def count_clusters(x: np.ndarray, gap: float = 1e-2, min_share: float = 0.0) -> int:
+    """Number of opinion clusters: groups of sorted views separated by more than ``gap``, keeping only
+    clusters holding at least ``min_share`` of the population ("major clusters" use 0.05)."""
+    xs = np.sort(x)
+    breaks = np.flatnonzero(np.diff(xs) > gap)
+    sizes = np.diff(np.r_[0, breaks + 1, len(xs)])
+    return int((sizes >= min_share * len(xs)).sum())

@@ -1,0 +1,105 @@
+"""Scenario files: TOML naming only what differs from the registry's defaults.
+
+```toml
+[scenario]
+name = "Baseline country programme"
+description = "What the scenario is and what to watch for."
+
+[run]            # optional; these are the defaults
+steps = 120      # months
+replicates = 5
+seed = 1
+
+[parameters]     # any registry parameter; everything else keeps its default
+meetings_per_year = 4
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .registry import ConfigError, REGISTRY, resolve, unknown_key_message
+
+RUN_DEFAULTS = {"steps": 120, "replicates": 5, "seed": 1}
+RUN_LIMITS = {"steps": (1, 100_000), "replicates": (1, 100_000), "seed": (0, 2**63 - 1)}
+SECTIONS = ("scenario", "run", "parameters")
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # overrides only, checked
+    steps: int = RUN_DEFAULTS["steps"]
+    replicates: int = RUN_DEFAULTS["replicates"]
+    seed: int = RUN_DEFAULTS["seed"]
+    path: Path | None = None
+
+    def resolved(self) -> dict[str, Any]:
+        """Every parameter: defaults with this scenario's overrides."""
+        return resolve(self.params)
+
+
+def check_run_setting(key: str, value: Any) -> int:
+    if key not in RUN_LIMITS:
+        raise ConfigError(unknown_key_message(key, RUN_LIMITS, "run setting"))
+    lo, hi = RUN_LIMITS[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"run.{key}: expected an integer, got {type(value).__name__} {value!r}")
+    if not lo <= value <= hi:
+        raise ConfigError(f"run.{key}: {value} is out of range [{lo}, {hi}]")
+    return value
+
+
+def read_toml(path: Path) -> dict:
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: config file is not readable") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def scenario_from_dict(data: dict, path: Path | None = None) -> Scenario:
+    where = f"{path}: " if path else ""
+    for key in data:
+        if key not in SECTIONS:
+            raise ConfigError(where + unknown_key_message(key, SECTIONS, "section"))
+        if not isinstance(data[key], dict):
+            raise ConfigError(f"{where}{key}: expected a [{key}] table")
+    meta = data.get("scenario", {})
+    for key in meta:
+        if key not in ("name", "description"):
+            raise ConfigError(where + unknown_key_message(f"scenario.{key}", ("scenario.name", "scenario.description"), "key"))
+        if not isinstance(meta[key], str):
+            raise ConfigError(f"{where}scenario.{key}: expected text, got {type(meta[key]).__name__}")
+    try:
+        run = {k: check_run_setting(k, v) for k, v in data.get("run", {}).items()}
+        params = {}
+        for key, value in data.get("parameters", {}).items():
+            if key not in REGISTRY:
+                raise ConfigError(unknown_key_message(key))
+            params[key] = REGISTRY[key].check(value)
+    except ConfigError as exc:
+        raise ConfigError(where + str(exc)) from None
+    name = meta.get("name") or (path.stem if path else "scenario")
+    return Scenario(name=name, description=meta.get("description", "").strip(), params=params,
+                    path=path, **{**RUN_DEFAULTS, **run})
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario file; any problem raises ConfigError with one line naming the field."""
+    path = Path(path)
+    return scenario_from_dict(read_toml(path), path)

@@ -42,7 +42,7 @@ class LearningAlliance(mesa.Model):
         self.set_up_population()
         self.set_up_dynamics()
         self.initiate()
-        self.datacollector = mesa.DataCollector(model_reporters=reporters.MODEL_REPORTERS)
+        self.datacollector = reporters.Recorder(model_reporters=reporters.MODEL_REPORTERS)
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------------------------------ set-up
@@ -54,9 +54,18 @@ class LearningAlliance(mesa.Model):
         self.kind_names = [k.name for k in KINDS]
         self.n_platforms = len(self.platform_level)
         self.edge_platform = self.shared_platform_of_ties()
-        self.peers_are_communities = self.is_community[self.src] & self.is_community[self.dst]
+        peers = self.is_community[self.src] & self.is_community[self.dst]
+        self.peer_src, self.peer_dst = self.src[peers], self.dst[peers]
+        self.peer_degree = np.bincount(self.peer_src, minlength=self.n) + np.bincount(self.peer_dst, minlength=self.n)
+        self.inverse_peer_degree = np.divide(1.0, self.peer_degree, out=np.zeros(self.n), where=self.peer_degree > 0)
+        self.n_communities = int(self.is_community.sum())
         self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
+        self.can_adopt = self.kind != KIND_INDEX["project_office"]
+        kind_count = np.bincount(self.kind[self.org], minlength=len(KINDS))
+        self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
+        self.pilot_community = self.is_community & (self.membership != Membership.OUTSIDE)
+        self.outside_community = self.is_community & (self.membership == Membership.OUTSIDE)
         Stakeholder.create_agents(self, self.n, list(range(self.n)))
 
     def set_up_dynamics(self) -> None:
@@ -311,9 +320,13 @@ class LearningAlliance(mesa.Model):
         eps = min(1.0, self.p["vision_confidence"] + self.p["facilitation_widening"] * self.p["mediation"] * self.support)
         distortion = 2 * self.p["power_distortion"] * (1 - self.p["empowerment"] * self.support)
         weight = self.power ** distortion
-        for _ in range(DIALOGUE_ROUNDS):
-            i, j = rules.pair_within_groups(plat, self.rng)
-            rules.deffuant_update(self.view, who[i], who[j], eps, self.p["convergence_rate"], weight)
+        # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms)
+        rounds = np.repeat(np.arange(DIALOGUE_ROUNDS), len(who))
+        i, j = rules.pair_within_groups(np.tile(plat, DIALOGUE_ROUNDS) + rounds * self.n_platforms, self.rng)
+        seats = np.tile(who, DIALOGUE_ROUNDS)
+        for r in range(DIALOGUE_ROUNDS):
+            now = rounds[i] == r
+            rules.deffuant_update(self.view, seats[i[now]], seats[j[now]], eps, self.p["convergence_rate"], weight)
 
     def agree_roles(self) -> None:
         """Step 4, agreements on activities, responsibilities, resources and contributions ('the rules of
@@ -561,55 +574,54 @@ class LearningAlliance(mesa.Model):
         Implementation follows at ``implementation_speed`` x (1 + capacity)/2 x (1 + E)/2 per month, where
         for marginalised communities the core value equity makes up equity x support of the capacity gap;
         confirmation after a year; without an enabling environment implementers may discontinue."""
-        decided = self.stage >= Stage.DECISION
-        self.stage = np.where((self.stage == Stage.UNAWARE) & (self.awareness >= 0.3), Stage.KNOWLEDGE, self.stage).astype(np.int8)
-        persuadable = (self.stage >= Stage.KNOWLEDGE) & (self.stage <= Stage.PERSUASION)
-        self.stage = np.where(persuadable, np.where(self.view >= 0.5, Stage.PERSUASION, Stage.KNOWLEDGE), self.stage).astype(np.int8)
-        peer = self.peer_share(decided)
-        readiness = 1 - self.p["stage_gating"] * (self.stage < Stage.PERSUASION)
+        stage = self.stage
+        decided = stage >= Stage.DECISION
+        stage[(stage == Stage.UNAWARE) & (self.awareness >= 0.3)] = Stage.KNOWLEDGE
+        weighing = (stage == Stage.KNOWLEDGE) | (stage == Stage.PERSUASION)
+        favourable = self.view >= 0.5
+        stage[weighing & favourable] = Stage.PERSUASION
+        stage[weighing & ~favourable] = Stage.KNOWLEDGE
+        u = self.rng.random((3, self.n))
+        readiness = 1 - self.p["stage_gating"] * (stage < Stage.PERSUASION)
         barrier = 1 - self.p["adoption_barrier"] * (1 - self.env)
-        chance = rules.bass_probability(self.p["bass_p"] + self.push, self.p["bass_q"], peer) * readiness * barrier
-        candidates = (self.stage < Stage.DECISION) & (self.kind != KIND_INDEX["project_office"])
-        deciding = candidates & (self.rng.random(self.n) < chance)
-        self.stage[deciding] = Stage.DECISION
+        chance = rules.bass_probability(self.p["bass_p"] + self.push, self.p["bass_q"], self.peer_share(decided))
+        deciding = (stage < Stage.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier)
+        stage[deciding] = Stage.DECISION
         self.announce_policy_adoption(deciding)
         speed = self.p["implementation_speed"]
         # equity: the alliance's support makes up the capacity marginalised communities lack
         capacity = self.capacity + self.p["equity"] * self.support * (1 - self.capacity) * self.marginalised
         impl_chance = speed if speed >= 1 else speed * (1 + capacity) / 2 * (1 + self.env) / 2
-        implementing = (self.stage == Stage.DECISION) & (self.rng.random(self.n) < impl_chance)
-        self.stage[implementing] = Stage.IMPLEMENTATION
+        implementing = (stage == Stage.DECISION) & (u[1] < impl_chance)
+        stage[implementing] = Stage.IMPLEMENTATION
         self.implementing_since[implementing] = self.month
-        self.confirm_or_discontinue()
+        self.confirm_or_discontinue(u[2])
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
-        comm = self.is_community
-        global_share = decided[comm].mean() if comm.any() else 0.0
-        e = self.peers_are_communities
-        s, d = self.src[e], self.dst[e]
-        deg = np.bincount(s, minlength=self.n) + np.bincount(d, minlength=self.n)
+        """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`)."""
+        global_share = decided[self.is_community].mean() if self.n_communities else 0.0
+        s, d = self.peer_src, self.peer_dst
         hits = np.bincount(s, weights=decided[d], minlength=self.n) + np.bincount(d, weights=decided[s], minlength=self.n)
-        local = np.divide(hits, deg, out=np.full(self.n, global_share), where=deg > 0)
         loc = self.p["peer_locality"]
-        share = (1 - loc) * global_share + loc * local
-        org_total = np.bincount(self.kind[self.org], minlength=len(KINDS))
+        local = hits * self.inverse_peer_degree + (self.peer_degree == 0) * global_share
         org_decided = np.bincount(self.kind[self.org], weights=decided[self.org], minlength=len(KINDS))
-        same_kind = np.divide(org_decided, org_total, out=np.zeros(len(KINDS)), where=org_total > 0)
-        return np.where(comm, share, same_kind[self.kind])
+        same_kind = org_decided * self.inverse_kind_count
+        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[self.kind])
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
         for i in np.flatnonzero(deciding & self.org & (self.level == Level.NATIONAL)):
             self.events.log(self.month, EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
-    def confirm_or_discontinue(self) -> None:
-        implementing = self.stage == Stage.IMPLEMENTATION
+    def confirm_or_discontinue(self, u: np.ndarray) -> None:
+        stage = self.stage
+        implementing = stage == Stage.IMPLEMENTATION
         confirm = (implementing & (self.month - self.implementing_since >= CONFIRMATION_MONTHS)
-                   & (self.rng.random(self.n) < self.env / CONFIRMATION_MONTHS))
-        self.stage[confirm] = Stage.CONFIRMATION
-        using = self.stage >= Stage.IMPLEMENTATION
-        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(self.stage == Stage.CONFIRMATION, 0.5, 1.0)
-        stop = using & self.is_community & (self.rng.random(self.n) < hazard)
-        self.stage[stop] = Stage.PERSUASION
+                   & (u < self.env / CONFIRMATION_MONTHS))
+        stage[confirm] = Stage.CONFIRMATION
+        # one draw serves both: u < env/12 confirms, u >= 1 - hazard stops; the two exclude each other in a month
+        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(stage == Stage.CONFIRMATION, 0.5, 1.0)
+        stop = (stage >= Stage.IMPLEMENTATION) & self.is_community & (u >= 1 - hazard)
+        stage[stop] = Stage.PERSUASION
         self.implementing_since[stop] = -1
 
     def drop_out(self) -> None:
@@ -636,16 +648,16 @@ class LearningAlliance(mesa.Model):
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
         doubled when its platform had a small win in the last year (monitoring also invites members back,
         see :meth:`reinvite_dropped`)."""
-        dropped = (self.membership == Membership.DROPPED) & (np.arange(self.n) != self.initiator)
-        if not dropped.any():
+        dropped = np.flatnonzero(self.membership == Membership.DROPPED)
+        dropped = dropped[dropped != self.initiator]
+        if not len(dropped):
             return
-        plat = np.maximum(self.platform, 0)
-        boost = 1 + (self.month - self.last_win[plat] <= 12)
-        back = dropped & (self.rng.random(self.n) < self.p["rejoin_rate"] * boost * max(self.support, 0.5))
-        if back.any():
-            self.admit(np.flatnonzero(back), commitment=0.4, clarity=0.0)
-            self.counts["rejoins"] += int(back.sum())
-            for i in np.flatnonzero(back & self.org):
+        boost = 1 + (self.month - self.last_win[np.maximum(self.platform[dropped], 0)] <= 12)
+        back = dropped[self.rng.random(len(dropped)) < self.p["rejoin_rate"] * boost]
+        if len(back):
+            self.admit(back, commitment=0.4, clarity=0.0)
+            self.counts["rejoins"] += len(back)
+            for i in back[self.org[back]]:
                 self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance.")
 
     def account_costs(self) -> None:

@@ -225,7 +225,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- Enabling environment ----------------------------------------------------------------------------
     _f("env_initial", 0.2, 0, 1, S.ENABLING_ENVIRONMENT, "Enabling environment (policy, mandates, finance "
        "for MUS) at the start."),
-    _f("env_gain", 0.05, 0, 1, S.ENABLING_ENVIRONMENT, "Monthly rise of the enabling environment at full "
+    _f("env_gain", 0.02, 0, 1, S.ENABLING_ENVIRONMENT, "Monthly rise of the enabling environment at full "
        "adoption by powerful organisations and full evidence.", "per month"),
     _f("env_drag", 0.05, 0, 1, S.ENABLING_ENVIRONMENT, "Monthly erosion of the enabling environment by "
        "powerful blockers.", "per month"),

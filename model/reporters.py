@@ -5,6 +5,7 @@ Every reporter reads the model's state arrays; none draws random numbers or chan
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -23,33 +24,30 @@ def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
     return float((weights * flags).sum() / total) if total > 0 else 0.0
 
 
+def _uptake_where(model, mask: np.ndarray) -> float:
+    n = np.count_nonzero(mask)
+    return float(np.count_nonzero(model.stage[mask] >= Stage.IMPLEMENTATION) / n) if n else 0.0
+
+
 def uptake(model) -> float:
     """Share of all communities (pilot and outside) implementing MUS."""
-    c = model.is_community
-    return float((model.stage[c] >= Stage.IMPLEMENTATION).mean()) if c.any() else 0.0
+    return _uptake_where(model, model.is_community)
 
 
 def adopted(model) -> float:
     """Share of communities that have decided for MUS (decision stage or beyond)."""
-    c = model.is_community
-    return float((model.stage[c] >= Stage.DECISION).mean()) if c.any() else 0.0
+    n = model.n_communities
+    return float(np.count_nonzero(model.stage[model.is_community] >= Stage.DECISION) / n) if n else 0.0
 
 
 def uptake_pilot(model) -> float:
     """Uptake among communities in the pilot districts' platforms (local impact, pattern P8)."""
-    c = model.is_community & (model.membership != Membership.OUTSIDE)
-    return float((model.stage[c] >= Stage.IMPLEMENTATION).mean()) if c.any() else 0.0
+    return _uptake_where(model, model.pilot_community)
 
 
 def uptake_outside(model) -> float:
     """Uptake among communities outside the alliance (horizontal scaling)."""
-    c = model.is_community & (model.membership == Membership.OUTSIDE)
-    return float((model.stage[c] >= Stage.IMPLEMENTATION).mean()) if c.any() else 0.0
-
-
-def _uptake_where(model, mask) -> float:
-    c = model.is_community & mask
-    return float((model.stage[c] >= Stage.IMPLEMENTATION).mean()) if c.any() else 0.0
+    return _uptake_where(model, model.outside_community)
 
 
 def uptake_marginalised(model) -> float:
@@ -58,7 +56,7 @@ def uptake_marginalised(model) -> float:
 
 def equity(model) -> float:
     """Uptake among marginalised communities relative to the others, capped at 1 (1 = no gap)."""
-    others = _uptake_where(model, ~model.marginalised)
+    others = _uptake_where(model, model.is_community & ~model.marginalised)
     marg = _uptake_where(model, model.marginalised)
     return 1.0 if others == 0 else float(min(1.0, marg / others))
 
@@ -149,6 +147,16 @@ def _counter(name):
     report.__name__ = name
     report.__doc__ = f"Cumulative {name.replace('_', ' ')}."
     return report
+
+
+class Recorder(mesa.DataCollector):
+    """Mesa's DataCollector for reporters that return plain numbers: it stores them without the deep copy
+    Mesa makes to protect mutable values (a third of a month's cost at the default size)."""
+
+    def collect(self, model) -> None:
+        self._collection_steps.append(model.time)
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
 
 
 MODEL_REPORTERS = {

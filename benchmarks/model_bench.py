@@ -2,6 +2,8 @@
 
 For each size we build both models (construction is not timed), warm up, then time full steps (mechanisms
 plus data collection) and report microseconds per agent-step and the ratio ours / virus_on_network.
+Times are CPU time of this process (``time.process_time``), with the two models measured alternately, so
+that other work on the machine disturbs both alike.
 virus_on_network is built with ``layout=None`` for its Network: the default spring layout only places
 nodes for drawing, costs 8-80 s at these sizes, and is never used by its step.
 """
@@ -33,31 +35,30 @@ def no_layout():
         Network.__init__.__defaults__ = defaults
 
 
-def time_steps(make, steps: int = STEPS, repeats: int = REPEATS) -> tuple[float, int]:
-    """Median over ``repeats`` fresh models of the seconds per step, and the model's agent count."""
-    per_step = []
-    n = 0
-    for r in range(repeats):
-        m = make(r)
-        n = len(m.agents)
-        for _ in range(3):
-            m.step()
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            m.step()
-        per_step.append((time.perf_counter() - t0) / steps)
-    return statistics.median(per_step), n
+def time_steps(m, steps: int = STEPS) -> float:
+    """CPU seconds per full step of model ``m`` after a short warm-up."""
+    for _ in range(3):
+        m.step()
+    t0 = time.process_time()
+    for _ in range(steps):
+        m.step()
+    return (time.process_time() - t0) / steps
 
 
 def compare(params: dict, label: str) -> dict:
-    ours, n = time_steps(lambda r: model.build_model(params, seed=r))
-    with no_layout():
-        virus, n_v = time_steps(lambda r: VirusOnNetwork(num_nodes=n, rng=r))
-    us_ours = ours / n * 1e6
-    us_virus = virus / n_v * 1e6
+    ours, virus = [], []
+    for r in range(REPEATS):
+        m = model.build_model(params, seed=r)
+        n = len(m.agents)
+        ours.append(time_steps(m))
+        with no_layout():
+            v = VirusOnNetwork(num_nodes=n, rng=r)
+        virus.append(time_steps(v))
+    us_ours = statistics.median(ours) / n * 1e6
+    us_virus = statistics.median(virus) / n * 1e6
     row = dict(size=label, agents=n, us_per_agent_step=us_ours, virus_us_per_agent_step=us_virus,
-               ratio=us_ours / us_virus, ms_per_step=ours * 1e3)
-    print(f"{label:<10} {n:>7,d} agents  mus-alliance {us_ours:6.2f} us/agent-step ({ours * 1e3:6.2f} ms/step)   "
+               ratio=us_ours / us_virus, ms_per_step=statistics.median(ours) * 1e3)
+    print(f"{label:<10} {n:>7,d} agents  mus-alliance {us_ours:6.2f} us/agent-step ({row['ms_per_step']:6.2f} ms/step)   "
           f"virus_on_network {us_virus:6.2f} us/agent-step   ratio {row['ratio']:.2f}")
     return row
 

@@ -16,9 +16,9 @@ from .agents import Stakeholder
 from .events import EventKind, EventLog
 from .population import GOVERNMENT_KINDS, KIND_INDEX, KINDS, WATER_USES, build_population
 from .registry import resolve
-from .states import Level, Membership, Stage
+from .states import LEVEL, MEMBERSHIP, STAGE
 
-MEMBER = Membership.MEMBER
+MEMBER = MEMBERSHIP.MEMBER
 DIALOGUE_ROUNDS = 2          # bounded-confidence encounter rounds per meeting
 MEETING_AWARENESS = 0.3      # share of the remaining gap in awareness closed by attending a meeting
 COMMITMENT_FATIGUE = 0.01    # monthly loss of commitment without reasons to stay (Ramanath & Gilbert 2004)
@@ -62,22 +62,26 @@ class LearningAlliance(mesa.Model):
         self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
+        self.not_initiator = np.arange(self.n) != self.initiator
         kind_count = np.bincount(self.kind[self.org], minlength=len(KINDS))
         self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
-        self.pilot_community = self.is_community & (self.membership != Membership.OUTSIDE)
-        self.outside_community = self.is_community & (self.membership == Membership.OUTSIDE)
+        self.pilot_community = self.is_community & (self.membership != MEMBERSHIP.OUTSIDE)
+        self.outside_community = self.is_community & (self.membership == MEMBERSHIP.OUTSIDE)
+        self.unmarginalised_community = self.is_community & ~self.marginalised
         Stakeholder.create_agents(self, self.n, list(range(self.n)))
 
     def set_up_dynamics(self) -> None:
         n, P = self.n, self.n_platforms
+        self._members = None
         self.identified = np.zeros(n, dtype=bool)
         self.commitment = np.zeros(n)
         self.role_clarity = np.zeros(n)
-        self.stage = np.where(self.awareness >= 0.3, Stage.KNOWLEDGE, Stage.UNAWARE).astype(np.int8)
+        self.stage = np.where(self.awareness >= 0.3, STAGE.KNOWLEDGE, STAGE.UNAWARE).astype(np.int8)
         self.implementing_since = np.full(n, -1)
         self.push = np.zeros(n)
         self.attend = np.zeros(n, dtype=bool)
         self.attend_bridge = np.zeros(n, dtype=bool)
+        self.seat_who = self.seat_platform = np.empty(0, dtype=np.int64)
         self.meets = np.zeros(P, dtype=bool)
         self.extra_meeting = np.zeros(P, dtype=bool)
         self.open_conflicts = np.zeros(P, dtype=np.int64)
@@ -152,7 +156,22 @@ class LearningAlliance(mesa.Model):
 
     @property
     def members(self) -> np.ndarray:
-        return self.membership == MEMBER
+        """Mask of current members (cached until membership changes through :meth:`set_membership`)."""
+        if self._members is None:
+            self._members = self.membership == MEMBER
+            self._member_ties = (self.edge_platform >= 0) & self._members[self.src] & self._members[self.dst]
+        return self._members
+
+    @property
+    def live_ties(self) -> np.ndarray:
+        """Mask of ties between two current members who share a platform."""
+        self.members
+        return self._member_ties
+
+    def set_membership(self, who, state: int) -> None:
+        """The only way membership changes, so the cached masks stay true."""
+        self.membership[who] = state
+        self._members = None
 
     # ------------------------------------------------------------------------------------- mechanisms
     def fund(self) -> None:
@@ -165,7 +184,7 @@ class LearningAlliance(mesa.Model):
         self.ownership = float(np.mean(self.commitment[members] * self.role_clarity[members])) if members.any() else 0.0
         if self.month == self.p["project_exit_month"] + 1:
             self.leave_project()
-        embedded = reporters.weighted_share(self.stage[self.government] >= Stage.IMPLEMENTATION,
+        embedded = reporters.weighted_share(self.stage[self.government] >= STAGE.IMPLEMENTATION,
                                             self.power[self.government])
         self.support = 1.0 if self.month <= self.p["project_exit_month"] else max(self.ownership, embedded)
         initiator_active = self.membership[self.initiator] == MEMBER
@@ -176,7 +195,7 @@ class LearningAlliance(mesa.Model):
                         f"The external project left in month {self.month - 1}: facilitator, meetings and pilots it "
                         f"paid for stop (ownership {self.ownership:.2f}).")
         if self.project_present:
-            self.membership[self.initiator] = Membership.DROPPED
+            self.set_membership(self.initiator, MEMBERSHIP.DROPPED)
             self.project_present = False
 
     def analyse_stakeholders(self) -> None:
@@ -187,7 +206,7 @@ class LearningAlliance(mesa.Model):
         every = self.p["analysis_interval"]
         if not (self.month == 1 or (every and (self.month - 1) % every == 0)):
             return
-        unseen = ~self.identified & (self.membership != Membership.OUTSIDE)
+        unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
         blocker = self.view < 1 / 3
         chance = np.where(blocker, self.p["analysis_blocker_coverage"], self.p["analysis_accuracy"])
         found = unseen & (self.rng.random(self.n) < chance)
@@ -208,7 +227,7 @@ class LearningAlliance(mesa.Model):
         (Tool 24: joining late is fine 'so long as roles and expectations are clear'; Team Assembly,
         Guimera et al. 2005, for growth through ties). Marginalised invitees are held back unless the
         alliance values inclusiveness."""
-        candidates = np.flatnonzero(self.identified & (self.membership == Membership.NOT_INVITED))
+        candidates = np.flatnonzero(self.identified & (self.membership == MEMBERSHIP.NOT_INVITED))
         effort = max(self.drive, self.ownership)
         n_invite = self.rng.binomial(len(candidates), min(1.0, self.p["mobilisation_rate"] * effort)) if len(candidates) else 0
         if not n_invite:
@@ -275,7 +294,7 @@ class LearningAlliance(mesa.Model):
 
     def admit(self, who: np.ndarray, commitment: float, clarity: float) -> None:
         who = np.asarray(who, dtype=np.int64)
-        self.membership[who] = MEMBER
+        self.set_membership(who, MEMBER)
         self.commitment[who] = np.maximum(self.commitment[who], commitment)
         self.role_clarity[who] = np.maximum(self.role_clarity[who], clarity)
 
@@ -295,6 +314,8 @@ class LearningAlliance(mesa.Model):
         u = self.rng.random((2, self.n))
         self.attend = members & (self.platform >= 0) & self.meets[self.platform] & (u[0] < base)
         self.attend_bridge = members & (self.bridge_platform >= 0) & self.meets[self.bridge_platform] & (u[1] < base)
+        a, b = np.flatnonzero(self.attend), np.flatnonzero(self.attend_bridge)
+        self.seat_who, self.seat_platform = np.r_[a, b], np.r_[self.platform[a], self.bridge_platform[b]]
         present = np.bincount(self.platform[self.attend], minlength=self.n_platforms)
         self.attendance = np.where(self.meets, present / np.maximum(seats, 1), self.attendance)
         self.counts["meetings"] += int(self.meets.sum())
@@ -305,8 +326,7 @@ class LearningAlliance(mesa.Model):
 
     def attending_seats(self) -> tuple[np.ndarray, np.ndarray]:
         """(stakeholder, platform) of every seat taken at this month's meetings."""
-        a, b = np.flatnonzero(self.attend), np.flatnonzero(self.attend_bridge)
-        return np.r_[a, b], np.r_[self.platform[a], self.bridge_platform[b]]
+        return self.seat_who, self.seat_platform
 
     def converge_views(self) -> None:
         """Step 4, shared objectives and vision: at meetings, members talk in random pairs and move towards
@@ -362,8 +382,10 @@ class LearningAlliance(mesa.Model):
         P = self.n_platforms
         count = np.bincount(plat, minlength=P).astype(float)
         safe = np.maximum(count, 1)
-        centre = np.stack([np.bincount(plat, weights=self.interests[who, k], minlength=P) for k in range(4)], 1) / safe[:, None]
-        spread = np.linalg.norm(self.interests[who] - centre[plat], axis=1)
+        interests = self.interests[who]
+        cells = (plat[:, None] * 4 + np.arange(4)).ravel()
+        centre = np.bincount(cells, weights=interests.ravel(), minlength=P * 4).reshape(P, 4) / safe[:, None]
+        spread = np.sqrt(((interests - centre[plat]) ** 2).sum(axis=1))
         divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
         pw = self.power[who]
         power_gap = np.sqrt(np.maximum(0, np.bincount(plat, weights=pw ** 2, minlength=P) / safe
@@ -383,7 +405,7 @@ class LearningAlliance(mesa.Model):
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
-        live = (self.edge_platform >= 0) & self.members[self.src] & self.members[self.dst]
+        live = self.live_ties
         P = self.n_platforms
         total = np.bincount(self.edge_platform[live], weights=self.trust[live], minlength=P)
         count = np.bincount(self.edge_platform[live], minlength=P)
@@ -405,7 +427,7 @@ class LearningAlliance(mesa.Model):
         self.counts["conflicts_resolved"] += int(resolved.sum())
         self.conflict_since = np.where(self.open_conflicts == 0, -1, self.conflict_since)
         hurting = self.open_conflicts > 0
-        ties = (self.edge_platform >= 0) & hurting[np.maximum(self.edge_platform, 0)] & self.members[self.src] & self.members[self.dst]
+        ties = self.live_ties & hurting[self.edge_platform]
         rate = self.p["trust_loss"] * (1.5 - self.p["mutual_trust"])
         self.trust[ties] = rules.reinforce(self.trust[ties], rate, 0.0)
         affected = self.members & (self.platform >= 0) & hurting[np.maximum(self.platform, 0)]
@@ -420,8 +442,9 @@ class LearningAlliance(mesa.Model):
         Results are documented with chance ``documentation`` and then count as transferable evidence."""
         self.finish_pilots()
         n_new = self.rng.poisson(self.p["pilots_per_year"] / 12 * self.support)
-        hosts = np.flatnonzero(self.is_community & self.members & ~np.isin(np.arange(self.n), self.pilot_host)
-                               & (self.stage < Stage.IMPLEMENTATION))
+        hosting = np.zeros(self.n, dtype=bool)
+        hosting[self.pilot_host] = True
+        hosts = np.flatnonzero(self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION))
         n_new = min(n_new, len(hosts))
         if not n_new:
             return
@@ -450,11 +473,11 @@ class LearningAlliance(mesa.Model):
 
     def record_pilot(self, host: int, success: bool, documented: bool) -> None:
         platforms = [p for p in (self.platform[host], self.bridge_platform[host]) if p >= 0]
-        ties = np.isin(self.edge_platform, platforms) & self.members[self.src] & self.members[self.dst]
+        ties = np.isin(self.edge_platform, platforms) & self.live_ties
         in_platforms = self.members & np.isin(self.platform, platforms)
         gain = self.p["small_win_gain"]
         if success:
-            self.stage[host] = max(self.stage[host], Stage.IMPLEMENTATION)
+            self.stage[host] = max(self.stage[host], STAGE.IMPLEMENTATION)
             self.implementing_since[host] = self.month
             self.view[host] = max(self.view[host], 0.8)
             self.trust[ties] = rules.reinforce(self.trust[ties], gain, 1.0)
@@ -488,8 +511,8 @@ class LearningAlliance(mesa.Model):
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
-        left = np.flatnonzero((self.membership == Membership.DROPPED) & (self.platform >= 0)
-                              & platforms[np.maximum(self.platform, 0)] & (np.arange(self.n) != self.initiator))
+        left = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & (self.platform >= 0)
+                              & platforms[np.maximum(self.platform, 0)] & self.not_initiator)
         back = left[self.rng.random(len(left)) < self.join_chance(left)]
         if len(back):
             self.admit(back, commitment=0.4, clarity=0.0)
@@ -559,7 +582,7 @@ class LearningAlliance(mesa.Model):
         E += env_gain x (adoption + evidence)/2 x (1 - E) - env_drag x opposition x E."""
         nd = self.org
         w = self.power[nd]
-        adoption = reporters.weighted_share(self.stage[nd] >= Stage.IMPLEMENTATION, w)
+        adoption = reporters.weighted_share(self.stage[nd] >= STAGE.IMPLEMENTATION, w)
         opposition = reporters.weighted_share(self.view[nd] < 1 / 3, w)
         gain = self.p["env_gain"] * (adoption + self.evidence_level()) / 2 * (1 - self.env)
         self.env = float(np.clip(self.env + gain - self.p["env_drag"] * opposition * self.env, 0.0, 1.0))
@@ -575,25 +598,25 @@ class LearningAlliance(mesa.Model):
         for marginalised communities the core value equity makes up equity x support of the capacity gap;
         confirmation after a year; without an enabling environment implementers may discontinue."""
         stage = self.stage
-        decided = stage >= Stage.DECISION
-        stage[(stage == Stage.UNAWARE) & (self.awareness >= 0.3)] = Stage.KNOWLEDGE
-        weighing = (stage == Stage.KNOWLEDGE) | (stage == Stage.PERSUASION)
+        decided = stage >= STAGE.DECISION
+        stage[(stage == STAGE.UNAWARE) & (self.awareness >= 0.3)] = STAGE.KNOWLEDGE
+        weighing = (stage == STAGE.KNOWLEDGE) | (stage == STAGE.PERSUASION)
         favourable = self.view >= 0.5
-        stage[weighing & favourable] = Stage.PERSUASION
-        stage[weighing & ~favourable] = Stage.KNOWLEDGE
+        stage[weighing & favourable] = STAGE.PERSUASION
+        stage[weighing & ~favourable] = STAGE.KNOWLEDGE
         u = self.rng.random((3, self.n))
-        readiness = 1 - self.p["stage_gating"] * (stage < Stage.PERSUASION)
+        readiness = 1 - self.p["stage_gating"] * (stage < STAGE.PERSUASION)
         barrier = 1 - self.p["adoption_barrier"] * (1 - self.env)
         chance = rules.bass_probability(self.p["bass_p"] + self.push, self.p["bass_q"], self.peer_share(decided))
-        deciding = (stage < Stage.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier)
-        stage[deciding] = Stage.DECISION
+        deciding = (stage < STAGE.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier)
+        stage[deciding] = STAGE.DECISION
         self.announce_policy_adoption(deciding)
         speed = self.p["implementation_speed"]
         # equity: the alliance's support makes up the capacity marginalised communities lack
         capacity = self.capacity + self.p["equity"] * self.support * (1 - self.capacity) * self.marginalised
         impl_chance = speed if speed >= 1 else speed * (1 + capacity) / 2 * (1 + self.env) / 2
-        implementing = (stage == Stage.DECISION) & (u[1] < impl_chance)
-        stage[implementing] = Stage.IMPLEMENTATION
+        implementing = (stage == STAGE.DECISION) & (u[1] < impl_chance)
+        stage[implementing] = STAGE.IMPLEMENTATION
         self.implementing_since[implementing] = self.month
         self.confirm_or_discontinue(u[2])
 
@@ -609,19 +632,19 @@ class LearningAlliance(mesa.Model):
         return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[self.kind])
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
-        for i in np.flatnonzero(deciding & self.org & (self.level == Level.NATIONAL)):
+        for i in np.flatnonzero(deciding & self.org & (self.level == LEVEL.NATIONAL)):
             self.events.log(self.month, EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
     def confirm_or_discontinue(self, u: np.ndarray) -> None:
         stage = self.stage
-        implementing = stage == Stage.IMPLEMENTATION
+        implementing = stage == STAGE.IMPLEMENTATION
         confirm = (implementing & (self.month - self.implementing_since >= CONFIRMATION_MONTHS)
                    & (u < self.env / CONFIRMATION_MONTHS))
-        stage[confirm] = Stage.CONFIRMATION
+        stage[confirm] = STAGE.CONFIRMATION
         # one draw serves both: u < env/12 confirms, u >= 1 - hazard stops; the two exclude each other in a month
-        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(stage == Stage.CONFIRMATION, 0.5, 1.0)
-        stop = (stage >= Stage.IMPLEMENTATION) & self.is_community & (u >= 1 - hazard)
-        stage[stop] = Stage.PERSUASION
+        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(stage == STAGE.CONFIRMATION, 0.5, 1.0)
+        stop = (stage >= STAGE.IMPLEMENTATION) & self.is_community & (u >= 1 - hazard)
+        stage[stop] = STAGE.PERSUASION
         self.implementing_since[stop] = -1
 
     def drop_out(self) -> None:
@@ -630,14 +653,14 @@ class LearningAlliance(mesa.Model):
         ``dropout_rate`` x (1 - commitment x role clarity) x (1 + open conflict in its platform)
         x (2 - inclusiveness for marginalised groups). Months without reasons to stay cost commitment."""
         self.commitment *= 1 - COMMITMENT_FATIGUE
-        m = self.members & (np.arange(self.n) != self.initiator)
+        m = self.members & self.not_initiator
         conflict = (self.open_conflicts[np.maximum(self.platform, 0)] > 0) & (self.platform >= 0)
         excluded = np.where(self.marginalised, 1 - self.p["inclusiveness"], 0.0)
         hazard = self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict) * (1 + excluded)
         leaving = m & (self.rng.random(self.n) < hazard)
         if not leaving.any():
             return
-        self.membership[leaving] = Membership.DROPPED
+        self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += int(leaving.sum())
         reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, excluded])
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded")
@@ -648,7 +671,7 @@ class LearningAlliance(mesa.Model):
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
         doubled when its platform had a small win in the last year (monitoring also invites members back,
         see :meth:`reinvite_dropped`)."""
-        dropped = np.flatnonzero(self.membership == Membership.DROPPED)
+        dropped = np.flatnonzero(self.membership == MEMBERSHIP.DROPPED)
         dropped = dropped[dropped != self.initiator]
         if not len(dropped):
             return

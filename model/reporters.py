@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from .states import Level, Membership, Stage
+from .states import LEVEL, MEMBERSHIP, STAGE
 
 # Cumulative counters the mechanisms increment (resource units, events) and the reporters read.
 COUNTERS = (
@@ -26,7 +26,7 @@ def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
 
 def _uptake_where(model, mask: np.ndarray) -> float:
     n = np.count_nonzero(mask)
-    return float(np.count_nonzero(model.stage[mask] >= Stage.IMPLEMENTATION) / n) if n else 0.0
+    return float(np.count_nonzero(model.stage[mask] >= STAGE.IMPLEMENTATION) / n) if n else 0.0
 
 
 def uptake(model) -> float:
@@ -37,7 +37,7 @@ def uptake(model) -> float:
 def adopted(model) -> float:
     """Share of communities that have decided for MUS (decision stage or beyond)."""
     n = model.n_communities
-    return float(np.count_nonzero(model.stage[model.is_community] >= Stage.DECISION) / n) if n else 0.0
+    return float(np.count_nonzero(model.stage[model.is_community] >= STAGE.DECISION) / n) if n else 0.0
 
 
 def uptake_pilot(model) -> float:
@@ -56,7 +56,7 @@ def uptake_marginalised(model) -> float:
 
 def equity(model) -> float:
     """Uptake among marginalised communities relative to the others, capped at 1 (1 = no gap)."""
-    others = _uptake_where(model, model.is_community & ~model.marginalised)
+    others = _uptake_where(model, model.unmarginalised_community)
     marg = _uptake_where(model, model.marginalised)
     return 1.0 if others == 0 else float(min(1.0, marg / others))
 
@@ -72,60 +72,61 @@ def enabling_env(model) -> float:
 
 def policy_adoption(model) -> float:
     """Power-weighted share of national and district organisations implementing MUS in their mandate."""
-    return weighted_share(model.stage[model.org] >= Stage.IMPLEMENTATION, model.power[model.org])
+    return weighted_share(model.stage[model.org] >= STAGE.IMPLEMENTATION, model.power[model.org])
 
 
 def members(model) -> int:
-    return int((model.membership == Membership.MEMBER).sum())
+    return int(model.members.sum())
 
 
-def _members_at(model, level: Level) -> int:
-    return int(((model.membership == Membership.MEMBER) & (model.level == level)).sum())
+def _members_at(model, level: int) -> int:
+    return int((model.members & (model.level == level)).sum())
 
 
 def members_national(model) -> int:
-    return _members_at(model, Level.NATIONAL)
+    return _members_at(model, LEVEL.NATIONAL)
 
 
 def members_district(model) -> int:
-    return _members_at(model, Level.DISTRICT)
+    return _members_at(model, LEVEL.DISTRICT)
 
 
 def members_community(model) -> int:
-    return _members_at(model, Level.COMMUNITY)
+    return _members_at(model, LEVEL.COMMUNITY)
 
 
 def share_marginalised(model) -> float:
     """Share of members that are marginalised groups (inclusiveness of the alliance)."""
-    m = model.membership == Membership.MEMBER
+    m = model.members
     return float(model.marginalised[m].mean()) if m.any() else 0.0
 
 
 def mean_trust(model) -> float:
     """Mean trust on ties between current members."""
-    m = model.membership == Membership.MEMBER
+    m = model.members
     live = m[model.src] & m[model.dst]
     return float(model.trust[live].mean()) if live.any() else 0.0
 
 
 def view_spread(model) -> float:
     """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
-    m = model.membership == Membership.MEMBER
+    m = model.members
     return float(model.view[m].std()) if m.sum() > 1 else 0.0
 
 
-def _attendance_at(model, level: Level) -> float:
+def _attendance_at(model, level: int) -> float:
     """Mean share of members present at the latest meeting of each platform of a level (NaN before any)."""
     a = model.attendance[model.platform_level == level]
-    return float(np.nanmean(a)) if np.isfinite(a).any() else float("nan")
+    a = a[a == a]  # drop NaN (platforms that have not met)
+    return float(a.mean()) if len(a) else float("nan")
 
 
 def attendance_national(model) -> float:
-    return _attendance_at(model, Level.NATIONAL)
+    return _attendance_at(model, LEVEL.NATIONAL)
 
 
 def attendance_community(model) -> float:
-    return _attendance_at(model, Level.COMMUNITY)
+    return _attendance_at(model, LEVEL.COMMUNITY)
 
 
 def conflicts_open(model) -> int:

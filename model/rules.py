@@ -52,13 +52,13 @@ def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    order = np.lexsort((rng.random(n), groups))
+    order = np.argsort(groups + rng.random(n))  # groups are integers: random order within each group
     g = groups[order]
+    same_as_next = np.r_[g[1:] == g[:-1], False]
     # rank of each position inside its group, so pairs never straddle two groups
-    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    sizes = np.diff(np.r_[starts, n])
-    rank = np.arange(n) - np.repeat(starts, sizes)
-    first = np.flatnonzero((rank % 2 == 0) & (np.r_[g[1:] == g[:-1], False]))
+    starts = np.maximum.accumulate(np.where(np.r_[True, ~same_as_next[:-1]], np.arange(n), 0))
+    rank = np.arange(n) - starts
+    first = np.flatnonzero(same_as_next & (rank % 2 == 0))
     return order[first], order[first + 1]
 
 

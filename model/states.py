@@ -46,3 +46,14 @@ def stance_of(view):
     import numpy as np
 
     return np.digitize(view, (1 / 3, 2 / 3))
+
+
+def _plain(enum) -> "SimpleNamespace":
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**{m.name: int(m) for m in enum})
+
+
+# Plain-int mirrors of the Enums for comparisons on state arrays inside a step: numpy compares an array
+# with a Python int about twice as fast as with an IntEnum member (0.5 vs 0.9 us at the default size).
+LEVEL, STAGE, MEMBERSHIP = _plain(Level), _plain(Stage), _plain(Membership)

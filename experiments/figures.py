@@ -16,7 +16,7 @@ MAIN_OUTCOMES = (
     ("enabling_env", "Enabling environment"),
     ("members", "Alliance members"),
     ("mean_trust", "Mean trust between members"),
-    ("conflicts_open", "Open conflicts"),
+    ("conflicts_arisen", "Conflicts arisen (cumulative)"),
 )
 
 
@@ -26,13 +26,16 @@ def bands(timeseries: pd.DataFrame, column: str, low: float = 0.1, high: float =
     return pd.DataFrame({"median": g.median(), "low": g.quantile(low), "high": g.quantile(high)})
 
 
-def plot_outcomes(timeseries: pd.DataFrame, path: Path, title: str = "") -> list[Path]:
-    """Six panels of the main outcomes, median line and 10-90% band; writes ``path``.png and .svg."""
+def plot_outcomes(timeseries: pd.DataFrame, path: Path, title: str = "", exit_month: int | None = None) -> list[Path]:
+    """Six panels of the main outcomes, median line and 10-90% band, a dashed line where the project left;
+    writes ``path``.png and .svg."""
     fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
     for ax, (column, label) in zip(axes.ravel(), MAIN_OUTCOMES):
         b = bands(timeseries, column)
         ax.fill_between(b.index, b["low"], b["high"], alpha=0.25, color="tab:blue", label="10-90% of replicates")
         ax.plot(b.index, b["median"], color="tab:blue", label="median")
+        if exit_month is not None and exit_month < timeseries["step"].max():
+            ax.axvline(exit_month, color="grey", ls="--", lw=1, label="project leaves")
         ax.set_title(label, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[-1]:

@@ -123,7 +123,8 @@ def run_command(args) -> int:
         write_table(timeseries, tmp / "timeseries")
         write_table(summary, tmp / "summary")
         events.to_csv(tmp / "events.csv", index=False)
-        plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name)
+        plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name,
+                      exit_month=results[0].params["project_exit_month"])
         atomic_write_json(tmp / "manifest.json", {
             "kind": "run", "scenario": scenario.name, "description": scenario.description,
             "config": str(scenario.path), "overrides": scenario.params, "parameters": results[0].params,

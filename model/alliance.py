@@ -100,12 +100,10 @@ class LearningAlliance(mesa.Model):
 
     def shared_platform_of_ties(self) -> np.ndarray:
         """For each tie, the platform both ends sit on (primary seats first), or -1."""
-        ps, pd_ = self.platform, self.platform
-        bs, bd = self.bridge_platform, self.bridge_platform
-        s, d = self.src, self.dst
+        p, b, s, d = self.platform, self.bridge_platform, self.src, self.dst
         out = np.full(len(s), -1, dtype=np.int32)
-        for a, b in ((bs[s], bd[d]), (bs[s], pd_[d]), (ps[s], bd[d]), (ps[s], pd_[d])):
-            out = np.where((a >= 0) & (a == b), a, out)
+        for x, y in ((b[s], b[d]), (b[s], p[d]), (p[s], b[d]), (p[s], p[d])):  # later pairs take precedence
+            out = np.where((x >= 0) & (x == y), x, out)
         return out
 
     def initiate(self) -> None:

@@ -10,7 +10,7 @@ export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 export MPLBACKEND := Agg
 
-.PHONY: demo test bench dashboard install install-test assets chromium clean
+.PHONY: demo test test-dashboard bench dashboard install assets chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
@@ -36,7 +36,7 @@ chromium:
 demo: install
 	$(BIN)/mus-alliance run configs/baseline.toml --out results/baseline
 
-test: install
+test: install assets chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: install
@@ -47,3 +47,7 @@ dashboard: install assets
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info
+
+# The dashboard's fast and real-browser tests only (also part of `make test`).
+test-dashboard: install assets chromium
+	$(BIN)/python -m pytest tests/dashboard tests/browser -n 2 --dist loadgroup -q

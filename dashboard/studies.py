@@ -1,0 +1,253 @@
+"""Page 4, "Study explorer": the figures and tables of a sensitivity study saved under results/.
+
+The user only picks among the folders found directly under results/; no typed path is read, and every
+folder and file is resolved (symbolic links included) and refused unless it lies inside results/. A file
+that cannot be read (a corrupted or half-copied study) is named in an in-page error instead of crashing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import solara
+from PIL import Image
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = REPO_ROOT / "results"
+FIGURE_SUFFIXES = (".png", ".svg")
+TABLE_SUFFIXES = (".parquet", ".csv")
+SKIPPED_DIRS = {"runs"}  # per-flush parts of a sweep: the whole table is results.parquet
+MAX_DEPTH = 3
+ROWS_SHOWN = 200
+
+
+class StudyError(ValueError):
+    """A study folder that may not or cannot be opened; the message is one line."""
+
+
+@dataclass
+class StudyContents:
+    folder: Path
+    figures: list[Path] = field(default_factory=list)
+    tables: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line per unreadable file
+    notes: list[str] = field(default_factory=list)  # the study's own warnings.txt lines
+    manifest: dict | None = None
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def list_studies(root: Path = RESULTS_DIR) -> list[str]:
+    """Names of the folders directly under ``root`` that resolve inside it, newest first."""
+    if not root.is_dir():
+        return []
+    folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and is_inside(p, root)]
+    return [p.name for p in sorted(folders, key=lambda p: (-p.stat().st_mtime, p.name))]
+
+
+def study_folder(name: str, root: Path = RESULTS_DIR) -> Path:
+    """The folder of study ``name``: only a name that :func:`list_studies` offers is accepted."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or name not in list_studies(root):
+        raise StudyError(f"{name!r} is not a study folder under {root}")
+    return (root / name).resolve()
+
+
+def walk_files(folder: Path, root: Path, depth: int = 0):
+    """Files under ``folder`` (not hidden, not in runs/, inside ``root``), up to MAX_DEPTH levels deep."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or not is_inside(entry, root):
+            continue
+        if entry.is_dir():
+            if entry.name not in SKIPPED_DIRS and depth < MAX_DEPTH:
+                yield from walk_files(entry, root, depth + 1)
+        elif entry.is_file():
+            yield entry
+
+
+def prefer_first_suffix(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """One file per stem: the one whose suffix comes first in ``suffixes`` (e.g. PNG over SVG)."""
+    best: dict[Path, Path] = {}
+    for path in paths:
+        key = path.with_suffix("")
+        if key not in best or suffixes.index(path.suffix.lower()) < suffixes.index(best[key].suffix.lower()):
+            best[key] = path
+    return sorted(best.values())
+
+
+def check_figure(path: Path) -> None:
+    if path.suffix.lower() == ".png":
+        with Image.open(path) as image:
+            image.verify()
+    else:
+        head = path.read_bytes()[:2048].lower()
+        if b"<svg" not in head:
+            raise ValueError("not an SVG image")
+
+
+def check_table(path: Path) -> None:
+    if path.suffix.lower() == ".parquet":
+        pq.ParquetFile(path).metadata  # reads and checks the footer without loading the data
+    else:
+        pd.read_csv(path, nrows=5)
+
+
+def describe_failure(err: Exception) -> str:
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return text[:200]
+
+
+def inspect_study(folder: Path, root: Path = RESULTS_DIR) -> StudyContents:
+    """List and check a study folder's figures and tables; unreadable files become ``problems``."""
+    contents = StudyContents(folder)
+    files = list(walk_files(folder, root))
+    figures = prefer_first_suffix([p for p in files if p.suffix.lower() in FIGURE_SUFFIXES], FIGURE_SUFFIXES)
+    tables = prefer_first_suffix([p for p in files if p.suffix.lower() in TABLE_SUFFIXES], TABLE_SUFFIXES)
+    for paths, check, kept in ((figures, check_figure, contents.figures), (tables, check_table, contents.tables)):
+        for path in paths:
+            try:
+                check(path)
+                kept.append(path)
+            except Exception as err:  # any unreadable file is reported in the page, never raised
+                contents.problems.append(f"{contents.relative(path)}: cannot be read ({describe_failure(err)})")
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        try:
+            contents.manifest = json.loads(manifest.read_text())
+        except (OSError, ValueError) as err:
+            contents.problems.append(f"manifest.json: cannot be read ({describe_failure(err)})")
+    warnings = folder / "warnings.txt"
+    if warnings.is_file():
+        contents.notes = [line for line in warnings.read_text(errors="replace").splitlines() if line.strip()]
+    return contents
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def manifest_summary(manifest: dict) -> str:
+    """One line about a sweep study from its manifest.json (the sweep's format; unknown keys are skipped)."""
+    if not isinstance(manifest, dict):
+        return ""
+    spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
+    parts = []
+    if isinstance(spec.get("method"), str):
+        parts.append(f"method {spec['method']}")
+    if isinstance(spec.get("factors"), dict):
+        parts.append(f"{len(spec['factors'])} factors")
+    for key, label in (("runs", "runs"), ("design_points", "design points")):
+        if isinstance(manifest.get(key), int):
+            parts.append(f"{manifest[key]:,} {label}")
+    for key, label in (("replicates", "replicates"), ("steps", "months")):
+        if isinstance(spec.get(key), int):
+            parts.append(f"{spec[key]} {label}")
+    if "finished" in manifest:
+        parts.append(f"finished {manifest['finished']}" if manifest["finished"] else "not finished")
+    return " · ".join(parts)
+
+
+@solara.component
+def FigureView(contents: StudyContents):
+    names = [contents.relative(p) for p in contents.figures]
+    chosen = solara.use_reactive(names[0])
+    if chosen.value not in names:
+        chosen.set(names[0])
+        return
+    path = contents.figures[names.index(chosen.value)]
+    solara.Select(label=f"Figure ({len(names)})", values=names, value=chosen)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        solara.Error(f"{chosen.value}: cannot be read ({describe_failure(err)})")
+        return
+    solara.Image(data, format="png" if path.suffix.lower() == ".png" else "svg+xml", classes=["study-figure"])
+
+
+@solara.component
+def TableView(contents: StudyContents):
+    names = [contents.relative(p) for p in contents.tables]
+    chosen = solara.use_reactive(names[0])
+    if chosen.value not in names:
+        chosen.set(names[0])
+        return
+    path = contents.tables[names.index(chosen.value)]
+    solara.Select(label=f"Table ({len(names)})", values=names, value=chosen)
+    try:
+        table = read_table(path)
+    except Exception as err:  # a file that changed or broke after the folder was checked
+        solara.Error(f"{chosen.value}: cannot be read ({describe_failure(err)})")
+        return
+    solara.Text(f"{len(table)} rows × {len(table.columns)} columns" +
+                (f" (first {ROWS_SHOWN} shown)" if len(table) > ROWS_SHOWN else ""))
+    solara.DataFrame(table.head(ROWS_SHOWN), items_per_page=20)
+
+
+@solara.component
+def StudyView(name: str, root: Path):
+    def load() -> StudyContents | str:
+        try:
+            return inspect_study(study_folder(name, root), root)
+        except (StudyError, OSError) as err:
+            return str(err)
+
+    contents = solara.use_memo(load, [name, str(root)])
+    if isinstance(contents, str):
+        solara.Error(contents)
+        return
+    if contents.manifest is not None:
+        description = contents.manifest.get("description") if isinstance(contents.manifest, dict) else None
+        if isinstance(description, str) and description.strip():
+            solara.Text(description.strip(), style={"display": "block", "font-style": "italic"})
+        if manifest_summary(contents.manifest):
+            solara.Text(manifest_summary(contents.manifest), classes=["study-summary"], style={"display": "block"})
+    if contents.problems:
+        solara.Error("This study folder looks corrupted or incomplete:\n" + "\n".join(contents.problems),
+                     classes=["study-problems"], style={"white-space": "pre-wrap"})
+    for note in contents.notes[:20]:
+        solara.Warning(note, dense=True)
+    if not contents.figures and not contents.tables:
+        solara.Warning("No readable figures (PNG, SVG) or tables (Parquet, CSV) in this folder.")
+        return
+    with solara.lab.Tabs():
+        if contents.figures:
+            with solara.lab.Tab("Figures"):
+                FigureView(contents)
+        if contents.tables:
+            with solara.lab.Tab("Tables"):
+                TableView(contents)
+
+
+@solara.component
+def StudyPage(root: Path = RESULTS_DIR):
+    solara.Title("MUS Learning Alliance · Study explorer")
+    refresh = solara.use_reactive(0)
+    studies = solara.use_memo(lambda: list_studies(root), [str(root), refresh.value])
+    chosen = solara.use_reactive(None)
+    with solara.Column(style={"max-width": "1100px"}):
+        solara.Markdown("## Study explorer\nSensitivity studies and runs saved under `results/`: pick a folder "
+                        "to see its figures and tables.")
+        with solara.Row(style={"align-items": "center"}):
+            solara.Select(label="Study folder", values=studies, value=chosen, style={"min-width": "320px"})
+            solara.Button("Refresh", icon_name="mdi-refresh", text=True,
+                          on_click=lambda: refresh.set(refresh.value + 1))
+        if not studies:
+            solara.Info(f"No study folders under {root} yet.")
+        elif chosen.value in studies:
+            StudyView(chosen.value, root)
+        else:
+            solara.Text("Pick a study folder.")

@@ -1,0 +1,84 @@
+"""Compare page: replicates in a worker thread, median and band per month, same seeds for both sides."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from solara.components.datatable import DataTableWidget
+
+from dashboard import compare
+
+
+def small(label: str, **params) -> compare.Contender:
+    return compare.Contender(label, params, steps=24, seed=7)
+
+
+def test_bands_are_ordered_and_cover_every_month_and_output():
+    result = compare.compare_scenarios(small("a"), small("b", mediation=0.9), replicates=4, steps=24)
+    assert result.labels == ("A: a", "B: b")
+    for band in result.bands.values():
+        assert set(band["output"]) == set(compare.COMPARE_OUTPUTS)
+        assert sorted(band["step"].unique()) == list(range(25))
+        assert np.all(band["q10"] <= band["median"] + 1e-12) and np.all(band["median"] <= band["q90"] + 1e-12)
+    assert list(result.summary.columns) == ["output", "A median", "B median", "B − A"]
+
+
+def test_same_scenario_on_both_sides_gives_identical_bands_and_replicates_differ():
+    result = compare.compare_scenarios(small("x"), small("x"), replicates=5, steps=24)
+    a, b = result.bands.values()
+    assert np.array_equal(a[["q10", "median", "q90"]].to_numpy(), b[["q10", "median", "q90"]].to_numpy())
+    uptake = a[(a["output"] == "members") & (a["step"] == 24)]
+    assert float(uptake["q90"].iloc[0]) > float(uptake["q10"].iloc[0])  # replicates use different seeds
+    assert (result.summary["B − A"] == 0).all()
+
+
+def test_progress_is_reported_per_run_and_a_stop_request_is_honoured():
+    seen = []
+    compare.compare_scenarios(small("a"), small("b"), 3, 12, on_progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(k, 6) for k in range(1, 7)]
+    calls = iter([True, True, False])
+    assert compare.compare_scenarios(small("a"), small("b"), 3, 12, should_continue=lambda: next(calls)) is None
+
+
+def test_contenders_are_the_defaults_and_every_preset():
+    contenders = compare.available_contenders()
+    assert list(contenders)[0] == compare.DEFAULTS_LABEL and contenders[compare.DEFAULTS_LABEL].params == {}
+    assert len(contenders) >= 6
+
+
+def test_page_runs_a_comparison_in_the_background(render_page):
+    ui = render_page(compare.ComparePage())
+    assert ui.select("Scenario A").v_model != ui.select("Scenario B").v_model
+    ui.slider("Replicates").v_model = 3
+    ui.slider("Months").v_model = 24
+    main_thread = threading.current_thread()
+    ran_in = []
+    original = compare.model.run_model
+
+    def recording_run(*args, **kwargs):
+        ran_in.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    compare.model.run_model = recording_run
+    try:
+        ui.button("run-comparison-button").click()
+        ui.wait_until(lambda: compare.comparison_task.finished, timeout=60, what="the comparison")
+    finally:
+        compare.model.run_model = original
+    assert len(ran_in) == 6 and main_thread not in ran_in
+    ui.wait_until(lambda: len(ui.images("comparison-chart")) == 1, what="the comparison chart")
+    assert ui.image("comparison-chart")[:4] == b"\x89PNG"
+    table = ui.rc.find(DataTableWidget).widget
+    assert [row["output"] for row in table.items][:2] == ["uptake_final", "uptake_pilot_final"]
+
+
+def test_live_settings_can_be_compared(render_page):
+    from dashboard import state
+
+    state.parameter_values["mediation"].set(0.9)
+    state.seed.set(11)
+    ui = render_page(compare.ComparePage())
+    assert compare.LIVE_LABEL in ui.select("Scenario A").items
+    live = compare.live_contender()
+    assert live.params == {"mediation": 0.9} and live.seed == 11

@@ -65,9 +65,10 @@ class LearningAlliance(mesa.Model):
         self.not_initiator = np.arange(self.n) != self.initiator
         kind_count = np.bincount(self.kind[self.org], minlength=len(KINDS))
         self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
-        self.pilot_community = self.is_community & (self.membership != MEMBERSHIP.OUTSIDE)
         self.outside_community = self.is_community & (self.membership == MEMBERSHIP.OUTSIDE)
-        self.unmarginalised_community = self.is_community & ~self.marginalised
+        # groups of the reporters' tally: 0 organisations, 1/2 pilot-district communities (not/marginalised),
+        # 3/4 outside communities (not/marginalised)
+        self.report_group = np.where(self.is_community, 1 + 2 * self.outside_community + self.marginalised, 0)
         Stakeholder.create_agents(self, self.n, list(range(self.n)))
 
     def set_up_dynamics(self) -> None:
@@ -145,8 +146,8 @@ class LearningAlliance(mesa.Model):
         self.drop_out()
         self.rejoin()
         self.account_costs()
-        self.note_milestones()
         self.datacollector.collect(self)
+        self.note_milestones()
 
     @property
     def month(self) -> int:
@@ -694,7 +695,7 @@ class LearningAlliance(mesa.Model):
                      + c["dissemination_events"] * self.p["cost_dissemination_event"])
 
     def note_milestones(self) -> None:
-        uptake = reporters.uptake(self)
+        uptake = self.datacollector.model_vars["uptake"][-1]
         for level in (0.25, 0.5):
             if uptake >= level and level not in self.milestones_logged:
                 self.milestones_logged.add(level)

@@ -24,41 +24,59 @@ def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
     return float((weights * flags).sum() / total) if total > 0 else 0.0
 
 
-def _uptake_where(model, mask: np.ndarray) -> float:
-    n = np.count_nonzero(mask)
-    return float(np.count_nonzero(model.stage[mask] >= STAGE.IMPLEMENTATION) / n) if n else 0.0
+def tally(model) -> dict[str, np.ndarray]:
+    """Counts the community reporters share: stakeholders by group (0 organisations, 1/2 pilot-district
+    communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and members by
+    level. Computed once per collection (the Recorder clears it) or per month when called directly."""
+    cached = getattr(model, "_tally", None)
+    if cached is not None and cached["month"] == model.steps:
+        return cached
+    by_stage = np.bincount(model.report_group * 6 + model.stage, minlength=30).reshape(5, 6)
+    t = {  # plain lists: the reporters only add a few of their numbers
+        "month": model.steps,
+        "total": by_stage.sum(axis=1).tolist(),
+        "implementing": by_stage[:, STAGE.IMPLEMENTATION:].sum(axis=1).tolist(),
+        "decided": by_stage[:, STAGE.DECISION:].sum(axis=1).tolist(),
+        "members_by_level": np.bincount(model.level[model.members], minlength=3).tolist(),
+    }
+    model._tally = t
+    return t
+
+
+def _share(t: dict, key: str, groups: list[int]) -> float:
+    n = sum(t["total"][g] for g in groups)
+    return sum(t[key][g] for g in groups) / n if n else 0.0
 
 
 def uptake(model) -> float:
     """Share of all communities (pilot and outside) implementing MUS."""
-    return _uptake_where(model, model.is_community)
+    return _share(tally(model), "implementing", [1, 2, 3, 4])
 
 
 def adopted(model) -> float:
     """Share of communities that have decided for MUS (decision stage or beyond)."""
-    n = model.n_communities
-    return float(np.count_nonzero(model.stage[model.is_community] >= STAGE.DECISION) / n) if n else 0.0
+    return _share(tally(model), "decided", [1, 2, 3, 4])
 
 
 def uptake_pilot(model) -> float:
     """Uptake among communities in the pilot districts' platforms (local impact, pattern P8)."""
-    return _uptake_where(model, model.pilot_community)
+    return _share(tally(model), "implementing", [1, 2])
 
 
 def uptake_outside(model) -> float:
     """Uptake among communities outside the alliance (horizontal scaling)."""
-    return _uptake_where(model, model.outside_community)
+    return _share(tally(model), "implementing", [3, 4])
 
 
 def uptake_marginalised(model) -> float:
-    return _uptake_where(model, model.marginalised)
+    return _share(tally(model), "implementing", [2, 4])
 
 
 def equity(model) -> float:
     """Uptake among marginalised communities relative to the others, capped at 1 (1 = no gap)."""
-    others = _uptake_where(model, model.unmarginalised_community)
-    marg = _uptake_where(model, model.marginalised)
-    return 1.0 if others == 0 else float(min(1.0, marg / others))
+    t = tally(model)
+    others = _share(t, "implementing", [1, 3])
+    return 1.0 if others == 0 else float(min(1.0, _share(t, "implementing", [2, 4]) / others))
 
 
 def awareness(model) -> float:
@@ -76,11 +94,11 @@ def policy_adoption(model) -> float:
 
 
 def members(model) -> int:
-    return int(model.members.sum())
+    return sum(tally(model)["members_by_level"])
 
 
 def _members_at(model, level: int) -> int:
-    return int((model.members & (model.level == level)).sum())
+    return tally(model)["members_by_level"][level]
 
 
 def members_national(model) -> int:
@@ -98,20 +116,23 @@ def members_community(model) -> int:
 def share_marginalised(model) -> float:
     """Share of members that are marginalised groups (inclusiveness of the alliance)."""
     m = model.members
-    return float(model.marginalised[m].mean()) if m.any() else 0.0
+    n = np.count_nonzero(m)
+    return np.count_nonzero(model.marginalised & m) / n if n else 0.0
 
 
 def mean_trust(model) -> float:
-    """Mean trust on ties between current members."""
-    m = model.members
-    live = m[model.src] & m[model.dst]
-    return float(model.trust[live].mean()) if live.any() else 0.0
+    """Mean trust on ties between current members who share a platform."""
+    t = model.trust[model.live_ties]
+    return float(t.mean()) if len(t) else 0.0
 
 
 def view_spread(model) -> float:
     """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
-    m = model.members
-    return float(model.view[m].std()) if m.sum() > 1 else 0.0
+    x = model.view[model.members]
+    if len(x) < 2:
+        return 0.0
+    # (no ndarray.dot here: BLAS threads make it slow and erratic on a busy machine)
+    return float(np.sqrt(np.square(x - x.mean()).mean()))
 
 
 def _attendance_at(model, level: int) -> float:
@@ -155,6 +176,7 @@ class Recorder(mesa.DataCollector):
     Mesa makes to protect mutable values (a third of a month's cost at the default size)."""
 
     def collect(self, model) -> None:
+        model._tally = None
         self._collection_steps.append(model.time)
         for var, reporter in self.model_reporters.items():
             self.model_vars[var].append(reporter(model))

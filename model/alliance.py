@@ -26,6 +26,9 @@ MEETING_COMMITMENT = 0.2     # commitment gained from a useful meeting, at full 
 CONFLICT_STALL_MONTHS = 3    # an open conflict older than this counts as a stall for monitoring
 PUSH_MEMORY = 0.5            # monthly retention of the adoption push a dissemination event gave
 CONFIRMATION_MONTHS = 12     # months of implementation before a community can confirm (Rogers 2003)
+OWNERSHIP_MONTHS = 36       # months of membership before a member fully owns the process (pattern P2)
+PILOTS_GUIDED = 6            # pilots a facilitation team can guide at once before guidance thins out
+MEETINGS_TOLERATED = 6       # meetings a year members attend without fatigue (WASHTech: officials too busy)
 
 
 class LearningAlliance(mesa.Model):
@@ -76,6 +79,7 @@ class LearningAlliance(mesa.Model):
         self._members = None
         self.identified = np.zeros(n, dtype=bool)
         self.commitment = np.zeros(n)
+        self.joined = np.zeros(n, dtype=np.int64)  # month a member last joined
         self.role_clarity = np.zeros(n)
         self.stage = np.where(self.awareness >= 0.3, STAGE.KNOWLEDGE, STAGE.UNAWARE).astype(np.int8)
         self.implementing_since = np.full(n, -1)
@@ -176,11 +180,13 @@ class LearningAlliance(mesa.Model):
     def fund(self) -> None:
         """Initiation and exit: while the external project is in, it pays facilitator, meetings, pilots and
         events (support = 1). After ``project_exit_month`` what it paid for stops; the alliance goes on only
-        as far as members own it (mean commitment x role clarity) or government has embedded MUS in its
+        as far as members own it (mean commitment x role clarity x min(1, months of membership / 36): owning
+        the process takes years, pattern P2) or government has embedded MUS in its
         mandates (power-weighted adoption by government bodies) - pattern P12 (RiPPLE; van Koppen 2014).
         The initiator's drive fades as ownership grows (Tool 24, step 1)."""
         members = self.members
-        self.ownership = float(np.mean(self.commitment[members] * self.role_clarity[members])) if members.any() else 0.0
+        maturity = np.minimum(1.0, (self.month - self.joined[members]) / OWNERSHIP_MONTHS)
+        self.ownership = float(np.mean(self.commitment[members] * self.role_clarity[members] * maturity)) if members.any() else 0.0
         if self.month == self.p["project_exit_month"] + 1:
             self.leave_project()
         embedded = reporters.weighted_share(self.stage[self.government] >= STAGE.IMPLEMENTATION,
@@ -294,13 +300,15 @@ class LearningAlliance(mesa.Model):
     def admit(self, who: np.ndarray, commitment: float, clarity: float) -> None:
         who = np.asarray(who, dtype=np.int64)
         self.set_membership(who, MEMBER)
+        self.joined[who] = self.steps
         self.commitment[who] = np.maximum(self.commitment[who], commitment)
         self.role_clarity[who] = np.maximum(self.role_clarity[who], clarity)
 
     def hold_meetings(self) -> None:
         """Facilitation intensity: each platform with members meets in a month with chance
         ``meetings_per_year``/12 x support (plus any extra meeting monitoring called). A member attends
-        with chance commitment x (1 - busyness of its senior staff), marginalised members x
+        with chance commitment x (1 - busyness of its senior staff) x min(1, 6 / meetings_per_year)
+        (members tolerate about a meeting every two months), marginalised members x
         (1 + empowerment)/2 (patterns P3 and P6: quarterly targets often missed, officials rarely come).
         Attending teaches about MUS (awareness) and, with good guidance, raises commitment."""
         members = self.members
@@ -308,7 +316,8 @@ class LearningAlliance(mesa.Model):
         chance = min(1.0, self.p["meetings_per_year"] / 12) * self.support
         self.meets = (seats > 1) & ((self.rng.random(self.n_platforms) < chance) | self.extra_meeting)
         self.extra_meeting[:] = False
-        base = self.commitment * (1 - self.busy)
+        fatigue = min(1.0, MEETINGS_TOLERATED / max(self.p["meetings_per_year"], 1e-9))
+        base = self.commitment * (1 - self.busy) * fatigue
         base = np.where(self.marginalised, base * (1 + self.p["empowerment"] * self.support) / 2, base)
         u = self.rng.random((2, self.n))
         self.attend = members & (self.platform >= 0) & self.meets[self.platform] & (u[0] < base)
@@ -435,7 +444,8 @@ class LearningAlliance(mesa.Model):
     def run_action_research(self) -> None:
         """Action research: funded pilots start at ``pilots_per_year`` x support in member communities chosen
         by capacity or, with the core value equity, by need. After ``pilot_duration`` months a pilot succeeds
-        with chance ``pilot_base_success`` x (0.6 + 0.4 capacity) x (0.6 + 0.4 guidance) x (0.8 + 0.2 enabling env).
+        with chance ``pilot_base_success`` x (0.6 + 0.4 capacity) x (0.6 + 0.4 guidance') x (0.8 + 0.2 enabling env),
+        guidance' = guidance x support x min(1, 6 / pilots under way): a team guides about six at once.
         A success is a small win: the host implements MUS and the members of its platforms gain trust and
         commitment (Ansell & Gash 2008; pattern P10). A failure teaches (capacity +0.05) but costs trust.
         Results are documented with chance ``documentation`` and then count as transferable evidence."""
@@ -460,8 +470,10 @@ class LearningAlliance(mesa.Model):
             return
         hosts = self.pilot_host[done]
         self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
+        # a facilitation team guides only so many pilots at once: guidance thins out beyond that
+        guidance = self.p["guidance"] * self.support * min(1.0, PILOTS_GUIDED / max(1, len(hosts) + len(self.pilot_host)))
         chance = (self.p["pilot_base_success"] * (0.6 + 0.4 * self.capacity[hosts])
-                  * (0.6 + 0.4 * self.p["guidance"] * self.support) * (0.8 + 0.2 * self.env))
+                  * (0.6 + 0.4 * guidance) * (0.8 + 0.2 * self.env))
         success = self.rng.random(len(hosts)) < chance
         documented = self.rng.random(len(hosts)) < self.p["documentation"]
         self.counts["pilots_succeeded"] += int(success.sum())
@@ -529,9 +541,10 @@ class LearningAlliance(mesa.Model):
         views between the platforms they sit on (``vertical_sharing``, :meth:`share_between_levels`). Outside it, funded events
         (``dissemination_events_per_year``) reach either a district's communities (horizontal scaling,
         ``horizontal_reach``) or policy makers at national and district level (vertical scaling,
-        ``policy_reach``); both raise awareness and add an adoption push that grows with the documented
-        evidence, (0.2 + 0.8 evidence) x reach / 2, remembered at half strength a month later. Events do not
-        change views: persuading a blocker takes dialogue inside the alliance (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing)."""
+        ``policy_reach``); both raise awareness and renew an adoption push that grows with the documented
+        evidence, (0.2 + 0.8 evidence) x reach / 2, remembered at half strength a month later. Repeated
+        events renew the push rather than stack it (diminishing returns). Events do not change views:
+        persuading a blocker takes dialogue inside the alliance (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing)."""
         self.push *= PUSH_MEMORY
         self.share_between_levels()
         n_events = self.rng.poisson(self.p["dissemination_events_per_year"] / 12 * self.support)
@@ -546,7 +559,7 @@ class LearningAlliance(mesa.Model):
                 reached = self.org & ~self.members
                 strength, where = self.p["policy_reach"], "policy makers"
             self.awareness[reached] += strength * (1 - self.awareness[reached])
-            self.push[reached] += strength * (0.2 + 0.8 * evidence) * 0.5
+            self.push[reached] = np.maximum(self.push[reached], strength * (0.2 + 0.8 * evidence) * 0.5)
         if n_events:
             self.events.log(self.month, EventKind.DISSEMINATION,
                             f"{n_events} dissemination event(s) shared the alliance's evidence "
@@ -576,14 +589,16 @@ class LearningAlliance(mesa.Model):
 
     def update_environment(self) -> None:
         """Enabling environment E (policy, mandates, finance for MUS): raised by adoption of powerful
-        national and district organisations and by documented evidence, held down by powerful blockers
-        (van Koppen et al. 2014: single-use mandates and earmarked finance):
-        E += env_gain x (adoption + evidence)/2 x (1 - E) - env_drag x opposition x E."""
+        national and district organisations and by documented evidence the alliance carries to policy
+        makers (evidence x support: after the project leaves only as far as the alliance goes on), held
+        down by powerful blockers (van Koppen et al. 2014: single-use mandates and earmarked finance):
+        E += env_gain x (adoption + evidence x support)/2 x (1 - E) - env_drag x opposition x E."""
         nd = self.org
         w = self.power[nd]
         adoption = reporters.weighted_share(self.stage[nd] >= STAGE.IMPLEMENTATION, w)
         opposition = reporters.weighted_share(self.view[nd] < 1 / 3, w)
-        gain = self.p["env_gain"] * (adoption + self.evidence_level()) / 2 * (1 - self.env)
+        carried = self.evidence_level() * self.support  # evidence moves policy only while the alliance carries it
+        gain = self.p["env_gain"] * (adoption + carried) / 2 * (1 - self.env)
         self.env = float(np.clip(self.env + gain - self.p["env_drag"] * opposition * self.env, 0.0, 1.0))
 
     def adopt(self) -> None:

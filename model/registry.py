@@ -236,7 +236,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- Adoption (innovation-decision process) ----------------------------------------------------------
     _f("bass_p", 0.002, 0, 1, S.ADOPTION, "External influence: monthly adoption hazard without peers or the "
        "alliance (Bass p).", "per month"),
-    _f("bass_q", 0.05, 0, 2, S.ADOPTION, "Peer influence: monthly adoption hazard per share of peers "
+    _f("bass_q", 0.03, 0, 2, S.ADOPTION, "Peer influence: monthly adoption hazard per share of peers "
        "implementing (Bass q).", "per month"),
     _f("peer_locality", 0.7, 0, 1, S.ADOPTION, "Weight of tied neighbours (against all communities) in who "
        "counts as a peer."),

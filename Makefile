@@ -35,6 +35,12 @@ chromium:
 
 demo: install
 	$(BIN)/mus-alliance run configs/baseline.toml --out results/baseline
+	rm -rf results/sweeps/demo   # a study folder resumes; a changed model would make it refuse the old one
+	$(BIN)/mus-alliance sweep configs/sweeps/demo.toml --out results/sweeps/demo
+	$(BIN)/mus-alliance compare business-as-usual light-touch facilitation-heavy pilot-heavy \
+	    policy-first-top-down community-first-bottom-up --replicates 20 --budget 1300 --out results/compare/demo
+	@echo; echo "Demo results:"; echo "  results/baseline/outcomes.png  (default scenario)"; \
+	  ls results/sweeps/demo/figures/*.png | sed 's/^/  /'; echo "  results/compare/demo/report.html  (funders' comparison)"
 
 test: install assets chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

@@ -17,6 +17,8 @@ import solara
 import solara.lab
 
 import model
+from experiments.io import UserError
+from experiments.strategies import load_strategy, strategy_files
 
 from . import charts, presets, state
 
@@ -47,13 +49,29 @@ class Comparison:
     steps: int
 
 
-def available_contenders(folder: Path = presets.TEACHING_DIR) -> dict[str, Contender]:
-    """The defaults plus every loadable teaching preset."""
+BASELINE = presets.REPO_ROOT / "configs" / "baseline.toml"
+STRATEGY_LABEL = "Strategy: {}"
+
+
+def available_contenders(folder: Path = presets.TEACHING_DIR, strategies: list[Path] | None = None) -> dict[str, Contender]:
+    """The defaults, every loadable teaching preset and every loadable funding strategy
+    (configs/strategies/, applied to the baseline country as `mus-alliance compare` does)."""
     found = {DEFAULTS_LABEL: Contender(DEFAULTS_LABEL)}
     for preset in presets.discover_presets(folder):
         if preset.scenario is not None:
             s = preset.scenario
             found[s.name] = Contender(s.name, dict(s.params), int(s.steps), int(s.seed))
+    try:
+        base = model.load_scenario(BASELINE)
+    except model.ConfigError:
+        return found
+    for path in strategy_files() if strategies is None else strategies:
+        try:
+            strategy = load_strategy(path, base)
+        except (model.ConfigError, UserError):
+            continue  # a broken strategy file is reported by `mus-alliance compare`, not here
+        label = STRATEGY_LABEL.format(strategy.name)
+        found[label] = Contender(label, dict(strategy.params), int(base.steps), int(base.seed))
     return found
 
 

@@ -46,17 +46,32 @@ def is_inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
+def _visible_folders(folder: Path, root: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and is_inside(p, root)]
+    except OSError:
+        return []
+
+
 def list_studies(root: Path = RESULTS_DIR) -> list[str]:
-    """Names of the folders directly under ``root`` that resolve inside it, newest first."""
+    """Study folders under ``root`` that resolve inside it, newest first, named relative to ``root``.
+
+    A folder directly under ``root`` is a study, unless it only groups studies (``results/sweeps/<name>``,
+    ``results/compare/<name>``): then the sub-folders holding a ``manifest.json`` are listed instead.
+    """
     if not root.is_dir():
         return []
-    folders = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and is_inside(p, root)]
-    return [p.name for p in sorted(folders, key=lambda p: (-p.stat().st_mtime, p.name))]
+    found = []
+    for top in _visible_folders(root, root):
+        grouped = [c for c in _visible_folders(top, root) if (c / "manifest.json").is_file()]
+        found += grouped if grouped and not (top / "manifest.json").is_file() else [top]
+    found.sort(key=lambda p: (-p.stat().st_mtime, p.as_posix()))
+    return [p.relative_to(root).as_posix() for p in found]
 
 
 def study_folder(name: str, root: Path = RESULTS_DIR) -> Path:
     """The folder of study ``name``: only a name that :func:`list_studies` offers is accepted."""
-    if not name or name in (".", "..") or "/" in name or "\\" in name or name not in list_studies(root):
+    if not name or ".." in name.split("/") or "\\" in name or name not in list_studies(root):
         raise StudyError(f"{name!r} is not a study folder under {root}")
     return (root / name).resolve()
 

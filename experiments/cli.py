@@ -14,7 +14,9 @@ from .io import UserError
 
 # Modules offering sub-commands, in the order `mus-alliance --help` lists them.
 COMMAND_MODULES = (
-    "experiments.runner",      # run, params
+    "experiments.runner",            # run, params
+    "experiments.sweep.cli",         # sweep, analyze
+    "experiments.strategies.cli",    # compare, allocate
 )
 
 

@@ -69,6 +69,21 @@ def read_table(path: Path) -> pd.DataFrame:
         raise UserError(f"{path}: unreadable results table ({type(exc).__name__})") from None
 
 
+def check_out_folder(out: Path, kind: str) -> None:
+    """Refuse to replace anything but an earlier results folder of the same ``kind`` (its manifest says so)
+    or an empty folder: a command never overwrites results it did not write."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()):
+        try:
+            found = json.loads((out / "manifest.json").read_text()).get("kind")
+        except (OSError, ValueError, AttributeError):
+            found = None
+        if found != kind:
+            raise UserError(f"--out {out}: folder holds something other than {kind} results; choose another --out")
+
+
 class StagedDir:
     """Build a results folder beside its final place and swap it in only when complete.
 

@@ -29,7 +29,7 @@ import model
 from model import registry
 
 from .figures import plot_outcomes
-from .io import StagedDir, UserError, atomic_write_json, write_table
+from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
 
 RESULTS = Path("results")
 
@@ -68,20 +68,6 @@ def scenario_from_args(args) -> model.Scenario:
     return scenario
 
 
-def check_out_folder(out: Path) -> None:
-    """Refuse to replace a folder that is not a run's results folder (never damage other results)."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        manifest = out / "manifest.json"
-        try:
-            kind = json.loads(manifest.read_text()).get("kind")
-        except (OSError, ValueError, AttributeError):
-            kind = None
-        if kind != "run":
-            raise UserError(f"--out {out}: folder holds something other than run results; choose another --out")
-
-
 def run_replicates(scenario: model.Scenario, quiet: bool = False) -> list[model.RunResult]:
     seeds = [scenario.seed + r for r in range(scenario.replicates)]
     bar = tqdm(seeds, desc=f"{scenario.name}", unit="run", disable=quiet, file=sys.stderr)
@@ -113,7 +99,7 @@ def git_commit() -> str | None:
 def run_command(args) -> int:
     scenario = scenario_from_args(args)
     out = args.out or RESULTS / (scenario.path.stem if scenario.path else "scenario")
-    check_out_folder(out)
+    check_out_folder(out, "run")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     results = run_replicates(scenario, args.quiet)

@@ -47,6 +47,21 @@ def test_contenders_are_the_defaults_and_every_preset():
     assert len(contenders) >= 6
 
 
+def test_funding_strategies_can_be_compared_with_the_parameters_compare_uses():
+    from experiments.strategies import load_strategy, strategy_files
+
+    import model
+
+    contenders = compare.available_contenders()
+    files = strategy_files()
+    assert len(files) >= 5
+    base = model.load_scenario(compare.BASELINE)
+    for path in files:
+        strategy = load_strategy(path, base)
+        contender = contenders[compare.STRATEGY_LABEL.format(strategy.name)]
+        assert contender.params == strategy.params and contender.steps == base.steps
+
+
 def test_page_runs_a_comparison_in_the_background(render_page):
     ui = render_page(compare.ComparePage())
     assert ui.select("Scenario A").v_model != ui.select("Scenario B").v_model

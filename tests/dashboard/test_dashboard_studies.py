@@ -64,7 +64,19 @@ def test_lists_only_folders_inside_results(results, tmp_path):
     assert sorted(studies.list_studies(results)) == ["broken-study", "good-study"]
 
 
-@pytest.mark.parametrize("name", ["..", "../results", "/etc", "good-study/../..", "escape", "", ".", "nope"])
+def test_studies_grouped_by_command_are_listed_one_level_down(results):
+    # `mus-alliance sweep` writes results/sweeps/<name>/, `compare` results/compare/<name>/
+    for name in ("sweeps/morris", "sweeps/sobol"):
+        make_study(results / name)
+        (results / name / "manifest.json").write_text('{"kind": "sweep"}')
+    listed = studies.list_studies(results)
+    assert {"sweeps/morris", "sweeps/sobol", "good-study", "broken-study"} == set(listed)
+    folder = studies.study_folder("sweeps/sobol", results)
+    assert folder == (results / "sweeps" / "sobol").resolve()
+    assert studies.inspect_study(folder, results).figures
+
+
+@pytest.mark.parametrize("name", ["..", "../results", "sweeps/../..", "/etc", "good-study/../..", "escape", "", ".", "nope"])
 def test_names_that_are_not_listed_are_refused(results, tmp_path, name):
     (results / "escape").symlink_to(tmp_path, target_is_directory=True)
     with pytest.raises(studies.StudyError):

@@ -1,0 +1,110 @@
+"""Play contenders (strategies, or budget splits) on common random numbers, in parallel.
+
+Every contender runs on the same seeds: replicate r gets seed ``run_seed(seed, stream, r)`` (the sweep
+engine's rule: ``SeedSequence([seed, stream, r])``), whatever the contender, so two contenders differ in
+replicate r only by what they change and differences are paired. ``stream`` separates independent sets of
+seeds (the allocation search screens on stream 0 and confirms its finalists on stream 1, so finalists are
+not judged on the runs that selected them).
+
+Runs go through the sweep engine's executor (a local process pool that survives a broken worker); each run
+is keyed by (contender, replicate) and results are sorted by that key, so they do not depend on the number
+of workers or on how runs were chunked. One run returns its summary outcomes, the resource units the model
+counted by the month the project left and by the end, and its monthly uptake (for the figures).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+import model
+from experiments.sweep.design import run_seed
+from experiments.sweep.engine import chunk_sizes
+from experiments.sweep.execute import execute, open_backend
+
+from .costs import UNIT_COUNTERS
+
+SECONDS_PER_MONTH = 0.001  # one month of the default scenario on one core (for chunk sizing only)
+COUNTERS = tuple(UNIT_COUNTERS.values())
+
+
+@dataclass(frozen=True)
+class Contender:
+    """Something to play: a label and the parameter overrides a run gets."""
+
+    label: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Played:
+    """Runs of several contenders: one row per (contender, replicate) and monthly uptake per run."""
+
+    runs: pd.DataFrame       # contender, label, replicate, seed, summary outcomes, counters in/after project
+    uptake: np.ndarray       # [contender, replicate, month]
+
+
+def replicate_seeds(seed: int, replicates: int, stream: int = 0) -> list[int]:
+    return [run_seed(seed, stream, r) for r in range(replicates)]
+
+
+def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int = 1,
+         progress: bool = True, desc: str = "compare") -> Played:
+    """Run every contender on every seed (common random numbers)."""
+    items = [(c * len(seeds) + r, contender.params, seed, steps)
+             for c, contender in enumerate(contenders) for r, seed in enumerate(seeds)]
+    results: dict[int, tuple[dict, np.ndarray]] = {}
+    bar = tqdm(total=len(items), unit="run", desc=desc, disable=not progress, file=sys.stderr,
+               mininterval=0.5 if sys.stderr.isatty() else 10.0, smoothing=0.05, dynamic_ncols=True)
+    try:
+        def on_done(_key: int, done: list[tuple[int, dict, np.ndarray]]) -> None:
+            results.update({run_id: (row, series) for run_id, row, series in done})
+            bar.update(len(done))
+
+        run_items(items, steps, workers, on_done)
+    finally:
+        bar.close()
+    return collect(contenders, seeds, results)
+
+
+def run_items(items: list, steps: int, workers: int, on_done) -> None:
+    """Run the items here (one worker) or on the sweep engine's process pool, in chunks."""
+    bounds = np.cumsum([0, *chunk_sizes(SECONDS_PER_MONTH * steps, len(items), workers)])
+    chunks = {i: items[start:stop] for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:]))}
+    if workers == 1:
+        for key, chunk in chunks.items():
+            on_done(key, run_chunk(chunk))
+        return
+    with open_backend(None, workers, ["model", __name__]) as backend:
+        execute(backend, run_chunk, chunks, on_done)
+
+
+def run_chunk(items: list[tuple[int, dict, int, int]]) -> list[tuple[int, dict, np.ndarray]]:
+    """The task a worker runs: a few runs, each (run id, outcome row, monthly uptake)."""
+    return [(run_id, *run_one(params, seed, steps)) for run_id, params, seed, steps in items]
+
+
+def run_one(params: dict[str, Any], seed: int, steps: int) -> tuple[dict[str, float], np.ndarray]:
+    result = model.run_model(params, seed=seed, steps=steps)
+    ts = result.timeseries
+    exit_row = min(int(result.params["project_exit_month"]), steps)
+    row = dict(result.summary)
+    row.update({f"{c}_in_project": float(ts[c].iloc[exit_row]) for c in COUNTERS})
+    row.update({f"{c}_to_end": float(ts[c].iloc[-1]) for c in COUNTERS})
+    return row, ts["uptake"].to_numpy(dtype=float)
+
+
+def collect(contenders: list[Contender], seeds: list[int], results: dict[int, tuple[dict, np.ndarray]]) -> Played:
+    rows, series = [], []
+    for c, contender in enumerate(contenders):
+        for r, seed in enumerate(seeds):
+            row, uptake = results[c * len(seeds) + r]
+            rows.append({"contender": c, "label": contender.label, "replicate": r, "seed": seed, **row})
+            series.append(uptake)
+    uptake = np.asarray(series).reshape(len(contenders), len(seeds), -1)
+    return Played(pd.DataFrame(rows), uptake)

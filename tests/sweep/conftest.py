@@ -1,0 +1,99 @@
+"""Helpers for the sweep-engine tests: write a spec, run the real command line in-process or as a
+subprocess, and compare study folders."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import cli
+
+REPO = Path(__file__).resolve().parents[2]
+BASELINE = REPO / "configs" / "baseline.toml"
+PI = "3.141592653589793"
+ISHIGAMI_FACTORS = f"""
+[factors]
+x1 = {{ low = -{PI}, high = {PI} }}
+x2 = {{ low = -{PI}, high = {PI} }}
+x3 = {{ low = -{PI}, high = {PI} }}
+"""
+
+
+def write_spec(folder: Path, body: str, name: str = "study") -> Path:
+    path = Path(folder) / f"{name}.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 2) -> Path:
+    """A noisy Ishigami Sobol study of N x 5 x replicates runs at ~5 ms each (long enough to interrupt)."""
+    return write_spec(folder, f"""
+        method = "sobol"
+        function = "experiments.sweep.functions:slow_noisy_ishigami"
+        N = {N}
+        replicates = {replicates}
+        seed = 11
+        outputs = ["y", "clean"]
+    """ + ISHIGAMI_FACTORS, name)
+
+
+@pytest.fixture
+def mus(monkeypatch, capsys):
+    """Run `mus-alliance ARGS` in-process through experiments.cli (with the sweep commands registered);
+    return (exit code, stdout, stderr)."""
+    monkeypatch.setattr(cli, "COMMAND_MODULES", tuple(dict.fromkeys((*cli.COMMAND_MODULES, "experiments.sweep.cli"))))
+
+    def run(*argv) -> tuple[int, str, str]:
+        try:
+            rc = cli.main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse errors
+            rc = exc.code
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
+def sweep_process(spec: Path, out: Path, *extra: str) -> subprocess.Popen:
+    """`mus-alliance sweep` as a separate process in its own session (so it can be killed as a group)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "experiments.sweep", "sweep", str(spec), "--out", str(out), "--no-progress", *extra],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "MPLBACKEND": "Agg"}, preexec_fn=default_sigint,
+    )
+
+
+def default_sigint() -> None:
+    """Let SIGINT act as Ctrl-C in the child even if this test process was started with it ignored (as
+    background jobs are); Python then turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def wait_for(condition, timeout: float = 60.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def saved_runs(out: Path) -> int:
+    parts = sorted((out / "runs").glob("part-*.parquet")) if (out / "runs").exists() else []
+    return sum(int(p.stem.rsplit("-", 1)[1]) for p in parts)
+
+
+def results(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "results.parquet")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (to prove a refusal touched nothing)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

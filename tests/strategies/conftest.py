@@ -29,9 +29,8 @@ def base() -> model.Scenario:
 
 
 @pytest.fixture
-def mus(monkeypatch, capsys):
+def mus(capsys):
     """Run `mus-alliance ARGS` in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", tuple(dict.fromkeys((*cli.COMMAND_MODULES, "experiments.strategies.cli"))))
 
     def run(*argv) -> tuple[int, str, str]:
         try:

@@ -21,13 +21,8 @@ def compared(tmp_path_factory):
     from experiments import cli
 
     out = tmp_path_factory.mktemp("compare") / "three"
-    saved = cli.COMMAND_MODULES
-    cli.COMMAND_MODULES = (*saved, "experiments.strategies.cli")
-    try:
-        rc = cli.main(["compare", *NAMES, "--replicates", str(REPLICATES), "--steps", str(STEPS), "--seed", "2",
-                       "--budget", str(BUDGET), "--out", str(out), "--workers", "2", "--quiet"])
-    finally:
-        cli.COMMAND_MODULES = saved
+    rc = cli.main(["compare", *NAMES, "--replicates", str(REPLICATES), "--steps", str(STEPS), "--seed", "2",
+                   "--budget", str(BUDGET), "--out", str(out), "--workers", "2", "--quiet"])
     assert rc == 0
     return out
 

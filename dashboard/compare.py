@@ -103,7 +103,7 @@ def summary_table(summaries: dict[str, list[dict]], labels: tuple[str, str]) -> 
             continue
         median_a = float(np.nanmedian([s[name] for s in summaries[a]]))
         median_b = float(np.nanmedian([s[name] for s in summaries[b]]))
-        rows.append({"output": name, f"A median": round(median_a, 3), f"B median": round(median_b, 3),
+        rows.append({"output": name, "A median": round(median_a, 3), "B median": round(median_b, 3),
                      "B − A": round(median_b - median_a, 3)})
     return pd.DataFrame(rows)
 

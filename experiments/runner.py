@@ -14,7 +14,6 @@ The folder is built beside its final place and swapped in only when complete.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys

@@ -554,10 +554,10 @@ class LearningAlliance(mesa.Model):
             if self.rng.random() < 0.5:
                 d = self.rng.integers(self.p["n_districts"])
                 reached = self.is_community & (self.district == d) & ~self.members
-                strength, where = self.p["horizontal_reach"], f"communities of district {d + 1}"
+                strength = self.p["horizontal_reach"]
             else:
                 reached = self.org & ~self.members
-                strength, where = self.p["policy_reach"], "policy makers"
+                strength = self.p["policy_reach"]
             self.awareness[reached] += strength * (1 - self.awareness[reached])
             self.push[reached] = np.maximum(self.push[reached], strength * (0.2 + 0.8 * evidence) * 0.5)
         if n_events:

@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from .states import LEVEL, MEMBERSHIP, STAGE
+from .states import LEVEL, STAGE
 
 # Cumulative counters the mechanisms increment (resource units, events) and the reporters read.
 COUNTERS = (

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from types import SimpleNamespace
+
+import numpy as np
 
 
 class Level(IntEnum):
@@ -43,14 +46,10 @@ class Stance(IntEnum):
 
 def stance_of(view):
     """Stance codes (Stance values) of views; works on scalars and arrays."""
-    import numpy as np
-
     return np.digitize(view, (1 / 3, 2 / 3))
 
 
-def _plain(enum) -> "SimpleNamespace":
-    from types import SimpleNamespace
-
+def _plain(enum) -> SimpleNamespace:
     return SimpleNamespace(**{m.name: int(m) for m in enum})
 
 

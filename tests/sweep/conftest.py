@@ -1,5 +1,5 @@
-"""Helpers for the sweep-engine tests: write a spec, run the real command line in-process or as a
-subprocess, and compare study folders."""
+"""Helpers for the sweep-engine tests: write a spec, run the real command line (in-process through the
+`mus` fixture of tests/conftest.py, or as a subprocess), and compare study folders."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from experiments import cli
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "configs" / "baseline.toml"
@@ -43,23 +41,6 @@ def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 
         seed = 11
         outputs = ["y", "clean"]
     """ + ISHIGAMI_FACTORS, name)
-
-
-@pytest.fixture
-def mus(monkeypatch, capsys):
-    """Run `mus-alliance ARGS` in-process through experiments.cli (with the sweep commands registered);
-    return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", tuple(dict.fromkeys((*cli.COMMAND_MODULES, "experiments.sweep.cli"))))
-
-    def run(*argv) -> tuple[int, str, str]:
-        try:
-            rc = cli.main([str(a) for a in argv])
-        except SystemExit as exc:  # argparse errors
-            rc = exc.code
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
 
 
 def sweep_process(spec: Path, out: Path, *extra: str) -> subprocess.Popen:

@@ -2,7 +2,8 @@
 
 The public face used by the command line, the sweep engine and the dashboard:
 ``registry`` (parameters), ``LearningAlliance``, ``build_model``, ``run_model``, ``RunResult``,
-``OUTPUTS``/``SUMMARY_OUTPUTS``, ``load_scenario``/``Scenario``, the state Enums and the event log.
+``OUTPUTS``/``SUMMARY_OUTPUTS``, ``load_scenario``/``Scenario``/``read_toml`` (TOML with one-line errors),
+the state Enums and the event log.
 """
 
 from . import registry
@@ -12,13 +13,13 @@ from .events import EventKind, EventLog
 from .registry import ConfigError
 from .reporters import MODEL_REPORTERS, OUTPUTS, SUMMARY_OUTPUTS
 from .run import RunResult, build_model, run_model
-from .scenario import Scenario, check_run_setting, load_scenario
+from .scenario import Scenario, check_run_setting, load_scenario, read_toml
 from .states import Level, Membership, Stage, Stance
 
 __version__ = "0.1.0"
 
 __all__ = [
     "registry", "Stakeholder", "LearningAlliance", "EventKind", "EventLog", "ConfigError", "MODEL_REPORTERS",
-    "OUTPUTS", "SUMMARY_OUTPUTS", "RunResult", "build_model", "run_model", "Scenario", "check_run_setting", "load_scenario",
+    "OUTPUTS", "SUMMARY_OUTPUTS", "RunResult", "build_model", "run_model", "Scenario", "check_run_setting", "load_scenario", "read_toml",
     "Level", "Membership", "Stage", "Stance", "__version__",
 ]

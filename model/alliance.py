@@ -272,13 +272,14 @@ class LearningAlliance(mesa.Model):
         return np.lexsort((self.rng.random(len(candidates)), -key))
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
+        """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
         m = self.members
         counts = np.bincount(self.src[m[self.dst]], minlength=self.n) + np.bincount(self.dst[m[self.src]], minlength=self.n)
         return counts[who].astype(float)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
-        no tie to a member are invited cold and trust at the level of ``initial_trust``."""
+        no tie to a member are invited cold and trust at half of ``initial_trust``."""
         m = self.members
         best = np.full(self.n, self.p["initial_trust"] * 0.5)
         np.maximum.at(best, self.src[m[self.dst]], self.trust[m[self.dst]])
@@ -381,7 +382,7 @@ class LearningAlliance(mesa.Model):
     def arise_conflicts(self) -> None:
         """Conflicts arise at meetings from diverging interests, low trust and power gaps (Tool 24: 'lack of
         mutual confidence, or even conflicts'; Faysse 2006; NBDC): chance per meeting =
-        ``conflict_propensity`` x divergence x (1 - mean trust among attendees) x (1 + power gap)/2
+        ``conflict_propensity`` x divergence x (1 - mean trust on the platform's member ties) x (1 + power gap)/2
         x (1.5 - mutual_trust): where members agreed to give each other the benefit of the doubt,
         disagreements escalate less often (Tool 24: core values 'help to overcome' conflicts)."""
         who, plat = self.attending_seats()

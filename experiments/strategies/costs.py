@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.registry import ConfigError, unknown_key_message
-from model.scenario import read_toml
+from model import read_toml
 
 # Resource unit -> the model's cumulative counter of that unit (model.OUTPUTS).
 UNIT_COUNTERS: dict[str, str] = {

@@ -43,7 +43,7 @@ from typing import Any
 
 import model
 from model.registry import REGISTRY, ConfigError, unknown_key_message
-from model.scenario import read_toml
+from model import read_toml
 
 SECTIONS = ("strategy", "plan", "settings")
 META_KEYS = ("name", "description")

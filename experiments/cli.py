@@ -20,8 +20,15 @@ COMMAND_MODULES = (
 )
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options are reported as one line naming the problem (no usage dump), exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mus-alliance",
         description="Agent-based simulation of a Learning Alliance scaling up Multiple-Use water Services.",
     )
@@ -33,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)  # argparse itself exits 2 with one usage line on bad options
+    args = parser.parse_args(argv)  # bad options: one line and exit 2 (OneLineParser)
     try:
         return int(args.func(args) or 0)
     except (ConfigError, UserError) as exc:

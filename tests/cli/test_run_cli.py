@@ -112,3 +112,13 @@ def test_params_lists_every_parameter():
     assert {"name", "default", "range", "unit", "step", "meaning"} <= set(rows[0])
     text = cli("params").stdout
     assert all(p.name in text for p in registry.PARAMETERS) and "[facilitation]" in text
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["run", "configs/baseline.toml", "--steps", "abc"], "argument --steps: invalid int value: 'abc'"),
+    (["nonsense"], "invalid choice: 'nonsense'"),
+])
+def test_bad_options_get_one_line_not_a_usage_dump(args, fragment):
+    proc = cli(*args)
+    assert proc.returncode == 2 and fragment in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -27,6 +27,8 @@ CONFLICT_STALL_MONTHS = 3    # an open conflict older than this counts as a stal
 PUSH_MEMORY = 0.5            # monthly retention of the adoption push a dissemination event gave
 CONFIRMATION_MONTHS = 12     # months of implementation before a community can confirm (Rogers 2003)
 OWNERSHIP_MONTHS = 36       # months of membership before a member fully owns the process (pattern P2)
+EVENT_AWARENESS = 0.5        # share of the awareness gap a dissemination event closes for those it reaches
+EVENT_PUSH = 0.1             # monthly adoption hazard an event adds at full evidence (Bass p is ~0.002)
 PILOTS_GUIDED = 6            # pilots a facilitation team can guide at once before guidance thins out
 MEETINGS_TOLERATED = 6       # meetings a year members attend without fatigue (WASHTech: officials too busy)
 
@@ -540,11 +542,11 @@ class LearningAlliance(mesa.Model):
     def disseminate(self) -> None:
         """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and
         views between the platforms they sit on (``vertical_sharing``, :meth:`share_between_levels`). Outside it, funded events
-        (``dissemination_events_per_year``) reach either a district's communities (horizontal scaling,
-        ``horizontal_reach``) or policy makers at national and district level (vertical scaling,
-        ``policy_reach``); both raise awareness and renew an adoption push that grows with the documented
-        evidence, (0.2 + 0.8 evidence) x reach / 2, remembered at half strength a month later. Repeated
-        events renew the push rather than stack it (diminishing returns). Events do not change views:
+        (``dissemination_events_per_year``) address either the non-member communities of one district
+        (horizontal scaling) or the non-member organisations (policy makers, vertical scaling) and reach
+        each with chance ``horizontal_reach`` or ``policy_reach``. Those reached gain half their awareness
+        gap and a renewed adoption push of 0.1 x (0.2 + 0.8 evidence) a month, which halves every month
+        after; repeated events renew the push rather than stack it (diminishing returns). Events do not change views:
         persuading a blocker takes dialogue inside the alliance (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing)."""
         self.push *= PUSH_MEMORY
         self.share_between_levels()
@@ -554,13 +556,14 @@ class LearningAlliance(mesa.Model):
         for _ in range(n_events):
             if self.rng.random() < 0.5:
                 d = self.rng.integers(self.p["n_districts"])
-                reached = self.is_community & (self.district == d) & ~self.members
-                strength = self.p["horizontal_reach"]
+                audience = self.is_community & (self.district == d) & ~self.members
+                reach = self.p["horizontal_reach"]
             else:
-                reached = self.org & ~self.members
-                strength = self.p["policy_reach"]
-            self.awareness[reached] += strength * (1 - self.awareness[reached])
-            self.push[reached] = np.maximum(self.push[reached], strength * (0.2 + 0.8 * evidence) * 0.5)
+                audience = self.org & ~self.members
+                reach = self.p["policy_reach"]
+            reached = audience & (self.rng.random(self.n) < reach)
+            self.awareness[reached] += EVENT_AWARENESS * (1 - self.awareness[reached])
+            self.push[reached] = np.maximum(self.push[reached], EVENT_PUSH * (0.2 + 0.8 * evidence))
         if n_events:
             self.events.log(self.month, EventKind.DISSEMINATION,
                             f"{n_events} dissemination event(s) shared the alliance's evidence "

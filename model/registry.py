@@ -219,9 +219,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _f("vertical_sharing", 0.3, 0, 1, S.DISSEMINATION, "Within the alliance: how much of a platform's "
        "awareness and views bridge members carry to the linked platform.", "per month"),
     _f("horizontal_reach", 0.3, 0, 1, S.DISSEMINATION, "Outside the alliance, community to community: "
-       "adoption push an event gives communities, scaled by evidence (horizontal scaling)."),
-    _f("policy_reach", 0.3, 0, 1, S.DISSEMINATION, "Outside the alliance, to policy makers: push an event "
-       "gives national and district organisations, scaled by evidence (vertical scaling)."),
+       "share of a district's communities an exchange event reaches (horizontal scaling)."),
+    _f("policy_reach", 0.3, 0, 1, S.DISSEMINATION, "Outside the alliance, to policy makers: share of the "
+       "national and district organisations a policy event reaches (vertical scaling)."),
     # --- Enabling environment ----------------------------------------------------------------------------
     _f("env_initial", 0.2, 0, 1, S.ENABLING_ENVIRONMENT, "Enabling environment (policy, mandates, finance "
        "for MUS) at the start."),

@@ -60,15 +60,20 @@ class LearningAlliance(mesa.Model):
         self.n_platforms = len(self.platform_level)
         self.edge_platform = self.shared_platform_of_ties()
         peers = self.is_community[self.src] & self.is_community[self.dst]
-        self.peer_src, self.peer_dst = self.src[peers], self.dst[peers]
-        self.peer_degree = np.bincount(self.peer_src, minlength=self.n) + np.bincount(self.peer_dst, minlength=self.n)
+        # both directions of every community-community tie, so one bincount counts each one's peers
+        self.peer_from = np.r_[self.src[peers], self.dst[peers]]
+        self.peer_to = np.r_[self.dst[peers], self.src[peers]]
+        self.peer_degree = np.bincount(self.peer_from, minlength=self.n)
         self.inverse_peer_degree = np.divide(1.0, self.peer_degree, out=np.zeros(self.n), where=self.peer_degree > 0)
         self.n_communities = int(self.is_community.sum())
         self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
         self.not_initiator = np.arange(self.n) != self.initiator
-        kind_count = np.bincount(self.kind[self.org], minlength=len(KINDS))
+        self.national_orgs = np.flatnonzero(self.org & (self.level == LEVEL.NATIONAL))
+        self.org_index = np.flatnonzero(self.org)
+        self.org_kind = self.kind[self.org_index]
+        kind_count = np.bincount(self.org_kind, minlength=len(KINDS))
         self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
         self.outside_community = self.is_community & (self.membership == MEMBERSHIP.OUTSIDE)
         # groups of the reporters' tally: 0 organisations, 1/2 pilot-district communities (not/marginalised),
@@ -629,40 +634,50 @@ class LearningAlliance(mesa.Model):
         deciding = (stage < STAGE.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier)
         stage[deciding] = STAGE.DECISION
         self.announce_policy_adoption(deciding)
-        speed = self.p["implementation_speed"]
-        # equity: the alliance's support makes up the capacity marginalised communities lack
-        capacity = self.capacity + self.p["equity"] * self.support * (1 - self.capacity) * self.marginalised
-        impl_chance = speed if speed >= 1 else speed * (1 + capacity) / 2 * (1 + self.env) / 2
-        implementing = (stage == STAGE.DECISION) & (u[1] < impl_chance)
-        stage[implementing] = STAGE.IMPLEMENTATION
-        self.implementing_since[implementing] = self.month
+        self.implement(u[1])
         self.confirm_or_discontinue(u[2])
+
+    def implement(self, u: np.ndarray) -> None:
+        """Decisions become implementations (works only on the few stakeholders at the decision stage)."""
+        waiting = np.flatnonzero(self.stage == STAGE.DECISION)
+        if not len(waiting):
+            return
+        speed = self.p["implementation_speed"]
+        capacity = self.capacity[waiting]
+        # equity: the alliance's support makes up the capacity marginalised communities lack
+        capacity = capacity + self.p["equity"] * self.support * (1 - capacity) * self.marginalised[waiting]
+        chance = speed if speed >= 1 else speed * (1 + capacity) / 2 * (1 + self.env) / 2
+        going = waiting[u[waiting] < chance]
+        self.stage[going] = STAGE.IMPLEMENTATION
+        self.implementing_since[going] = self.month
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
         """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`)."""
         global_share = decided[self.is_community].mean() if self.n_communities else 0.0
-        s, d = self.peer_src, self.peer_dst
-        hits = np.bincount(s, weights=decided[d], minlength=self.n) + np.bincount(d, weights=decided[s], minlength=self.n)
+        hits = np.bincount(self.peer_from, weights=decided[self.peer_to], minlength=self.n)
         loc = self.p["peer_locality"]
         local = hits * self.inverse_peer_degree + (self.peer_degree == 0) * global_share
-        org_decided = np.bincount(self.kind[self.org], weights=decided[self.org], minlength=len(KINDS))
+        org_decided = np.bincount(self.org_kind, weights=decided[self.org_index], minlength=len(KINDS))
         same_kind = org_decided * self.inverse_kind_count
         return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[self.kind])
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
-        for i in np.flatnonzero(deciding & self.org & (self.level == LEVEL.NATIONAL)):
+        for i in self.national_orgs[deciding[self.national_orgs]]:
             self.events.log(self.month, EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
     def confirm_or_discontinue(self, u: np.ndarray) -> None:
-        stage = self.stage
-        implementing = stage == STAGE.IMPLEMENTATION
-        confirm = (implementing & (self.month - self.implementing_since >= CONFIRMATION_MONTHS)
-                   & (u < self.env / CONFIRMATION_MONTHS))
-        stage[confirm] = STAGE.CONFIRMATION
+        using = np.flatnonzero(self.stage >= STAGE.IMPLEMENTATION)
+        if not len(using):
+            return
+        stage, uu = self.stage[using], u[using]
         # one draw serves both: u < env/12 confirms, u >= 1 - hazard stops; the two exclude each other in a month
-        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(stage == STAGE.CONFIRMATION, 0.5, 1.0)
-        stop = (stage >= STAGE.IMPLEMENTATION) & self.is_community & (u >= 1 - hazard)
-        stage[stop] = STAGE.PERSUASION
+        confirm = ((stage == STAGE.IMPLEMENTATION) & (self.month - self.implementing_since[using] >= CONFIRMATION_MONTHS)
+                   & (uu < self.env / CONFIRMATION_MONTHS))
+        self.stage[using[confirm]] = STAGE.CONFIRMATION
+        confirmed = stage == STAGE.CONFIRMATION
+        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(confirmed | confirm, 0.5, 1.0)
+        stop = using[self.is_community[using] & (uu >= 1 - hazard)]
+        self.stage[stop] = STAGE.PERSUASION
         self.implementing_since[stop] = -1
 
     def drop_out(self) -> None:

@@ -176,36 +176,41 @@ def manifest_summary(manifest: dict) -> str:
     return " · ".join(parts)
 
 
-@solara.component
-def FigureView(contents: StudyContents):
-    names = [contents.relative(p) for p in contents.figures]
+def use_file_choice(label: str, contents: StudyContents, paths: list[Path]) -> tuple[Path, str] | None:
+    """A select of the study's files of one kind: the chosen path and its name (None while it resets)."""
+    names = [contents.relative(p) for p in paths]
     chosen = solara.use_reactive(names[0])
     if chosen.value not in names:
         chosen.set(names[0])
+        return None
+    solara.Select(label=f"{label} ({len(names)})", values=names, value=chosen)
+    return paths[names.index(chosen.value)], chosen.value
+
+
+@solara.component
+def FigureView(contents: StudyContents):
+    picked = use_file_choice("Figure", contents, contents.figures)
+    if picked is None:
         return
-    path = contents.figures[names.index(chosen.value)]
-    solara.Select(label=f"Figure ({len(names)})", values=names, value=chosen)
+    path, name = picked
     try:
         data = path.read_bytes()
     except OSError as err:
-        solara.Error(f"{chosen.value}: cannot be read ({describe_failure(err)})")
+        solara.Error(f"{name}: cannot be read ({describe_failure(err)})")
         return
     solara.Image(data, format="png" if path.suffix.lower() == ".png" else "svg+xml", classes=["study-figure"])
 
 
 @solara.component
 def TableView(contents: StudyContents):
-    names = [contents.relative(p) for p in contents.tables]
-    chosen = solara.use_reactive(names[0])
-    if chosen.value not in names:
-        chosen.set(names[0])
+    picked = use_file_choice("Table", contents, contents.tables)
+    if picked is None:
         return
-    path = contents.tables[names.index(chosen.value)]
-    solara.Select(label=f"Table ({len(names)})", values=names, value=chosen)
+    path, name = picked
     try:
         table = read_table(path)
     except Exception as err:  # a file that changed or broke after the folder was checked
-        solara.Error(f"{chosen.value}: cannot be read ({describe_failure(err)})")
+        solara.Error(f"{name}: cannot be read ({describe_failure(err)})")
         return
     solara.Text(f"{len(table)} rows × {len(table.columns)} columns" +
                 (f" (first {ROWS_SHOWN} shown)" if len(table) > ROWS_SHOWN else ""))

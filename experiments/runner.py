@@ -15,7 +15,6 @@ The folder is built beside its final place and swapped in only when complete.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -29,6 +28,7 @@ from model import registry
 
 from .figures import plot_outcomes
 from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
+from .provenance import git_commit
 
 RESULTS = Path("results")
 
@@ -74,25 +74,17 @@ def run_replicates(scenario: model.Scenario, quiet: bool = False) -> list[model.
 
 
 def tables(results: list[model.RunResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Timeseries, summary and events of all replicates, each row led by its replicate and seed."""
     ts, summary, events = [], [], []
     for r, res in enumerate(results):
         ts.append(res.timeseries.assign(replicate=r, seed=res.seed))
         summary.append({"replicate": r, "seed": res.seed, **res.summary})
         events.append(res.events.assign(replicate=r, seed=res.seed))
-    front = ["replicate", "seed"]
-    timeseries = pd.concat(ts, ignore_index=True)
-    timeseries = timeseries[front + [c for c in timeseries.columns if c not in front]]
-    ev = pd.concat(events, ignore_index=True)
-    return timeseries, pd.DataFrame(summary), ev[front + [c for c in ev.columns if c not in front]]
+    return lead(pd.concat(ts, ignore_index=True)), pd.DataFrame(summary), lead(pd.concat(events, ignore_index=True))
 
 
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
-        return out.stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        return None
+def lead(df: pd.DataFrame, front: tuple[str, ...] = ("replicate", "seed")) -> pd.DataFrame:
+    return df[list(front) + [c for c in df.columns if c not in front]]
 
 
 def run_command(args) -> int:

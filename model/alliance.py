@@ -65,20 +65,22 @@ class LearningAlliance(mesa.Model):
         self.peer_to = np.r_[self.dst[peers], self.src[peers]]
         self.peer_degree = np.bincount(self.peer_from, minlength=self.n)
         self.inverse_peer_degree = np.divide(1.0, self.peer_degree, out=np.zeros(self.n), where=self.peer_degree > 0)
+        self.no_peers = self.peer_degree == 0
         self.n_communities = int(self.is_community.sum())
         self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
         self.not_initiator = np.arange(self.n) != self.initiator
         self.national_orgs = np.flatnonzero(self.org & (self.level == LEVEL.NATIONAL))
+        self.exclusion = np.where(self.marginalised, 1 - self.p["inclusiveness"], 0.0)  # felt by marginalised groups
         self.org_index = np.flatnonzero(self.org)
         self.org_kind = self.kind[self.org_index]
         kind_count = np.bincount(self.org_kind, minlength=len(KINDS))
         self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
-        self.outside_community = self.is_community & (self.membership == MEMBERSHIP.OUTSIDE)
+        outside = self.membership == MEMBERSHIP.OUTSIDE
         # groups of the reporters' tally: 0 organisations, 1/2 pilot-district communities (not/marginalised),
         # 3/4 outside communities (not/marginalised)
-        self.report_group = np.where(self.is_community, 1 + 2 * self.outside_community + self.marginalised, 0)
+        self.report_group = np.where(self.is_community, 1 + 2 * outside + self.marginalised, 0)
         Stakeholder.create_agents(self, self.n, list(range(self.n)))
 
     def set_up_dynamics(self) -> None:
@@ -106,7 +108,6 @@ class LearningAlliance(mesa.Model):
         self.support = 1.0
         self.ownership = 0.0
         self.drive = self.p["initiator_drive"]
-        self.project_present = self.p["initiator"] == "project"
         self.counts = dict.fromkeys(reporters.COUNTERS, 0.0)
         self.milestones_logged: set[float] = set()
 
@@ -206,9 +207,8 @@ class LearningAlliance(mesa.Model):
         self.events.log(self.month, EventKind.EXIT,
                         f"The external project left in month {self.month - 1}: facilitator, meetings and pilots it "
                         f"paid for stop (ownership {self.ownership:.2f}).")
-        if self.project_present:
+        if self.p["initiator"] == "project":  # the project office goes with the project
             self.set_membership(self.initiator, MEMBERSHIP.DROPPED)
-            self.project_present = False
 
     def analyse_stakeholders(self) -> None:
         """Step 2, stakeholder analysis: finds stakeholders crucial to MUS with chance ``analysis_accuracy``
@@ -340,17 +340,13 @@ class LearningAlliance(mesa.Model):
         useful = MEETING_COMMITMENT * (0.5 + 0.5 * self.p["guidance"] * self.support)
         self.commitment[any_seat] += useful * (1 - self.commitment[any_seat])
 
-    def attending_seats(self) -> tuple[np.ndarray, np.ndarray]:
-        """(stakeholder, platform) of every seat taken at this month's meetings."""
-        return self.seat_who, self.seat_platform
-
     def converge_views(self) -> None:
         """Step 4, shared objectives and vision: at meetings, members talk in random pairs and move towards
         each other's view on MUS if the views differ by less than the confidence bound (Deffuant et al.
         2000). Mediation widens the bound (facilitation 'mediating communication'); power distorts the
         move towards the more powerful member unless the facilitator empowers the weaker (Faysse 2006;
         pattern P9)."""
-        who, plat = self.attending_seats()
+        who, plat = self.seat_who, self.seat_platform
         if len(who) < 2:
             return
         eps = min(1.0, self.p["vision_confidence"] + self.p["facilitation_widening"] * self.p["mediation"] * self.support)
@@ -392,7 +388,7 @@ class LearningAlliance(mesa.Model):
         ``conflict_propensity`` x divergence x (1 - mean trust on the platform's member ties) x (1 + power gap)/2
         x (1.5 - mutual_trust): where members agreed to give each other the benefit of the doubt,
         disagreements escalate less often (Tool 24: core values 'help to overcome' conflicts)."""
-        who, plat = self.attending_seats()
+        who, plat = self.seat_who, self.seat_platform
         if len(who) < 2:
             return
         P = self.n_platforms
@@ -532,12 +528,7 @@ class LearningAlliance(mesa.Model):
         invitee does (:meth:`join_chance`)."""
         left = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & (self.platform >= 0)
                               & platforms[np.maximum(self.platform, 0)] & self.not_initiator)
-        back = left[self.rng.random(len(left)) < self.join_chance(left)]
-        if len(back):
-            self.admit(back, commitment=0.4, clarity=0.0)
-            self.counts["rejoins"] += len(back)
-            for i in back[self.org[back]]:
-                self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance when invited back.")
+        self.welcome_back(left[self.rng.random(len(left)) < self.join_chance(left)], "when invited back")
 
     def evidence_level(self) -> float:
         """How convincing the documented local evidence is: E / (E + ``evidence_scale``)."""
@@ -546,13 +537,14 @@ class LearningAlliance(mesa.Model):
 
     def disseminate(self) -> None:
         """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and
-        views between the platforms they sit on (``vertical_sharing``, :meth:`share_between_levels`). Outside it, funded events
-        (``dissemination_events_per_year``) address either the non-member communities of one district
-        (horizontal scaling) or the non-member organisations (policy makers, vertical scaling) and reach
-        each with chance ``horizontal_reach`` or ``policy_reach``. Those reached gain half their awareness
-        gap and a renewed adoption push of 0.1 x (0.2 + 0.8 evidence) a month, which halves every month
-        after; repeated events renew the push rather than stack it (diminishing returns). Events do not change views:
-        persuading a blocker takes dialogue inside the alliance (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing)."""
+        views between the platforms they sit on (``vertical_sharing``, :meth:`share_between_levels`).
+        Outside it, funded events (``dissemination_events_per_year``) address either the non-member
+        communities of one district (horizontal scaling) or the non-member organisations (policy makers,
+        vertical scaling) and reach each with chance ``horizontal_reach`` or ``policy_reach``. Those reached
+        gain half their awareness gap and a renewed adoption push of 0.1 x (0.2 + 0.8 evidence) a month,
+        which halves every month after; repeated events renew the push rather than stack it (diminishing
+        returns). Events do not change views: persuading a blocker takes dialogue inside the alliance
+        (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing)."""
         self.push *= PUSH_MEMORY
         self.share_between_levels()
         n_events = self.rng.poisson(self.p["dissemination_events_per_year"] / 12 * self.support)
@@ -656,7 +648,7 @@ class LearningAlliance(mesa.Model):
         global_share = decided[self.is_community].mean() if self.n_communities else 0.0
         hits = np.bincount(self.peer_from, weights=decided[self.peer_to], minlength=self.n)
         loc = self.p["peer_locality"]
-        local = hits * self.inverse_peer_degree + (self.peer_degree == 0) * global_share
+        local = hits * self.inverse_peer_degree + self.no_peers * global_share
         org_decided = np.bincount(self.org_kind, weights=decided[self.org_index], minlength=len(KINDS))
         same_kind = org_decided * self.inverse_kind_count
         return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[self.kind])
@@ -688,14 +680,13 @@ class LearningAlliance(mesa.Model):
         self.commitment *= 1 - COMMITMENT_FATIGUE
         m = self.members & self.not_initiator
         conflict = (self.open_conflicts[np.maximum(self.platform, 0)] > 0) & (self.platform >= 0)
-        excluded = np.where(self.marginalised, 1 - self.p["inclusiveness"], 0.0)
-        hazard = self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict) * (1 + excluded)
+        hazard = self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict) * (1 + self.exclusion)
         leaving = m & (self.rng.random(self.n) < hazard)
         if not leaving.any():
             return
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += int(leaving.sum())
-        reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, excluded])
+        reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, self.exclusion])
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded")
         for i in np.flatnonzero(leaving):
             self.events.log(self.month, EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
@@ -709,12 +700,17 @@ class LearningAlliance(mesa.Model):
         if not len(dropped):
             return
         boost = 1 + (self.month - self.last_win[np.maximum(self.platform[dropped], 0)] <= 12)
-        back = dropped[self.rng.random(len(dropped)) < self.p["rejoin_rate"] * boost]
-        if len(back):
-            self.admit(back, commitment=0.4, clarity=0.0)
-            self.counts["rejoins"] += len(back)
-            for i in back[self.org[back]]:
-                self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance.")
+        self.welcome_back(dropped[self.rng.random(len(dropped)) < self.p["rejoin_rate"] * boost], "")
+
+    def welcome_back(self, back: np.ndarray, how: str) -> None:
+        """Members who left come back (with some commitment, their role clarity kept); organisations' returns
+        go in the event log."""
+        if not len(back):
+            return
+        self.admit(back, commitment=0.4, clarity=0.0)
+        self.counts["rejoins"] += len(back)
+        for i in back[self.org[back]]:
+            self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")
 
     def account_costs(self) -> None:
         """Resources used this month, in units (facilitator-months, meetings, pilots, events) and in cost

@@ -24,7 +24,7 @@ def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
     return float((weights * flags).sum() / total) if total > 0 else 0.0
 
 
-def tally(model) -> dict[str, np.ndarray]:
+def tally(model) -> dict:
     """Counts the community reporters share: stakeholders by group (0 organisations, 1/2 pilot-district
     communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and members by
     level. Computed once per collection (the Recorder clears it) or per month when called directly."""

@@ -24,7 +24,7 @@ import model
 from model.registry import REGISTRY
 
 from ..io import StagedDir, atomic_write_json, atomic_write_text, write_table
-from ..runner import git_commit
+from ..provenance import git_commit
 from . import formatting as fmt
 from .accounts import cost_table, play_strategies
 from .costs import UNIT_LABELS, UNITS, CostTable

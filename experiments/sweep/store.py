@@ -16,20 +16,17 @@ skipped. The final table is sorted by run_id and does not depend on chunking, wo
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import json
-import platform
-import subprocess
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..io import UserError, atomic_write_json, read_table, write_table
+from ..provenance import git_state, versions
 from .spec import Spec
 
 FORMAT = "mus-alliance-sweep/1"
@@ -228,26 +225,3 @@ def read_done_ids(root: Path, runs: pd.DataFrame, outputs: tuple[str, ...]) -> s
     if unknown.any():
         raise UserError(f"{root / RUNS_DIR}: run id {int(ids[unknown].iloc[0])} is not in the design; the study folder is damaged")
     return set(int(i) for i in ids)
-
-
-# -- provenance ----------------------------------------------------------------------------------------------
-def versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for dist in ("mus-alliance", "mesa", "SALib", "numpy", "pandas", "dask", "distributed"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            out[dist] = metadata.version(dist)
-    return out
-
-
-def git_state() -> dict[str, Any]:
-    repo = Path(__file__).resolve().parents[2]
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": None if status is None else bool(status)}

@@ -31,16 +31,23 @@ def write_spec(folder: Path, body: str, name: str = "study") -> Path:
     return path
 
 
-def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 2) -> Path:
-    """A noisy Ishigami Sobol study of N x 5 x replicates runs at ~5 ms each (long enough to interrupt)."""
+def sobol_ishigami_spec(folder: Path, function: str, name: str, N: int, replicates: int, seed: int,
+                       extra: str = "") -> Path:
+    """A Sobol study of one of the Ishigami functions in experiments.sweep.functions."""
     return write_spec(folder, f"""
         method = "sobol"
-        function = "experiments.sweep.functions:slow_noisy_ishigami"
+        function = "experiments.sweep.functions:{function}"
         N = {N}
         replicates = {replicates}
-        seed = 11
-        outputs = ["y", "clean"]
+        seed = {seed}
+        {extra}
     """ + ISHIGAMI_FACTORS, name)
+
+
+def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 2) -> Path:
+    """A noisy Ishigami Sobol study of N x 5 x replicates runs at ~5 ms each (long enough to interrupt)."""
+    return sobol_ishigami_spec(folder, "slow_noisy_ishigami", name, N, replicates, seed=11,
+                               extra='outputs = ["y", "clean"]')
 
 
 def sweep_process(spec: Path, out: Path, *extra: str) -> subprocess.Popen:

@@ -17,18 +17,11 @@ from experiments.sweep.engine import chunk_sizes, run_study
 from experiments.sweep.functions import ishigami_indices
 from experiments.sweep.spec import load_spec
 
-from .conftest import ISHIGAMI_FACTORS, REPO, results, saved_runs, slow_spec, snapshot, sweep_process, wait_for, write_spec
+from .conftest import REPO, results, saved_runs, slow_spec, snapshot, sobol_ishigami_spec, sweep_process, wait_for, write_spec
 
 
 def small_spec(folder, N=64, replicates=3, function="noisy_ishigami", name="small", extra=""):
-    return write_spec(folder, f"""
-        method = "sobol"
-        function = "experiments.sweep.functions:{function}"
-        N = {N}
-        replicates = {replicates}
-        seed = 3
-        {extra}
-    """ + ISHIGAMI_FACTORS, name)
+    return sobol_ishigami_spec(folder, function, name, N, replicates, seed=3, extra=extra)
 
 
 def test_ishigami_indices_are_recovered_within_their_confidence_intervals(tmp_path, mus):
@@ -124,7 +117,7 @@ def test_changed_spec_is_refused_naming_what_changed_and_touching_nothing(tmp_pa
     out = tmp_path / "out"
     assert mus("sweep", spec, "--out", out, "--no-progress")[0] == 0
     before = snapshot(out)
-    spec.write_text(small_spec(tmp_path, N=128).read_text().replace(f"x1 = {{ low = -3.141592653589793", "x1 = { low = -1"))
+    spec.write_text(small_spec(tmp_path, N=128).read_text().replace("x1 = { low = -3.141592653589793", "x1 = { low = -1"))
     rc, _, err = mus("sweep", spec, "--out", out, "--no-progress")
     assert rc == 2 and err.count("\n") == 1
     assert "N 64 -> 128" in err and "factors.x1.low -3.141592653589793 -> -1.0" in err, err

@@ -113,13 +113,27 @@ def run_command(args) -> int:
     return 0
 
 
+REPORTED = ("uptake_final", "enabling_env_final", "members_final", "dropouts", "mean_trust_final", "months_to_50",
+            "uptake_after_exit", "equity_gap_final", "cost_total")
+
+
 def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path) -> None:
-    shown = ["uptake_final", "enabling_env_final", "members_final", "dropouts", "mean_trust_final",
-             "months_to_50", "uptake_after_exit", "equity_final", "cost_total"]
-    stats = summary[shown].describe(percentiles=[0.1, 0.5, 0.9]).T[["10%", "50%", "90%"]]
+    """Median and 10-90% over replicates of the main outputs, labelled from the output registry; a milestone
+    not reached in some replicates says in how many (its months are undefined there)."""
     print(f"\n{scenario.name}: {scenario.replicates} replicates x {scenario.steps} months "
           f"(median and 10-90% over replicates)")
-    print(stats.to_string(float_format=lambda v: f"{v:,.3g}"))
+    for name in REPORTED:
+        o = model.outputs.output(name)
+        values = summary[name].dropna()
+        if values.empty:
+            text = "undefined in every replicate" + (" (not reached)" if o.kind == "months" else "")
+        else:
+            q10, q50, q90 = values.quantile([0.1, 0.5, 0.9])
+            text = f"{q50:,.3g}  ({q10:,.3g} - {q90:,.3g})"
+            missing = len(summary) - len(values)
+            if missing:
+                text += f"  [{'not reached' if o.kind == 'months' else 'undefined'} in {missing} of {len(summary)}]"
+        print(f"  {o.label + ' (' + o.unit + ')':<58} {text}")
     print(f"\nResults in {out}/")
     for name in ("summary.csv", "timeseries.csv", "events.csv", "outcomes.png", "manifest.json"):
         print(f"  {out / name}")
@@ -138,6 +152,10 @@ def params_command(args) -> int:
         print(f"\n[{step}]")
         for r in group:
             default = r["default"]
-            print(f"  {r['name']:<30} {default!s:>12}  {r['range']:<28} {r['unit']}")
-            print(f"      {r['meaning']}")
+            tag = "  (fixed assumption)" if r["fixed"] else ""
+            print(f"  {r['name']:<30} {default!s:>10}  allowed {r['range']:<18} plausible {r['plausible']:<16} "
+                  f"{r['unit']}{tag}")
+            print(f"      {r['label']}: {r['meaning']}")
+            if r["plausible_source"]:
+                print(f"      plausible range: {r['plausible_source']}")
     return 0

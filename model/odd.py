@@ -18,9 +18,13 @@ def parameter_table() -> str:
         if not group:
             continue
         lines += [f"**{step.value.replace('_', ' ').capitalize()}**", "",
-                  "| Parameter | Default | Range | Unit | Meaning |", "|---|---|---|---|---|"]
+                  "| Parameter | Label | Default | Allowed | Plausible (source) | Unit | Meaning |",
+                  "|---|---|---|---|---|---|---|"]
         for p in group:
-            lines.append(f"| `{p.name}` | {p.default} | {p.range_text.replace('|', '/')} | {p.unit} | {p.meaning} |")
+            fixed = " *(fixed assumption)*" if p.fixed else ""
+            plausible = f"{p.plausible_text} ({p.plausible_source})" if p.kind != "choice" else "-"
+            lines.append(f"| `{p.name}` | {p.label} | {p.default} | {p.range_text.replace('|', '/')} | "
+                         f"{plausible.replace('|', '/')} | {p.unit} | {p.meaning}{fixed} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -52,6 +52,13 @@ NATIONAL_KINDS = ("ministry_water", "ministry_agriculture", "research_institute"
                   "private_provider")
 DISTRICT_KINDS = ("district_water_office", "district_agriculture_office", "district_ngo",
                   "local_private_provider")
+# Kinds that act as change agents for communities when they are committed, convinced members (district staff,
+# NGOs, water committees; the NED model's recommending agents, Moglia et al. 2018).
+INTERMEDIARY_KINDS = ("district_water_office", "district_agriculture_office", "district_ngo", "national_ngo",
+                      "water_committee", "project_office")
+# Marginalised groups' water uses lean to homestead ones (domestic, livestock, small enterprise) that
+# single-use irrigation and supply schemes overlook (van Koppen et al. 2009, Climbing the water ladder).
+MARGINALISED_USES = (0.35, 0.05, 0.3, 0.3)
 GOVERNMENT_KINDS = ("ministry_water", "ministry_agriculture", "district_water_office",
                     "district_agriculture_office")
 # Which existing stakeholder starts the alliance, by initiator type and level ("project" adds a project office).
@@ -75,6 +82,7 @@ class Population:
     capacity: np.ndarray
     busy: np.ndarray
     interests: np.ndarray
+    entrenchment: np.ndarray      # how little a view moves in dialogue (blockers: blocker_entrenchment)
     view: np.ndarray
     awareness: np.ndarray
     membership: np.ndarray
@@ -87,6 +95,7 @@ class Population:
     names: list[str]
     initiator: int
     platform_level: np.ndarray
+    platform_district: np.ndarray
     platform_names: list[str]
 
 
@@ -136,10 +145,12 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
     busy = table[kind, 3]
 
     base = np.array([k.interests for k in KINDS])[kind]
+    base = np.where(marginalised[:, None], 0.5 * base + 0.5 * np.array(MARGINALISED_USES), base)
     div = p["interest_divergence"]
     interests = (1 - div) * 0.25 + div * (0.6 * base + 0.4 * rng.dirichlet(np.ones(4), n))
 
     view, awareness = initial_views(p, rng, kind, table[:, 4], comm, n_org, n_pilot)
+    entrenchment = np.where(view < 1 / 3, p["blocker_entrenchment"], 0.0)
     membership = np.full(n, Membership.NOT_INVITED, dtype=np.int8)
     membership[n_org + n_pilot:n_org + n_comm] = Membership.OUTSIDE
 
@@ -156,9 +167,10 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
 
     initiator = choose_initiator(p, rng, kind, level, membership)
     names = name_stakeholders(kind, district, n_org)
-    return Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, view,
-                      awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
-                      initiator, plat_level, plat_names)
+    plat_district = np.r_[-1, np.arange(nd), np.arange(nd)].astype(np.int32)
+    return Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, entrenchment,
+                      view, awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
+                      initiator, plat_level, plat_district, plat_names)
 
 
 def initial_views(p, rng, kind, blocker_weight, comm, n_org, n_pilot):

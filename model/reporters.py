@@ -9,19 +9,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from .funding import weighted_share
+from .outputs import COUNTERS, SERIES, SERIES_NAMES, SUMMARY_NAMES
 from .states import LEVEL, STAGE
 
-# Cumulative counters the mechanisms increment (resource units, events) and the reporters read.
-COUNTERS = (
-    "dropouts", "rejoins", "conflicts_arisen", "conflicts_resolved", "pilots_run", "pilots_succeeded",
-    "pilots_documented", "evidence", "meetings", "facilitator_months", "dissemination_events", "cost",
-    "member_months",
-)
-
-
-def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
-    total = float(weights.sum())
-    return float((weights * flags).sum() / total) if total > 0 else 0.0
+NAN = float("nan")
 
 
 def tally(model) -> dict:
@@ -44,8 +36,9 @@ def tally(model) -> dict:
 
 
 def _share(t: dict, key: str, groups: list[int]) -> float:
+    """Share of the stakeholders of ``groups`` counted under ``key``; NaN (undefined) when the groups are empty."""
     n = sum(t["total"][g] for g in groups)
-    return sum(t[key][g] for g in groups) / n if n else 0.0
+    return sum(t[key][g] for g in groups) / n if n else NAN
 
 
 def uptake(model) -> float:
@@ -72,11 +65,9 @@ def uptake_marginalised(model) -> float:
     return _share(tally(model), "implementing", [2, 4])
 
 
-def equity(model) -> float:
-    """Uptake among marginalised communities relative to the others, capped at 1 (1 = no gap)."""
+def equity_gap(model) -> float:
     t = tally(model)
-    others = _share(t, "implementing", [1, 3])
-    return 1.0 if others == 0 else float(min(1.0, _share(t, "implementing", [2, 4]) / others))
+    return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])
 
 
 def awareness(model) -> float:
@@ -89,8 +80,11 @@ def enabling_env(model) -> float:
 
 
 def policy_adoption(model) -> float:
-    """Power-weighted share of national and district organisations implementing MUS in their mandate."""
     return weighted_share(model.stage[model.org] >= STAGE.IMPLEMENTATION, model.power[model.org])
+
+
+def opposition(model) -> float:
+    return model.opposition()
 
 
 def members(model) -> int:
@@ -114,16 +108,14 @@ def members_community(model) -> int:
 
 
 def share_marginalised(model) -> float:
-    """Share of members that are marginalised groups (inclusiveness of the alliance)."""
     m = model.members
     n = np.count_nonzero(m)
-    return np.count_nonzero(model.marginalised & m) / n if n else 0.0
+    return np.count_nonzero(model.marginalised & m) / n if n else NAN
 
 
 def mean_trust(model) -> float:
-    """Mean trust on ties between current members who share a platform."""
     t = model.trust[model.live_ties]
-    return float(t.mean()) if len(t) else 0.0
+    return float(t.mean()) if len(t) else NAN
 
 
 def view_spread(model) -> float:
@@ -133,6 +125,16 @@ def view_spread(model) -> float:
         return 0.0
     # (no ndarray.dot here: BLAS threads make it slow and erratic on a busy machine)
     return float(np.sqrt(np.square(x - x.mean()).mean()))
+
+
+def joint_action(model) -> float:
+    has = np.bincount(model.platform[model.members & (model.platform >= 0)], minlength=model.n_platforms) > 0
+    return float(model.joint_action[has].mean()) if has.any() else NAN
+
+
+def agenda_fit_marginalised(model) -> float:
+    m = model.marginalised
+    return float(model.fit[m].mean()) if m.any() else NAN
 
 
 def _attendance_at(model, level: int) -> float:
@@ -167,7 +169,6 @@ def _counter(name):
         return float(model.counts[name])
 
     report.__name__ = name
-    report.__doc__ = f"Cumulative {name.replace('_', ' ')}."
     return report
 
 
@@ -182,54 +183,45 @@ class Recorder(mesa.DataCollector):
             self.model_vars[var].append(reporter(model))
 
 
-MODEL_REPORTERS = {
-    "uptake": uptake, "adopted": adopted, "uptake_pilot": uptake_pilot, "uptake_outside": uptake_outside,
-    "uptake_marginalised": uptake_marginalised, "equity": equity, "awareness": awareness,
-    "enabling_env": enabling_env, "policy_adoption": policy_adoption, "members": members,
-    "members_national": members_national, "members_district": members_district,
-    "members_community": members_community, "share_marginalised": share_marginalised,
-    "mean_trust": mean_trust, "view_spread": view_spread, "attendance_national": attendance_national,
-    "attendance_community": attendance_community, "conflicts_open": conflicts_open,
-    "ownership": ownership, "support": support,
-    **{name: _counter(name) for name in COUNTERS},
-}
-OUTPUTS: tuple[str, ...] = tuple(MODEL_REPORTERS)
-
-SUMMARY_OUTPUTS: tuple[str, ...] = (
-    "uptake_final", "adopted_final", "uptake_pilot_final", "uptake_outside_final", "awareness_final",
-    "enabling_env_final", "policy_adoption_final", "members_final", "members_peak", "share_marginalised_final",
-    "mean_trust_final", "dropouts", "rejoins", "conflicts_arisen", "conflicts_resolved", "pilots_run",
-    "pilots_succeeded", "pilots_documented", "meetings", "facilitator_months", "dissemination_events",
-    "cost_total", "months_to_25", "months_to_50", "uptake_at_exit", "uptake_after_exit", "equity_final",
-    "dropouts_per_member_year", "conflicts_per_meeting",
-)
+# one reporter per monthly output of the output registry (model.outputs.SERIES), in its order
+MODEL_REPORTERS = {o.name: (_counter(o.name) if o.name in COUNTERS else globals()[o.name]) for o in SERIES}
+OUTPUTS: tuple[str, ...] = SERIES_NAMES
+SUMMARY_OUTPUTS: tuple[str, ...] = SUMMARY_NAMES
 
 
-def months_to(series: pd.Series, level: float, horizon: int) -> float:
-    """First month the series reaches ``level``; censored at horizon + 1 when it never does."""
+def months_to(series: pd.Series, level: float) -> float:
+    """First month the series reaches ``level``; NaN (censored: not reached within the horizon) if never."""
     hit = np.flatnonzero(series.to_numpy() >= level)
-    return float(hit[0]) if len(hit) else float(horizon + 1)
+    return float(hit[0]) if len(hit) else NAN
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else NAN
 
 
 def summarise(ts: pd.DataFrame, exit_month: int) -> dict[str, float]:
-    """One row of scalar outcomes from a run's monthly table (row t = state after month t)."""
+    """One row of per-run outputs (model.outputs.SUMMARY) from a run's monthly table (row t = state after
+    month t). Undefined values are NaN, as the output registry says for each."""
+    from .outputs import FINAL_OF, TOTAL_OF
+
     last = ts.iloc[-1]
     horizon = int(ts["step"].iloc[-1])
-    at_exit = float(ts["uptake"].iloc[min(exit_month, horizon)])
-    out = {f"{k}_final": float(last[k]) for k in (
-        "uptake", "adopted", "uptake_pilot", "uptake_outside", "awareness", "enabling_env", "policy_adoption",
-        "members", "share_marginalised", "mean_trust", "equity")}
-    out.update({k: float(last[k]) for k in (
-        "dropouts", "rejoins", "conflicts_arisen", "conflicts_resolved", "pilots_run", "pilots_succeeded",
-        "pilots_documented", "meetings", "facilitator_months", "dissemination_events")})
+    out = {f"{k}_final": float(last[k]) for k in FINAL_OF}
+    out.update({k: float(last[k]) for k in TOTAL_OF})
     out["members_peak"] = float(ts["members"].max())
-    out["dropouts_per_member_year"] = 12 * float(last["dropouts"]) / max(float(last["member_months"]), 1.0)
-    out["conflicts_per_meeting"] = float(last["conflicts_arisen"]) / max(float(last["meetings"]), 1.0)
     out["cost_total"] = float(last["cost"])
-    out["months_to_25"] = months_to(ts["uptake"], 0.25, horizon)
-    out["months_to_50"] = months_to(ts["uptake"], 0.50, horizon)
-    out["uptake_at_exit"] = at_exit
-    # Uptake gained after the project left; 0 when it never leaves within the horizon.
-    out["uptake_after_exit"] = float(last["uptake"]) - at_exit if exit_month < horizon else 0.0
+    for level in (25, 50):
+        out[f"months_to_{level}"] = months_to(ts["uptake"], level / 100)
+        out[f"reached_{level}"] = float(out[f"months_to_{level}"] == out[f"months_to_{level}"])
+    leaves = exit_month < horizon
+    out["uptake_at_exit"] = float(ts["uptake"].iloc[min(exit_month, horizon)])
+    out["uptake_after_exit"] = float(last["uptake"]) - out["uptake_at_exit"] if leaves else NAN
+    meetings = ts["meetings"].to_numpy()
+    out["meetings_second_year_after_exit"] = (float(meetings[exit_month + 24] - meetings[exit_month + 12])
+                                              if exit_month + 24 <= horizon else NAN)
+    out["members_lost_years_1_2"] = (ratio(float(ts["dropouts"].iloc[24]), float(ts["joins"].iloc[24]))
+                                     if horizon >= 24 else NAN)
+    out["dropouts_per_member_year"] = ratio(12 * float(last["dropouts"]), float(last["member_months"]))
+    out["conflicts_per_meeting"] = ratio(float(last["conflicts_arisen"]), float(last["meetings"]))
     assert set(out) == set(SUMMARY_OUTPUTS), set(out) ^ set(SUMMARY_OUTPUTS)
-    return out
+    return {k: out[k] for k in SUMMARY_OUTPUTS}

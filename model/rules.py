@@ -63,13 +63,15 @@ def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np
 
 
 def deffuant_update(
-    x: np.ndarray, i: np.ndarray, j: np.ndarray, eps: float, mu: float, weight: np.ndarray | None = None
+    x: np.ndarray, i: np.ndarray, j: np.ndarray, eps: float, mu: float, weight: np.ndarray | None = None,
+    openness: np.ndarray | None = None,
 ) -> int:
     """One round of Deffuant-Weisbuch encounters between disjoint pairs (i, j), in place.
 
     If |x_i - x_j| < eps both move towards each other. With ``weight`` (e.g. power), each moves by
     2 mu times the other's share of the pair's weight, so the heavier one moves less; equal weights give
-    the classic rule x_i += mu (x_j - x_i). Returns the number of encounters that changed views.
+    the classic rule x_i += mu (x_j - x_i). With ``openness`` in [0, 1] each one's move is scaled by its own
+    openness (0 = entrenched, does not move). Returns the number of encounters that changed views.
     """
     diff = x[j] - x[i]
     close = np.abs(diff) < eps
@@ -79,6 +81,8 @@ def deffuant_update(
         wi, wj = weight[i], weight[j]
         share_j = wj / (wi + wj)
         step_i, step_j = 2 * mu * share_j, 2 * mu * (1 - share_j)
+    if openness is not None:
+        step_i, step_j = step_i * openness[i], step_j * openness[j]
     x[i] += np.where(close, step_i * diff, 0.0)
     x[j] -= np.where(close, step_j * diff, 0.0)
     return int(close.sum())

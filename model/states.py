@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 from types import SimpleNamespace
 
 import numpy as np
@@ -56,3 +57,124 @@ def _plain(enum) -> SimpleNamespace:
 # Plain-int mirrors of the Enums for comparisons on state arrays inside a step: numpy compares an array
 # with a Python int about twice as fast as with an IntEnum member (0.5 vs 0.9 us at the default size).
 LEVEL, STAGE, MEMBERSHIP = _plain(Level), _plain(Stage), _plain(Membership)
+
+
+# ------------------------------------------------------------------------------------------------ state
+class Per(StrEnum):
+    """What a state variable is indexed by."""
+
+    STAKEHOLDER = "stakeholder"   # array of length n (index = Stakeholder.index)
+    TIE = "tie"                   # array of length e (ties src[e] - dst[e])
+    PLATFORM = "platform"         # array of length P (0 national, 1..D district, D+1..2D community platforms)
+    PILOT = "pilot"               # array with one element per pilot under way
+    SEAT = "seat"                 # array with one element per seat taken at this month's meetings
+    ALLIANCE = "alliance"         # one value for the whole alliance
+
+
+@dataclass(frozen=True)
+class StateVar:
+    name: str
+    per: Per
+    meaning: str
+    written_by: str = "set-up only"   # the mechanisms (methods) that change it during a run
+
+
+P_, S_, T_, L_, A_ = Per.PLATFORM, Per.STAKEHOLDER, Per.TIE, Per.PILOT, Per.ALLIANCE
+
+# The one declaration of the model's state: every array or value a mechanism reads or writes.
+# A test checks that a model has exactly these state attributes.
+STATE: tuple[StateVar, ...] = (
+    # who is who (population, fixed)
+    StateVar("kind", S_, "type of organisation or group (index into population.KINDS)"),
+    StateVar("level", S_, "institutional level (Level)"),
+    StateVar("district", S_, "district, -1 for national stakeholders"),
+    StateVar("is_community", S_, "community group (pilot district or outside)"),
+    StateVar("marginalised", S_, "marginalised community group"),
+    StateVar("power", S_, "influence in dialogue, in the agenda and in the environment, [0, 1]"),
+    StateVar("capacity", S_, "ability to implement MUS, [0, 1]", "finish_pilots (a failed pilot teaches)"),
+    StateVar("busy", S_, "how rarely senior staff attend, [0, 1]"),
+    StateVar("interests", S_, "weights of the four water uses (rows on the simplex)"),
+    StateVar("entrenchment", S_, "how little its view moves in dialogue (blockers: blocker_entrenchment)"),
+    StateVar("in_network", S_, "already in a network the alliance can build on"),
+    StateVar("platform", S_, "primary platform, -1 for outside communities"),
+    StateVar("bridge_platform", S_, "second seat one level up, -1 if none"),
+    StateVar("names", S_, "plain name"),
+    StateVar("initiator", A_, "index of the initiating stakeholder"),
+    StateVar("src", T_, "one end of each tie"),
+    StateVar("dst", T_, "other end of each tie"),
+    StateVar("platform_level", P_, "level of each platform"),
+    StateVar("platform_district", P_, "district of each platform, -1 for the national platform"),
+    StateVar("platform_names", P_, "plain name of each platform"),
+    # derived at set-up (masks and indices the mechanisms reuse)
+    StateVar("n", A_, "number of stakeholders"),
+    StateVar("n_platforms", A_, "number of platforms"),
+    StateVar("n_communities", A_, "number of communities"),
+    StateVar("kind_names", A_, "machine names of the kinds"),
+    StateVar("edge_platform", T_, "platform both ends of a tie sit on, -1 if none"),
+    StateVar("peer_from", Per.TIE, "community-community ties, both directions: from"),
+    StateVar("peer_to", Per.TIE, "community-community ties, both directions: to"),
+    StateVar("inverse_peer_degree", S_, "1 / number of community peers (0 if none)"),
+    StateVar("no_peers", S_, "community without community ties"),
+    StateVar("listening", Per.TIE, "ties in both directions (src->dst, then dst->src): a community listens"),
+    StateVar("link_from", Per.TIE, "every tie, both directions: the listener"),
+    StateVar("link_to", Per.TIE, "every tie, both directions: the possible intermediary"),
+    StateVar("intermediary_kind", S_, "kinds that act as change agents when committed members"),
+    StateVar("government", S_, "government body (ministries, district offices)"),
+    StateVar("org", S_, "organisation (not a community, not the project office)"),
+    StateVar("can_adopt", S_, "can take up MUS (everyone but the project office)"),
+    StateVar("not_initiator", S_, "everyone but the initiator"),
+    StateVar("national_orgs", Per.STAKEHOLDER, "indices of national organisations"),
+    StateVar("exclusion", S_, "exclusion felt by marginalised groups: 1 - inclusiveness"),
+    StateVar("org_index", Per.STAKEHOLDER, "indices of organisations"),
+    StateVar("org_kind", Per.STAKEHOLDER, "kind of each organisation in org_index"),
+    StateVar("inverse_kind_count", A_, "1 / organisations of each kind"),
+    StateVar("report_group", S_, "reporters' group: 0 orgs, 1/2 pilot-district communities, 3/4 outside (not/marginalised)"),
+    StateVar("community_district", S_, "district of each community, -1 for organisations"),
+    # the alliance's process (changes every month)
+    StateVar("membership", S_, "outside, not invited, member, dropped (Membership)",
+             "admit, drop_out, leave_project"),
+    StateVar("identified", S_, "found by the stakeholder analysis", "analyse_stakeholders, initiate"),
+    StateVar("next_invite", S_, "first month it can be invited (again, after declining)", "mobilise"),
+    StateVar("joined", S_, "month it last joined", "admit"),
+    StateVar("commitment", S_, "why a member stays, [0, 1]",
+             "admit, hold_meetings, manage_conflicts, record_pilot, drop_out"),
+    StateVar("role_clarity", S_, "how clear its role and contribution are, [0, 1]", "admit, agree_roles"),
+    StateVar("view", S_, "view on MUS, [0, 1]: blocker < 1/3 < neutral < 2/3 < champion",
+             "converge_views, share_between_levels, record_pilot"),
+    StateVar("awareness", S_, "knowledge of MUS, [0, 1]",
+             "hold_meetings, share_between_levels, disseminate, reach_through_intermediaries"),
+    StateVar("trust", T_, "trust on a tie, [0, 1]", "build_trust, manage_conflicts, record_pilot"),
+    StateVar("attend", S_, "attended its primary platform's meeting this month", "hold_meetings"),
+    StateVar("attend_bridge", S_, "attended its second seat's meeting this month", "hold_meetings"),
+    StateVar("seat_who", Per.SEAT, "who sits at this month's meetings", "hold_meetings"),
+    StateVar("seat_platform", Per.SEAT, "where each seat is", "hold_meetings"),
+    StateVar("meets", P_, "platform met this month", "hold_meetings"),
+    StateVar("extra_meeting", P_, "extra meeting called by monitoring for next month", "monitor_process"),
+    StateVar("attendance", P_, "share of members present at the latest planned meeting (NaN before any)",
+             "hold_meetings, monitor_process"),
+    StateVar("agenda", P_, "water uses the platform designs for (rows on the simplex; NaN before it meets)",
+             "set_agenda"),
+    StateVar("joint_action", P_, "joint action quality: (shared vision x role clarity x trust)^(1/3)",
+             "assess_joint_action"),
+    StateVar("open_conflicts", P_, "open conflicts", "arise_conflicts, manage_conflicts"),
+    StateVar("conflict_since", P_, "month the oldest open conflict arose, -1 if none",
+             "arise_conflicts, manage_conflicts"),
+    StateVar("last_win", P_, "month of the latest successful pilot", "record_pilot"),
+    StateVar("pilot_host", L_, "host community of each pilot under way", "run_action_research, finish_pilots"),
+    StateVar("pilot_end", L_, "month each pilot under way ends", "run_action_research, finish_pilots"),
+    StateVar("fit", S_, "fit of the alliance's agenda to a community's water uses, [0, 1] (1 for organisations)",
+             "fit_designs"),
+    StateVar("reach", S_, "strongest trusted tie to a committed, convinced change agent, [0, 1]",
+             "reach_through_intermediaries"),
+    StateVar("push", S_, "adoption hazard left from dissemination events", "disseminate"),
+    StateVar("stage", S_, "Rogers' innovation-decision stage (Stage)", "adopt, record_pilot"),
+    StateVar("implementing_since", S_, "month it started implementing, -1 if not", "adopt, record_pilot"),
+    StateVar("env", A_, "enabling environment, [0, 1]", "update_environment"),
+    StateVar("ownership", A_, "members' ownership of the process, [0, 1]", "fund"),
+    StateVar("embedded", A_, "power-weighted share of government bodies implementing MUS", "fund"),
+    StateVar("support", A_, "share of the planned activities paid for this month, [0, 1]", "fund"),
+    StateVar("payers", A_, "this month's shares of the cost paid by project, members, government", "fund"),
+    StateVar("drive", A_, "the initiator's push", "fund"),
+    StateVar("counts", A_, "cumulative counters (outputs.COUNTERS)", "most mechanisms, account_costs"),
+    StateVar("milestones_logged", A_, "uptake milestones already in the event log", "note_milestones"),
+)

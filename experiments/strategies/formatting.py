@@ -11,7 +11,9 @@ import math
 
 def value(kind: str, x: float, steps: int | None = None, currency: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
+        return "not reached" if kind == "months" else "n/a"  # a censored milestone is undefined, not a number
+    if kind == "gap":
+        return f"{100 * x:+.1f} pts"
     if kind == "share":
         return f"{100 * x:.1f}%"
     if kind == "months":
@@ -26,7 +28,7 @@ def value(kind: str, x: float, steps: int | None = None, currency: str = "") -> 
 def difference(kind: str, x: float, currency: str = "") -> str:
     if math.isnan(x):
         return "n/a"
-    if kind == "share":
+    if kind in ("share", "gap"):
         return f"{100 * x:+.1f} pts"
     if kind == "months":
         return f"{x:+.0f} months"

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.outputs import output
+
 LOW, HIGH = 0.05, 0.95  # the 90% interval
 BOOTSTRAP_DRAWS = 2000
 BOOTSTRAP_SEED = 20240605
@@ -30,25 +32,34 @@ BOOTSTRAP_SEED = 20240605
 
 @dataclass(frozen=True)
 class Outcome:
+    """An outcome of the funders' tables: a per-run output of the output registry (label, unit, direction)."""
+
     name: str     # column of the runs table
-    label: str    # what a funder reads
-    better: int   # +1: higher is better, -1: lower is better
-    kind: str     # share | months | index | count | money
-    short: str    # figure titles
+
+    @property
+    def _o(self):
+        return output(self.name)
+
+    @property
+    def label(self) -> str:
+        return self._o.axis_label
+
+    @property
+    def short(self) -> str:
+        return self._o.label
+
+    @property
+    def better(self) -> int:  # +1: higher is better, -1: lower is better
+        return self._o.better.sign
+
+    @property
+    def kind(self) -> str:
+        return str(self._o.kind)
 
 
-OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("uptake_final", "MUS uptake at the end (share of communities)", +1, "share", "MUS uptake at the end"),
-    Outcome("months_to_50", "Months until half of the communities use MUS", -1, "months", "Months to 50% uptake"),
-    Outcome("enabling_env_final", "Enabling environment at the end (0 = hostile, 1 = fully enabling)", +1, "index",
-            "Enabling environment"),
-    Outcome("dropouts", "Member organisations and groups that dropped out", -1, "count", "Dropouts"),
-    Outcome("equity_final", "Equity: uptake of marginalised communities relative to others (1 = no gap)", +1, "index",
-            "Equity (1 = no gap)"),
-    Outcome("uptake_after_exit", "Uptake gained after the project left (share of communities)", +1, "share",
-            "Uptake gained after exit"),
-    Outcome("members_final", "Alliance members still active at the end", +1, "count", "Members at the end"),
-)
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome(n) for n in (
+    "uptake_final", "months_to_50", "enabling_env_final", "dropouts", "equity_gap_final", "uptake_after_exit",
+    "members_final"))
 OUTCOME = {o.name: o for o in OUTCOMES}
 
 

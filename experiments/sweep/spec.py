@@ -245,7 +245,8 @@ def model_factor(name: str, table: dict[str, Any], base: dict[str, Any]) -> Fact
         return Factor(name, "choice", choices=choices, values=values, group=table.get("group"), base=base[name])
     if "choices" in table:
         raise ConfigError(f"factors.{name}.choices: only for categorical parameters; use low and high")
-    low, high = (check_bound(name, key, table.get(key, getattr(p, key)), p) for key in ("low", "high"))
+    # unless narrowed, a factor spans the registry's plausible range (its allowed range is for the code)
+    low, high = (check_bound(name, key, table.get(key, getattr(p, f"plausible_{key}")), p) for key in ("low", "high"))
     check_range(name, low, high)
     return Factor(name, p.kind, low, high, values=values, group=table.get("group"), base=base[name])
 

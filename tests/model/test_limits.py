@@ -7,11 +7,11 @@ import model
 from model import rules
 
 # Everything but peer adoption switched off: no pilots, no dissemination, no enabling-environment barrier,
-# no persuasion gating, immediate implementation, everyone's peers are all communities (fully mixed).
+# no persuasion gating, no trusted intermediaries, no design fit, everyone's peers are all communities (fully mixed).
 PURE_BASS = dict(
     n_pilot_communities=1, n_outside_communities=999, bass_p=0.03, bass_q=0.38, peer_locality=0.0,
     stage_gating=0.0, adoption_barrier=0.0, implementation_speed=1.0, discontinuation_rate=0.0,
-    pilots_per_year=0.0, dissemination_events_per_year=0.0,
+    pilots_per_year=0.0, dissemination_events_per_year=0.0, intermediary_strength=0.0, design_fit_weight=0.0,
 )
 
 
@@ -28,6 +28,17 @@ def test_adoption_follows_the_discrete_bass_map():
     assert rules.bass_closed_form(0.03, 0.38, 5) - mean[5] > 0.05
 
 
-def test_uptake_equals_adoption_when_implementation_is_immediate():
-    ts = model.run_model(PURE_BASS, seed=7, steps=10).timeseries
-    assert np.allclose(ts["uptake"], ts["adopted"])
+def test_implementation_is_certain_at_full_speed_capacity_and_environment():
+    # the limit of the implementation rule (no special case in the product): speed x (1+cap)/2 x (1+E)/2 = 1
+    m = model.build_model(dict(implementation_speed=1.0, env_initial=1.0), seed=3)
+    waiting = np.flatnonzero(m.is_community)[:50]
+    m.stage[waiting] = model.Stage.DECISION
+    m.capacity[waiting] = 1.0
+    m.marginalised[waiting] = False
+    m.implement(np.full(m.n, 0.999999))
+    assert (m.stage[waiting] == model.Stage.IMPLEMENTATION).all()
+    # and one step short of the limit, a draw just under 1 no longer implements
+    m.stage[waiting] = model.Stage.DECISION
+    m.capacity[waiting] = 0.9
+    m.implement(np.full(m.n, 0.99))
+    assert (m.stage[waiting] == model.Stage.DECISION).all()

@@ -1,0 +1,75 @@
+"""Conflict at the platforms and the facilitator's conflict management (Tool 24: 'lack of mutual
+confidence, or even conflicts'; Faysse 2006; NBDC: competing agendas)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import rules
+from .events import EventKind
+from .population import WATER_USES
+from .vision import USES
+
+
+class Conflict:
+    def arise_conflicts(self) -> None:
+        """Conflicts arise at meetings from tension and distrust. Tension = 1 - (1 - divergence of the
+        interests present)(1 - power gap/2)(1 - disagreement on MUS): competing agendas, domination and
+        disagreement each can start one, so identical interests do not rule conflict out. Chance per
+        meeting = ``conflict_propensity`` x tension x (1 - mean trust on the platform's member ties)
+        x (1.5 - mutual_trust): where members agreed to give each other the benefit of the doubt,
+        disagreements escalate less often (Tool 24: core values 'help to overcome' conflicts)."""
+        who, plat = self.seat_who, self.seat_platform
+        if len(who) < 2:
+            return
+        P = self.n_platforms
+        count = np.bincount(plat, minlength=P).astype(float)
+        safe = np.maximum(count, 1)
+        interests = self.interests[who]
+        cells = (plat[:, None] * USES + np.arange(USES)).ravel()
+        centre = np.bincount(cells, weights=interests.ravel(), minlength=P * USES).reshape(P, USES) / safe[:, None]
+        spread = np.sqrt(((interests - centre[plat]) ** 2).sum(axis=1))
+        divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
+        power_gap = np.minimum(1.0, 2 * self.spread_at(self.power[who], plat, safe))
+        disagreement = np.minimum(1.0, 2 * self.spread_at(self.view[who], plat, safe))
+        tension = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
+        trust = self.platform_trust()
+        chance = self.p["conflict_propensity"] * tension * (1 - trust) * (1.5 - self.p["mutual_trust"])
+        new = (count >= 2) & (self.rng.random(P) < chance)
+        for k in np.flatnonzero(new):
+            members_here = who[plat == k]
+            use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
+            self.events.log(self.month, EventKind.CONFLICT,
+                            f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
+        self.conflict_since = np.where(new & (self.open_conflicts == 0), self.month, self.conflict_since)
+        self.open_conflicts += new
+        self.counts["conflicts_arisen"] += int(new.sum())
+
+    @staticmethod
+    def spread_at(x: np.ndarray, plat: np.ndarray, count: np.ndarray) -> np.ndarray:
+        """Standard deviation of ``x`` over the seats of each platform."""
+        P = len(count)
+        mean = np.bincount(plat, weights=x, minlength=P) / count
+        return np.sqrt(np.maximum(0.0, np.bincount(plat, weights=x ** 2, minlength=P) / count - mean ** 2))
+
+    def manage_conflicts(self) -> None:
+        """Facilitation 'managing conflict': each open conflict is resolved in a month with chance
+        ``conflict_management`` x support. Unresolved conflicts break trust fast - every member tie in the
+        platform moves towards 0 at :meth:`breaking_rate` - and wear members' commitment down by half
+        that rate."""
+        open_ = self.open_conflicts > 0
+        if not open_.any():
+            return
+        resolved = self.rng.binomial(self.open_conflicts, min(1.0, self.p["conflict_management"] * self.support))
+        for k in np.flatnonzero(resolved):
+            self.events.log(self.month, EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
+                            f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")
+        self.open_conflicts -= resolved
+        self.counts["conflicts_resolved"] += int(resolved.sum())
+        self.conflict_since = np.where(self.open_conflicts == 0, -1, self.conflict_since)
+        hurting = self.open_conflicts > 0
+        ties = self.live_ties & hurting[self.edge_platform]
+        rate = self.breaking_rate()
+        self.trust[ties] = rules.reinforce(self.trust[ties], rate, 0.0)
+        affected = self.members & (self.platform >= 0) & hurting[np.maximum(self.platform, 0)]
+        self.commitment[affected] *= 1 - 0.5 * rate

@@ -1,0 +1,42 @@
+"""Facilitation intensity: platform meetings, who comes, and what attending does (patterns P3 and P6)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Meetings:
+    def hold_meetings(self) -> None:
+        """Each platform with members plans a meeting in a month with chance ``meetings_per_year``/12 x
+        support (plus any extra meeting monitoring called). A member comes with chance commitment x
+        (1 - busyness of its senior staff) x min(1, ``meetings_tolerated`` / meetings_per_year), marginalised
+        members x (1 + empowerment x support)/2 (P6: officials rarely come; WASHTech). A planned meeting that
+        fewer than ``quorum`` of the platform's members come to falls through (P3: quarterly targets often
+        missed). Attending teaches about MUS (``meeting_awareness``) and raises commitment by
+        ``meeting_commitment`` x (0.5 + 0.5 guidance x support): a well-guided meeting is worth coming to."""
+        p, P = self.p, self.n_platforms
+        members = self.members
+        seats = np.bincount(self.platform[members & (self.platform >= 0)], minlength=P)
+        chance = min(1.0, p["meetings_per_year"] / 12) * self.support
+        planned = (seats > 1) & ((self.rng.random(P) < chance) | self.extra_meeting)
+        self.extra_meeting[:] = False
+        fatigue = min(1.0, p["meetings_tolerated"] / max(p["meetings_per_year"], 1e-9))
+        base = self.commitment * (1 - self.busy) * fatigue
+        base = np.where(self.marginalised, base * (1 + p["empowerment"] * self.support) / 2, base)
+        u = self.rng.random((2, self.n))
+        home = np.maximum(self.platform, 0)
+        come = members & (self.platform >= 0) & planned[home] & (u[0] < base)
+        present = np.bincount(self.platform[come], minlength=P)
+        self.attendance = np.where(planned, present / np.maximum(seats, 1), self.attendance)
+        self.meets = planned & (present >= p["quorum"] * seats) & (present >= 2)
+        self.counts["meetings"] += int(self.meets.sum())
+        self.counts["meetings_missed"] += int((planned & ~self.meets).sum())
+        self.attend = come & self.meets[home]
+        self.attend_bridge = (members & (self.bridge_platform >= 0) & self.meets[np.maximum(self.bridge_platform, 0)]
+                              & (u[1] < base))
+        a, b = np.flatnonzero(self.attend), np.flatnonzero(self.attend_bridge)
+        self.seat_who, self.seat_platform = np.r_[a, b], np.r_[self.platform[a], self.bridge_platform[b]]
+        any_seat = self.attend | self.attend_bridge
+        self.awareness[any_seat] += p["meeting_awareness"] * (1 - self.awareness[any_seat])
+        useful = p["meeting_commitment"] * (0.5 + 0.5 * p["guidance"] * self.support)
+        self.commitment[any_seat] += useful * (1 - self.commitment[any_seat])

@@ -1,0 +1,156 @@
+"""Who is in the alliance: stakeholder analysis, mobilisation, dropping out and re-joining (Tool 24, steps 2
+and 3; Team Assembly, Guimera et al. 2005; Sartas et al. 2018 and Ramanath & Gilbert 2004 on leaving)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .events import EventKind
+from .states import LEVEL, MEMBERSHIP
+
+
+class MembershipProcess:
+    def analyse_stakeholders(self) -> None:
+        """Step 2, stakeholder analysis: finds stakeholders crucial to MUS with chance ``analysis_accuracy``
+        and those limiting it (blockers, view < 1/3) with ``analysis_blocker_coverage``; missed ones are not
+        invited. Repeated every ``analysis_interval`` months, since 'stakeholder analysis often continues
+        throughout a learning process' (Tool 24)."""
+        every = self.p["analysis_interval"]
+        if not (self.month == 1 or (every and (self.month - 1) % every == 0)):
+            return
+        unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
+        blocker = self.view < 1 / 3
+        chance = np.where(blocker, self.p["analysis_blocker_coverage"], self.p["analysis_accuracy"])
+        found = unseen & (self.rng.random(self.n) < chance)
+        self.identified |= found
+        if not found.any():
+            return
+        missed_blockers = int((~self.identified & blocker & self.org).sum())
+        self.events.log(self.month, EventKind.ANALYSIS,
+                        f"Stakeholder analysis identified {int(found.sum())} more stakeholders "
+                        f"({int((found & blocker).sum())} blocking MUS); {missed_blockers} blocking organisations "
+                        f"remain unseen.")
+
+    def mobilise(self) -> None:
+        """Step 3, mobilisation: each month a share ``mobilisation_rate`` x effort of the identified
+        non-members is invited, in the order ``mobilisation_order``; effort is the initiator's drive or the
+        members' ownership, whichever is larger. An invitee joins with chance
+        expected benefit x (1 + trust in the inviter)/2 x (1 + role clarity of the platform)/2
+        (Tool 24: joining late is fine 'so long as roles and expectations are clear'; Team Assembly,
+        Guimera et al. 2005, for growth through ties). Marginalised invitees are held back unless the
+        alliance values inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
+        so an order works through its whole list instead of asking the same decliners every month."""
+        candidates = np.flatnonzero(self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
+                                    & (self.next_invite <= self.month))
+        effort = max(self.drive, self.ownership)
+        n_invite = self.rng.binomial(len(candidates), min(1.0, self.p["mobilisation_rate"] * effort)) if len(candidates) else 0
+        if not n_invite:
+            return
+        invited = candidates[self.invitation_order(candidates)[:n_invite]]
+        accepts = self.rng.random(len(invited)) < self.join_chance(invited)
+        joining = invited[accepts]
+        self.next_invite[invited[~accepts]] = self.month + self.p["reinvite_delay"]
+        self.admit(joining, commitment=self.p["joining_commitment"], clarity=0.0)
+        for i in joining[~self.is_community[joining]]:
+            self.events.log(self.month, EventKind.JOIN, f"{self.names[i]} joined the "
+                            f"{self.platform_names[self.platform[i]]}.")
+        n_comm = int(self.is_community[joining].sum())
+        if n_comm:
+            self.events.log(self.month, EventKind.JOIN, f"{n_comm} communities joined community platforms.")
+
+    def join_chance(self, invited: np.ndarray) -> np.ndarray:
+        """Chance that each invited stakeholder accepts (see :meth:`mobilise`)."""
+        trust_in_inviter = self.trust_in_members(invited)
+        clarity = self.platform_mean(self.role_clarity)[self.platform[invited]]
+        benefit = 0.5 * self.interest_breadth(invited) + 0.5 * np.maximum(self.view[invited], self.power[invited])
+        include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.p["inclusiveness"], 1.0)
+        return benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include
+
+    def invitation_order(self, candidates: np.ndarray) -> np.ndarray:
+        """Positions of ``candidates`` in invitation order for the chosen mobilisation order."""
+        order = self.p["mobilisation_order"]
+        level, view = self.level[candidates], self.view[candidates]
+        key = {
+            "core_group": lambda: self.member_ties(candidates),
+            "existing_network": lambda: self.member_ties(candidates),
+            "top_down": lambda: level.astype(float),
+            "bottom_up": lambda: -level.astype(float),
+            "champions_first": lambda: view,
+            "blockers_early": lambda: (1 - view) * self.power[candidates],
+            "random": lambda: np.zeros(len(candidates)),
+        }[order]()
+        return np.lexsort((self.rng.random(len(candidates)), -key))
+
+    def member_ties(self, who: np.ndarray) -> np.ndarray:
+        """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
+        m = self.members
+        counts = np.bincount(self.src[m[self.dst]], minlength=self.n) + np.bincount(self.dst[m[self.src]], minlength=self.n)
+        return counts[who].astype(float)
+
+    def trust_in_members(self, who: np.ndarray) -> np.ndarray:
+        """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
+        no tie to a member are invited cold and trust at half of ``initial_trust``."""
+        m = self.members
+        best = np.full(self.n, self.p["initial_trust"] * 0.5)
+        np.maximum.at(best, self.src[m[self.dst]], self.trust[m[self.dst]])
+        np.maximum.at(best, self.dst[m[self.src]], self.trust[m[self.src]])
+        return best[who]
+
+    def interest_breadth(self, who: np.ndarray) -> np.ndarray:
+        """How many water uses a stakeholder cares about (1 - Simpson concentration, scaled to [0, 1]):
+        MUS serves several uses, so broad interests expect more benefit from it."""
+        w = self.interests[who]
+        return (1 - (w ** 2).sum(axis=1) / (w.sum(axis=1) ** 2)) / 0.75
+
+    def drop_out(self) -> None:
+        """Dropping out (Tool 24: members may leave early; Ramanath & Gilbert 2004): each member leaves with
+        monthly chance ``dropout_rate`` x (1 - commitment x role clarity) x (1 + open conflict in its
+        platform) x (1 + exclusion felt by marginalised groups) x (1 + ``local_burden`` for community and
+        district members whose platform has had no small win in the past year): local actors pay in travel
+        and time and leave first when nothing comes of it (Sartas et al. 2018, pattern P5). Months without
+        reasons to stay cost ``commitment_fatigue`` of commitment."""
+        self.commitment *= 1 - self.p["commitment_fatigue"]
+        m = self.members & self.not_initiator
+        home = np.maximum(self.platform, 0)
+        conflict = (self.open_conflicts[home] > 0) & (self.platform >= 0)
+        waiting = (self.level != LEVEL.NATIONAL) & (self.month - self.last_win[home] > self.p["win_memory"])
+        burden = self.p["local_burden"] * waiting
+        hazard = (self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
+                  * (1 + self.exclusion) * (1 + burden))
+        leaving = m & (self.rng.random(self.n) < hazard)
+        if not leaving.any():
+            return
+        self.set_membership(leaving, MEMBERSHIP.DROPPED)
+        self.counts["dropouts"] += int(leaving.sum())
+        reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, self.exclusion, burden / 2])
+        labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
+                  "too costly to attend while nothing came of it")
+        for i in np.flatnonzero(leaving):
+            self.events.log(self.month, EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
+
+    def rejoin(self) -> None:
+        """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
+        doubled when its platform had a small win in the last year (monitoring also invites members back,
+        see :meth:`reinvite_dropped`)."""
+        dropped = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & self.not_initiator)
+        if not len(dropped):
+            return
+        boost = 1 + (self.month - self.last_win[np.maximum(self.platform[dropped], 0)] <= self.p["win_memory"])
+        self.welcome_back(dropped[self.rng.random(len(dropped)) < self.p["rejoin_rate"] * boost], "")
+
+    def reinvite_dropped(self, platforms: np.ndarray) -> None:
+        """Corrective action: those who left a stalled platform are invited back and decide as any
+        invitee does (:meth:`join_chance`)."""
+        left = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & (self.platform >= 0)
+                              & platforms[np.maximum(self.platform, 0)] & self.not_initiator)
+        self.welcome_back(left[self.rng.random(len(left)) < self.join_chance(left)], "when invited back")
+
+    def welcome_back(self, back: np.ndarray, how: str) -> None:
+        """Members who left come back (with some commitment, their role clarity kept); organisations' returns
+        go in the event log."""
+        if not len(back):
+            return
+        self.admit(back, commitment=self.p["rejoining_commitment"], clarity=0.0)
+        self.counts["rejoins"] += len(back)
+        for i in back[self.org[back]]:
+            self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")

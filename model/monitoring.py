@@ -1,0 +1,27 @@
+"""Process monitoring and documentation (Tool 24: monitoring shows 'when potentially corrective action is
+needed')."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .events import EventKind
+
+
+class Monitoring:
+    def monitor_process(self) -> None:
+        """A stall - attendance under ``stall_attendance`` at the last planned meeting, or a conflict open for
+        more than ``conflict_stall_months`` - is detected with chance ``monitoring`` x support and corrected:
+        an extra meeting is called and those who left are re-invited."""
+        stale = (self.open_conflicts > 0) & (self.month - self.conflict_since > self.p["conflict_stall_months"])
+        thin = self.attendance < self.p["stall_attendance"]
+        stalled = (stale | thin) & ~self.extra_meeting
+        detected = stalled & (self.rng.random(self.n_platforms) < self.p["monitoring"] * self.support)
+        for k in np.flatnonzero(detected):
+            why = "an unresolved conflict" if stale[k] else f"falling attendance ({self.attendance[k]:.0%})"
+            self.events.log(self.month, EventKind.MONITORING, f"Process monitoring flagged {why} in the "
+                            f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")
+        self.extra_meeting |= detected
+        self.attendance = np.where(detected, np.nan, self.attendance)
+        if detected.any():
+            self.reinvite_dropped(detected)

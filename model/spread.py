@@ -1,0 +1,96 @@
+"""How MUS spreads beyond the room: sharing between levels, dissemination events, and trusted
+intermediaries (IRC Learning Alliances: breaking barriers to horizontal and vertical sharing; the NED model's
+recommending agents, Moglia et al. 2018)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .events import EventKind
+
+
+class Spread:
+    def evidence_level(self) -> float:
+        """How convincing the documented local evidence is: E / (E + ``evidence_scale`` x pilot-district
+        communities), E the documented successes. A share, so a country twice the size needs twice the
+        pilots for the same conviction."""
+        e = self.counts["evidence"]
+        return e / (e + self.p["evidence_scale"] * max(1, self.p["n_pilot_communities"]))
+
+    def disseminate(self) -> None:
+        """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and
+        views between the platforms they sit on (:meth:`share_between_levels`). Outside it, funded events
+        (``dissemination_events_per_year`` x support) address either the non-member communities of one
+        district (horizontal scaling) or the non-member organisations (policy makers, vertical scaling) and
+        reach each with chance ``horizontal_reach`` or ``policy_reach``. Those reached close
+        ``event_awareness`` of their awareness gap and get a renewed adoption push of ``event_push`` x
+        (0.2 + 0.8 evidence) a month, which keeps ``push_memory`` of itself each month after; repeated
+        events renew the push rather than stack it. Events do not change views: persuading a blocker takes
+        dialogue inside the alliance."""
+        p = self.p
+        self.push *= p["push_memory"]
+        self.share_between_levels()
+        n_events = self.rng.poisson(p["dissemination_events_per_year"] / 12 * self.support)
+        self.counts["dissemination_events"] += n_events
+        evidence = self.evidence_level()
+        for _ in range(n_events):
+            if self.rng.random() < 0.5:
+                d = self.rng.integers(p["n_districts"])
+                audience = self.is_community & (self.district == d) & ~self.members
+                reach = p["horizontal_reach"]
+            else:
+                audience = self.org & ~self.members
+                reach = p["policy_reach"]
+            reached = audience & (self.rng.random(self.n) < reach)
+            self.awareness[reached] += p["event_awareness"] * (1 - self.awareness[reached])
+            self.push[reached] = np.maximum(self.push[reached], p["event_push"] * (0.2 + 0.8 * evidence))
+        if n_events:
+            self.events.log(self.month, EventKind.DISSEMINATION,
+                            f"{n_events} dissemination event(s) shared the alliance's evidence "
+                            f"({self.counts['evidence']:.0f} documented successes).")
+
+    def share_between_levels(self) -> None:
+        """Bridge members who attend carry their platforms' awareness and views on MUS to the linked
+        platform: each member moves ``vertical_sharing`` x min(1, bridges/2) of the way towards the mean of
+        the platforms linked to its own (awareness only upwards)."""
+        carriers = self.attend_bridge | (self.attend & (self.bridge_platform >= 0))
+        if not carriers.any():
+            return
+        P = self.n_platforms
+        m = self.members & (self.platform >= 0)
+        c = np.flatnonzero(carriers)
+        a, b = self.platform[c], self.bridge_platform[c]
+        links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
+        strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[np.maximum(self.platform, 0)]
+        strength = np.where(m, strength, 0.0)
+        for state, only_up in ((self.awareness, True), (self.view, False)):
+            mean = self.platform_mean(state, m)
+            linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)
+            target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[np.maximum(self.platform, 0)]
+            gap = target - state
+            state += strength * (np.maximum(gap, 0.0) if only_up else gap)
+
+    def reach_through_intermediaries(self) -> None:
+        """Trusted intermediaries: communities hear about and try MUS through those they trust. A change
+        agent is a current member of an intermediary kind (district offices, NGOs, water committees, the
+        project office) with a favourable view (>= 0.5); its pull is its commitment x the joint action
+        quality of its platform (an agent backed by a platform with a shared vision, clear roles and trust
+        carries a consistent, credible message). A community's reach is the strongest trust x pull over its
+        ties to change agents. Each month reach closes reach x
+        ``meeting_awareness`` of the community's awareness gap (a conversation with a trusted member teaches
+        like a meeting) and adds ``intermediary_strength`` x reach to its adoption hazard (:meth:`adopt`).
+        So the alliance's trust and commitment reach communities, including those outside the platforms."""
+        agent = self.members & self.intermediary_kind & (self.view >= 0.5)
+        pull = np.where(agent, self.commitment * self.joint_action[np.maximum(self.platform, 0)], 0.0)
+        strength = self.trust_both_ways * pull[self.link_to]
+        reach = np.zeros(self.n)
+        np.maximum.at(reach, self.link_from, strength)
+        self.reach = reach
+        c = reach > 0
+        self.awareness[c] += reach[c] * self.p["meeting_awareness"] * (1 - self.awareness[c])
+
+    @property
+    def trust_both_ways(self) -> np.ndarray:
+        """Trust on each (listener, intermediary) link of :attr:`link_from`/:attr:`link_to`."""
+        both = np.r_[self.trust, self.trust]
+        return both[self.listening]

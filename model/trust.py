@@ -1,0 +1,37 @@
+"""Trust between members: built slowly in face-to-face dialogue, broken fast (domain notes 3.6; Ansell &
+Gash 2008; Slovic 1993)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import rules
+
+
+class Trust:
+    def build_trust(self) -> None:
+        """Two members who meet at the same platform reinforce their tie's trust towards 1 at rate
+        min(1, ``trust_gain`` x (1 + mediation x support)/2 x (0.5 + mutual_trust)) (linear reinforcement;
+        Ansell & Gash 2008: face-to-face dialogue builds trust; the core value mutual trust lets it grow)."""
+        s, d = self.src, self.dst
+        p1, p2, a1, a2 = self.platform, self.bridge_platform, self.attend, self.attend_bridge
+        met = ((a1[s] & a1[d] & (p1[s] == p1[d])) | (a1[s] & a2[d] & (p1[s] == p2[d]))
+               | (a2[s] & a1[d] & (p2[s] == p1[d])) | (a2[s] & a2[d] & (p2[s] == p2[d])))
+        if not met.any():
+            return
+        rate = min(1.0, self.p["trust_gain"] * (1 + self.p["mediation"] * self.support) / 2
+                   * (0.5 + self.p["mutual_trust"]))
+        self.trust[met] = rules.reinforce(self.trust[met], rate, 1.0)
+
+    def breaking_rate(self) -> float:
+        """Rate at which trust falls towards 0 under an unresolved conflict: min(1, ``trust_loss`` x
+        (1.5 - mutual_trust)) (Slovic 1993: trust breaks faster than it builds)."""
+        return min(1.0, self.p["trust_loss"] * (1.5 - self.p["mutual_trust"]))
+
+    def platform_trust(self) -> np.ndarray:
+        """Mean trust on the ties between current members, per platform (initial trust where none)."""
+        live = self.live_ties
+        P = self.n_platforms
+        total = np.bincount(self.edge_platform[live], weights=self.trust[live], minlength=P)
+        count = np.bincount(self.edge_platform[live], minlength=P)
+        return np.divide(total, count, out=np.full(P, self.p["initial_trust"]), where=count > 0)

@@ -1,0 +1,110 @@
+"""Step 4 of Tool 24: shared objectives, vision and the rules of the game - and whose water uses the
+alliance ends up designing for."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import rules
+
+USES = 4  # water uses: domestic, irrigation, livestock, enterprise
+
+
+class Vision:
+    def voice(self) -> np.ndarray:
+        """Weight of each stakeholder's voice: power ^ (2 ``power_distortion`` x (1 - empowerment x
+        support)); 1 for all when nobody's power distorts the dialogue or the facilitator brokers fully
+        (Faysse 2006; NBDC innovation brokering; pattern P9)."""
+        distortion = 2 * self.p["power_distortion"] * (1 - self.p["empowerment"] * self.support)
+        return self.power ** distortion
+
+    def set_agenda(self) -> None:
+        """Whose water uses the platform designs for. At each meeting, the platform's agenda (a mix of the
+        four water uses) moves ``agenda_plasticity`` of the way towards the voice-weighted mean interests
+        of those present; a platform's first meeting sets it. Those in the room when the alliance starts
+        set its agenda, and later members shift it slowly: this is how the mobilisation order matters
+        (Tool 24: core values and objectives are agreed early), and how power without brokering steers
+        pilots to the powerful members' uses (P9)."""
+        who, plat = self.seat_who, self.seat_platform
+        if not len(who):
+            return
+        P = self.n_platforms
+        w = self.voice()[who]
+        total = np.bincount(plat, weights=w, minlength=P)
+        cells = (plat[:, None] * USES + np.arange(USES)).ravel()
+        mix = np.bincount(cells, weights=(self.interests[who] * w[:, None]).ravel(),
+                          minlength=P * USES).reshape(P, USES)
+        met = total > 0
+        mix[met] /= total[met, None]
+        first = met & np.isnan(self.agenda[:, 0])
+        self.agenda[first] = mix[first]
+        moving = met & ~first
+        self.agenda[moving] += self.p["agenda_plasticity"] * (mix[moving] - self.agenda[moving])
+
+    def converge_views(self) -> None:
+        """Shared vision: at meetings, members talk in random pairs (``dialogue_rounds`` rounds) and move
+        towards each other's view on MUS if the views differ by less than the confidence bound (Deffuant et
+        al. 2000). Mediation widens the bound (facilitation 'mediating communication') and loosens a
+        blocker's entrenchment: each moves by its openness 1 - entrenchment x (1 - mediation x support).
+        Power distorts the move towards the more powerful member unless the facilitator empowers the weaker
+        (:meth:`voice`; Faysse 2006; P9)."""
+        who, plat = self.seat_who, self.seat_platform
+        if len(who) < 2:
+            return
+        p = self.p
+        eps = min(1.0, p["vision_confidence"] + p["facilitation_widening"] * p["mediation"] * self.support)
+        openness = 1 - self.entrenchment * (1 - p["mediation"] * self.support)
+        rounds_n = p["dialogue_rounds"]
+        # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms)
+        rounds = np.repeat(np.arange(rounds_n), len(who))
+        i, j = rules.pair_within_groups(np.tile(plat, rounds_n) + rounds * self.n_platforms, self.rng)
+        seats = np.tile(who, rounds_n)
+        weight = self.voice()
+        for r in range(rounds_n):
+            now = rounds[i] == r
+            rules.deffuant_update(self.view, seats[i[now]], seats[j[now]], eps, p["convergence_rate"], weight,
+                                  openness)
+
+    def agree_roles(self) -> None:
+        """Agreements on activities, responsibilities, resources and contributions ('the rules of the game',
+        Tool 24): each meeting attended closes ``agreement_rate`` x (0.25 + 0.75 transparency) x (0.5 + 0.5
+        guidance x support) of the gap to full role clarity: open agreements and a facilitator who weaves
+        them into a method."""
+        who = self.attend | self.attend_bridge
+        rate = (self.p["agreement_rate"] * (0.25 + 0.75 * self.p["transparency"])
+                * (0.5 + 0.5 * self.p["guidance"] * self.support))
+        self.role_clarity[who] += rate * (1 - self.role_clarity[who])
+
+    def assess_joint_action(self) -> None:
+        """Joint action quality of each platform: (shared vision x role clarity x trust)^(1/3), with shared
+        vision 1 - 2 x the standard deviation of members' views, role clarity and trust the means over its
+        members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
+        -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
+        m = self.members & (self.platform >= 0)
+        mean_view = self.platform_mean(self.view, m)
+        spread = np.sqrt(np.maximum(0.0, self.platform_mean(self.view ** 2, m) - mean_view ** 2))
+        vision = np.clip(1 - 2 * spread, 0.0, 1.0)
+        clarity = self.platform_mean(self.role_clarity, m)
+        quality = np.cbrt(vision * clarity * self.platform_trust())
+        count = np.bincount(self.platform[m], minlength=self.n_platforms)
+        self.joint_action = np.where(count > 0, quality, 0.0)
+
+    def design_for(self) -> np.ndarray:
+        """The water-use mix the alliance designs MUS for in each district (rows): the mean of the agendas
+        its district and community platforms have set, else the national platform's, else an even mix."""
+        D = self.p["n_districts"]
+        fallback = self.agenda[0] if not np.isnan(self.agenda[0, 0]) else np.full(USES, 1 / USES)
+        local = np.stack([self.agenda[1:1 + D], self.agenda[1 + D:1 + 2 * D]])  # (2, D, USES)
+        set_ = ~np.isnan(local[..., 0])
+        n = set_.sum(axis=0)
+        total = np.where(set_[..., None], local, 0.0).sum(axis=0)
+        return np.where(n[:, None] > 0, total / np.maximum(n, 1)[:, None], fallback)
+
+    def fit_designs(self) -> None:
+        """How well the alliance's designs fit each community's water uses: 1 - 2 x the total-variation
+        distance between its interests and its district's design, at least 0 (van Koppen et al. 2009: MUS
+        starts from users' multiple needs). Organisations do not host designs (fit 1)."""
+        c = self.is_community
+        design = self.design_for()[self.community_district[c]]
+        distance = 0.5 * np.abs(self.interests[c] - design).sum(axis=1)
+        self.fit[c] = np.maximum(0.0, 1 - 2 * distance)

@@ -50,13 +50,28 @@ def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 
                                extra='outputs = ["y", "clean"]')
 
 
-def sweep_process(spec: Path, out: Path, *extra: str) -> subprocess.Popen:
-    """`mus-alliance sweep` as a separate process in its own session (so it can be killed as a group)."""
+def sweep_process(spec: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`mus-alliance sweep` as a separate process in its own session (so it can be killed as a group);
+    ``env`` adds environment variables (e.g. SWEEP_RUN_LOG, see :func:`runs_logged`)."""
     return subprocess.Popen(
         [sys.executable, "-m", "experiments.sweep", "sweep", str(spec), "--out", str(out), "--no-progress", *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "MPLBACKEND": "Agg"}, preexec_fn=default_sigint,
+        env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, preexec_fn=default_sigint,
     )
+
+
+def runs_logged(log: Path) -> int:
+    """Runs of ``slow_noisy_ishigami`` computed so far by any process given ``SWEEP_RUN_LOG=log``."""
+    return log.read_bytes().count(b"\n") if log.exists() else 0
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the process group ``pgid`` (a sweep_process and its workers) still exists."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def default_sigint() -> None:
@@ -74,6 +89,7 @@ def wait_for(condition, timeout: float = 60.0, what: str = "condition") -> None:
 
 
 def saved_runs(out: Path) -> int:
+    """Runs saved in the study folder ``out``, from the part files' names (each names its run count)."""
     parts = sorted((out / "runs").glob("part-*.parquet")) if (out / "runs").exists() else []
     return sum(int(p.stem.rsplit("-", 1)[1]) for p in parts)
 

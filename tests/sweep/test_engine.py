@@ -4,6 +4,7 @@ specs and damaged folders are refused without touching a file."""
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -15,6 +16,8 @@ import time
 import pandas as pd
 import pytest
 
+from experiments.io import write_table as real_write_table
+from experiments.sweep import engine, store
 from experiments.sweep.engine import chunk_sizes, run_study
 from experiments.sweep.execute import local_backend
 from experiments.sweep.functions import ishigami_indices
@@ -75,6 +78,7 @@ def test_ctrl_c_stops_the_study_at_once_and_after_kill_9_a_resume_gives_the_unin
     wait_for(lambda: not group_alive(proc.pid), timeout=10, what="the workers to end")  # terminated, not orphaned
     assert runs_logged(log) == at_exit  # nothing computed after the driver left
     after_ctrl_c = saved_runs(out)
+    assert json.loads((out / "manifest.json").read_text())["sessions"][0]["runs_after"] == after_ctrl_c
 
     proc = sweep_process(spec, out, "--workers", "2")
     wait_for(lambda: saved_runs(out) > after_ctrl_c, what="more saved runs")
@@ -90,6 +94,7 @@ def test_ctrl_c_stops_the_study_at_once_and_after_kill_9_a_resume_gives_the_unin
     assert rc == 0
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
     assert [s["runs_before"] for s in sessions] == [0, after_ctrl_c, after_kill]  # saved runs were skipped
+    assert [s["runs_after"] for s in sessions] == [after_ctrl_c, after_kill, total]  # the killed one from disk
     for name in ("results.parquet", "results.csv", "tables/sobol.parquet", "tables/noise.csv"):
         assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
 
@@ -107,6 +112,37 @@ def test_discarding_the_local_pool_cancels_what_has_not_started_and_ends_its_wor
     assert all(f.done() for f in futures)  # nothing left to run: cancelled, or failed when its worker ended
     # At most 2 running + 3 queued tasks had left the pool's queue; every other one is cancelled.
     assert sum(f.cancelled() for f in futures) >= 20 - 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("interrupted_part", [1, 3])  # the first runs' part; a part of the pool's runs
+def test_an_interrupt_just_after_a_part_is_saved_leaves_a_manifest_that_counts_it(tmp_path, monkeypatch,
+                                                                                   interrupted_part):
+    spec = load_spec(slow_spec(tmp_path, N=16))  # 160 runs of ~5 ms in tasks of ~10-20 runs
+    run_study(spec, tmp_path / "reference", workers=2, progress=False)
+    monkeypatch.setattr(engine, "Saver", functools.partial(store.Saver, interval=0.0))  # a part per task
+    written = []
+
+    def write_then_interrupt(table, path, csv=True):
+        real_write_table(table, path, csv)
+        if path.parent.name == "runs":
+            written.append(path)
+            if len(written) == interrupted_part:
+                raise KeyboardInterrupt  # as if Ctrl-C landed the instant after the part was renamed into place
+
+    monkeypatch.setattr(store, "write_table", write_then_interrupt)
+    out = tmp_path / "study"
+    with pytest.raises(KeyboardInterrupt):
+        run_study(spec, out, workers=2, progress=False)
+    on_disk = sum(len(pd.read_parquet(p)) for p in (out / "runs").glob("part-*.parquet"))  # rows, not names
+    assert written[-1].exists() and 0 < on_disk < 160
+    assert json.loads((out / "manifest.json").read_text())["sessions"][0]["runs_after"] == on_disk
+
+    monkeypatch.setattr(store, "write_table", real_write_table)
+    run_study(spec, out, workers=2, progress=False)
+    sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+    assert [(s["runs_before"], s["runs_after"]) for s in sessions] == [(0, on_disk), (on_disk, 160)]
+    assert (out / "results.parquet").read_bytes() == (tmp_path / "reference/results.parquet").read_bytes()
 
 
 def test_worker_count_and_chunking_change_no_number(tmp_path):

@@ -27,6 +27,7 @@ from ..io import UserError
 from .targets import warm_up
 
 MAX_POOL_RESTARTS = 5
+CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler (Dask retries until then; a cluster may be starting)
 
 
 class Backend:
@@ -187,7 +188,7 @@ def connect(address: str):
     from distributed import Client
 
     try:
-        return Client(address, timeout="20s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UserError(f"--scheduler {address}: cannot connect ({type(exc).__name__}: {exc})") from None
 

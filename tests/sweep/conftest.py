@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.io import write_table as real_write_table
+from experiments.sweep import store
+
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "configs" / "baseline.toml"
@@ -101,3 +104,24 @@ def results(out: Path) -> pd.DataFrame:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes (to prove a refusal touched nothing)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def interrupt_after_part(monkeypatch, n: int) -> list[Path]:
+    """Make the n-th part file a study writes raise KeyboardInterrupt the instant after it is renamed into
+    place (as a Ctrl-C landing there would); returns the list of part paths written, which grows."""
+    written: list[Path] = []
+
+    def write_then_interrupt(table, path, csv=True):
+        real_write_table(table, path, csv)
+        if Path(path).parent.name == "runs":
+            written.append(Path(path))
+            if len(written) == n:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "write_table", write_then_interrupt)
+    return written
+
+
+def rows_on_disk(out: Path) -> int:
+    """Runs saved in ``out``, counted from the rows of its part files (not from their names)."""
+    return sum(len(pd.read_parquet(p)) for p in (Path(out) / "runs").glob("part-*.parquet"))

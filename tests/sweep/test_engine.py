@@ -16,7 +16,6 @@ import time
 import pandas as pd
 import pytest
 
-from experiments.io import write_table as real_write_table
 from experiments.sweep import engine, store
 from experiments.sweep.engine import chunk_sizes, run_study
 from experiments.sweep.execute import local_backend
@@ -24,8 +23,8 @@ from experiments.sweep.functions import ishigami_indices
 from experiments.sweep.spec import load_spec
 
 from .conftest import (
-    REPO, group_alive, results, runs_logged, saved_runs, slow_spec, snapshot, sobol_ishigami_spec, sweep_process, wait_for,
-    write_spec,
+    REPO, group_alive, interrupt_after_part, results, rows_on_disk, runs_logged, saved_runs, slow_spec, snapshot,
+    sobol_ishigami_spec, sweep_process, wait_for, write_spec,
 )
 
 
@@ -121,24 +120,15 @@ def test_an_interrupt_just_after_a_part_is_saved_leaves_a_manifest_that_counts_i
     spec = load_spec(slow_spec(tmp_path, N=16))  # 160 runs of ~5 ms in tasks of ~10-20 runs
     run_study(spec, tmp_path / "reference", workers=2, progress=False)
     monkeypatch.setattr(engine, "Saver", functools.partial(store.Saver, interval=0.0))  # a part per task
-    written = []
-
-    def write_then_interrupt(table, path, csv=True):
-        real_write_table(table, path, csv)
-        if path.parent.name == "runs":
-            written.append(path)
-            if len(written) == interrupted_part:
-                raise KeyboardInterrupt  # as if Ctrl-C landed the instant after the part was renamed into place
-
-    monkeypatch.setattr(store, "write_table", write_then_interrupt)
+    written = interrupt_after_part(monkeypatch, interrupted_part)
     out = tmp_path / "study"
     with pytest.raises(KeyboardInterrupt):
         run_study(spec, out, workers=2, progress=False)
-    on_disk = sum(len(pd.read_parquet(p)) for p in (out / "runs").glob("part-*.parquet"))  # rows, not names
+    on_disk = rows_on_disk(out)
     assert written[-1].exists() and 0 < on_disk < 160
     assert json.loads((out / "manifest.json").read_text())["sessions"][0]["runs_after"] == on_disk
 
-    monkeypatch.setattr(store, "write_table", real_write_table)
+    monkeypatch.undo()
     run_study(spec, out, workers=2, progress=False)
     sessions = json.loads((out / "manifest.json").read_text())["sessions"]
     assert [(s["runs_before"], s["runs_after"]) for s in sessions] == [(0, on_disk), (on_disk, 160)]

@@ -26,6 +26,7 @@ def table(out, name: str) -> pd.DataFrame:
     return pd.read_parquet(out / "tables" / f"{name}.parquet")
 
 
+@pytest.mark.slow
 def test_noise_share_matches_the_known_noise_of_noisy_ishigami(tmp_path, mus):
     out, _ = study(tmp_path, mus, """
         method = "sobol"
@@ -111,6 +112,7 @@ def test_grid_main_effects_average_over_the_other_factors(tmp_path, mus):
     assert curves.loc[("x", "1.0"), "mean"] == pytest.approx(1.0 + 4.0 / 3, abs=0.1)  # mean shift 4/3
 
 
+@pytest.mark.slow
 def test_second_order_and_group_indices_match_ishigami(tmp_path, mus):
     head = 'method = "sobol"\nfunction = "experiments.sweep.functions:ishigami"\nN = 1024\nseed = 6\n'
     truth = ishigami_indices()

@@ -19,6 +19,7 @@ from .conftest import (
 )
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_numbers_of_the_process_pool(tmp_path):
     spec = load_spec(slow_spec(tmp_path, N=32))
     run_study(spec, tmp_path / "pool", workers=1, progress=False)
@@ -32,6 +33,7 @@ def dask_workers(pid: int) -> list[psutil.Process]:
     return [p for p in kids if "spawn_main" in " ".join(p.cmdline())]
 
 
+@pytest.mark.slow
 def test_a_dask_worker_killed_mid_study_costs_no_run_and_duplicates_none(tmp_path):
     spec = slow_spec(tmp_path, N=256)  # 2,560 runs of ~5 ms: ~6 s of work on 2 workers
     run_study(load_spec(spec), tmp_path / "pool", workers=2, progress=False)

@@ -32,6 +32,7 @@ def small_spec(folder, N=64, replicates=3, function="noisy_ishigami", name="smal
     return sobol_ishigami_spec(folder, function, name, N, replicates, seed=3, extra=extra)
 
 
+@pytest.mark.slow
 def test_ishigami_indices_are_recovered_within_their_confidence_intervals(tmp_path, mus):
     rc, stdout, _ = mus("sweep", REPO / "configs/sweeps/ishigami.toml", "--out", tmp_path / "ish", "--no-progress")
     assert rc == 0 and "x1 ST" in stdout
@@ -152,6 +153,7 @@ def test_tasks_carry_enough_work_and_shrink_towards_the_end():
     assert max(chunk_sizes(2.0, 10, 4)) == 1
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_breaks_the_pool_which_is_rebuilt_without_losing_a_run(tmp_path):
     dying = small_spec(tmp_path, function="ishigami_dies_once", replicates=1, name="dying", extra='outputs = ["y"]')
     marker = tmp_path / "marker"

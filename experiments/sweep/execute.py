@@ -27,6 +27,7 @@ from ..io import UserError
 from .targets import warm_up
 
 MAX_POOL_RESTARTS = 5
+CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler (Dask retries until then; a cluster may be starting)
 
 
 class Backend:
@@ -59,9 +60,34 @@ class Backend:
     def discard(self) -> None:
         executor, self._executor = self._executor, None
         if isinstance(executor, ProcessPoolExecutor):
-            executor.shutdown(wait=False, cancel_futures=True)
+            stop_pool(executor)
         elif executor is not None:
             executor.shutdown(wait=False)  # Dask's ClientExecutor cancels its futures
+
+
+def stop_pool(executor: ProcessPoolExecutor, timeout: float = 10.0) -> None:
+    """Stop a local pool now (Ctrl-C, an error, a broken pool): cancel the tasks not started, terminate the
+    workers (their runs in flight were not saved, so a resume runs them again) and wait until the pool's
+    manager thread has ended, so that nothing of the pool outlives this call.
+
+    ``shutdown(wait=False, cancel_futures=True)`` alone is not enough on CPython 3.12: it only sets a flag;
+    the cancelling is done later by the pool's manager thread, which reaches the executor through a weak
+    reference. A caller that drops the executor right away (as :meth:`Backend.discard` does) usually lets
+    it be collected first; the manager thread then finds the reference dead, cancels nothing, and feeds
+    every queued task to the workers, and the interpreter waits for all of them before it exits (the whole
+    rest of a study after Ctrl-C, in 5 of 6 tries). Holding ``executor`` here until the manager thread has
+    ended, and terminating the workers, makes the stop prompt whatever the timing."""
+    # Python 3.14 has executor.terminate_workers(); on 3.12-3.13 the same through the pool's own fields.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
+    executor.shutdown(wait=False, cancel_futures=True)  # flags the shutdown and wakes the manager thread
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout)
+    if manager is not None:
+        manager.join(timeout)  # it sees the workers gone, fails what was running and ends
 
 
 def default_workers() -> int:
@@ -162,7 +188,7 @@ def connect(address: str):
     from distributed import Client
 
     try:
-        return Client(address, timeout="20s")
+        return Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UserError(f"--scheduler {address}: cannot connect ({type(exc).__name__}: {exc})") from None
 
@@ -178,7 +204,13 @@ def execute(backend: Backend, task: Callable[[Any], Any], payloads: dict[int, An
         executor = backend.executor()
         before = len(todo)
         futures = {executor.submit(task, payload): key for key, payload in todo.items()}
-        if collect(futures, todo, on_done):  # the pool broke: start a fresh one for what is left
+        try:
+            broke = collect(futures, todo, on_done)
+        except BaseException:  # Ctrl-C, a failed save: nothing more is started (the caller stops the workers)
+            for fut in futures:
+                fut.cancel()
+            raise
+        if broke:  # the pool broke: start a fresh one for what is left
             backend.discard()
             restarts = restarts + 1 if len(todo) == before else 1
             if restarts > MAX_POOL_RESTARTS:

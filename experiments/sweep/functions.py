@@ -65,8 +65,17 @@ def ishigami_dies_once(x1: float, x2: float, x3: float) -> float:
 
 def slow_noisy_ishigami(x1: float, x2: float, x3: float, seed: int) -> dict[str, float]:
     """:func:`noisy_ishigami` taking ~5 ms a run (sleeping, not computing), so a study lasts long enough to
-    be interrupted or lose a worker mid-way, whatever else the machine is doing."""
+    be interrupted or lose a worker mid-way, whatever else the machine is doing. If ``$SWEEP_RUN_LOG`` names
+    a file, each run appends one line to it (in whichever process runs it), so a test can count the runs
+    a study computed, saved or not."""
     time.sleep(0.005)
+    log = os.environ.get("SWEEP_RUN_LOG")
+    if log:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, b"r\n")  # one write of 2 bytes with O_APPEND: lines from several processes never mix
+        finally:
+            os.close(fd)
     return noisy_ishigami(x1, x2, x3, seed)
 
 

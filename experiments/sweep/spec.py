@@ -12,14 +12,14 @@ See ``configs/sweeps/README.md`` for the format and how categorical factors ente
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import model
 from model.registry import REGISTRY, ConfigError, numeric, resolve, unknown_key_message
 
-from ..io import UserError
+from .targets import FUNCTION_OUTPUT, MODEL_TARGET, load_function
 
 METHODS = ("sobol", "morris", "ofat", "grid")
 SPEC_KEYS = (
@@ -27,8 +27,6 @@ SPEC_KEYS = (
     "replicates", "steps", "outputs", "seed",
 )
 FACTOR_KEYS = ("low", "high", "choices", "values", "group")
-MODEL_TARGET = "model"
-FUNCTION_OUTPUT = "y"  # the output name of a function that returns a plain number
 
 
 @dataclass(frozen=True)
@@ -93,24 +91,11 @@ class Spec:
 def load_spec(path: str | Path) -> Spec:
     """Read the TOML spec at ``path``; raise ConfigError (one line, naming the field) if it is unusable."""
     path = Path(path)
-    raw = read_toml(path)
+    raw = model.read_toml(path)  # the project's one TOML reader: a missing or unreadable file, one line
     try:
         return build_spec(path, raw)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such spec file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
 def build_spec(path: Path, raw: dict[str, Any]) -> Spec:
@@ -179,15 +164,11 @@ def read_target(path: Path, raw: dict[str, Any]) -> tuple[str, Path | None, dict
     base_path = (path.parent / str(raw["base"])).resolve()
     if not base_path.is_file():
         raise ConfigError(f"base: {raw['base']!r} not found (relative to the spec's folder)")
-    import model
-
     scenario = model.load_scenario(base_path)
     return MODEL_TARGET, base_path, resolve(scenario.params), int(scenario.steps), int(scenario.seed)
 
 
 def check_function(ref: Any) -> str:
-    from .targets import load_function
-
     if not isinstance(ref, str) or ":" not in ref:
         raise ConfigError(f"function: expected 'package.module:function', got {ref!r}")
     try:
@@ -368,6 +349,4 @@ def known_outputs(target: str) -> tuple[str, ...]:
     first run)."""
     if target != MODEL_TARGET:
         return ()
-    import model
-
     return tuple(model.SUMMARY_OUTPUTS)

@@ -4,7 +4,8 @@ Layout::
 
     manifest.json      spec (as given and as checked), SALib problem, seed rule, versions, git commit, sessions
     design.parquet     one row per design point (factor values; raw SALib sample as x.<factor>)
-    runs/part-*.parquet  per-run outputs, one file per flush, keyed by run_id (written as runs finish)
+    runs/part-*.parquet  per-run outputs, one file per flush, keyed by run_id (written as runs finish);
+                       named part-<first run id>-<runs>, the count the sessions in the manifest are read from
     results.parquet/.csv the final tidy table: one row per run (ids, seed, factor values, outputs, error)
     tables/, figures/  written by the analysis
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -99,16 +101,25 @@ class Study:
     def write_manifest(self) -> None:
         atomic_write_json(self.root / MANIFEST, self.manifest)
 
+    # The sessions' run counts are read from the part files on disk, never from what this process believes
+    # it saved: an interrupt can land after a part is written and before the process has noted it, and a
+    # kill -9 ends a session before it records anything. Parts are written whole (atomic rename) and each
+    # names its run count, so counting them is exact and cheap.
     def begin_session(self, backend: str, workers: int) -> dict[str, Any]:
+        saved = saved_count(self.root)
+        for earlier in self.manifest["sessions"]:
+            if earlier["runs_after"] is None:  # killed before it could record: what it saved is on disk
+                earlier["runs_after"] = saved
         session = {"started": now(), "ended": None, "backend": backend, "workers": workers,
-                   "runs_before": len(self.done), "runs_after": None}
+                   "runs_before": saved, "runs_after": None}
         self.manifest["sessions"].append(session)
         self.write_manifest()
         return session
 
     def end_session(self, session: dict[str, Any]) -> None:
-        session.update(ended=now(), runs_after=len(self.done))
-        if len(self.done) == len(self.runs):
+        saved = saved_count(self.root)
+        session.update(ended=now(), runs_after=saved)
+        if saved == len(self.runs):
             self.manifest["finished"] = self.manifest["finished"] or now()
         self.write_manifest()
 
@@ -119,7 +130,7 @@ class Study:
         part = pd.DataFrame(rows, columns=["run_id", *self.spec.outputs, "error"])
         part = part.astype({"run_id": "int64", **{o: "float64" for o in self.spec.outputs}, "error": "str"})
         first = int(part["run_id"].min())
-        write_table(part, self.root / RUNS_DIR / f"part-{first:010d}-{len(part)}.parquet", csv=False)
+        write_table(part, self.root / RUNS_DIR / part_name(first, len(part)), csv=False)
         self.done.update(int(r) for r in part["run_id"])
 
     def write_results(self) -> pd.DataFrame:
@@ -204,6 +215,23 @@ def part_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / RUNS_DIR).glob("part-*.parquet"))
 
 
+def part_name(first_run: int, runs: int) -> str:
+    return f"part-{first_run:010d}-{runs}.parquet"
+
+
+def part_runs(path: Path) -> int:
+    """The run count a part file's name gives (checked against its rows when the folder is opened)."""
+    match = re.fullmatch(r"part-\d+-(\d+)", path.stem)
+    if match is None:
+        raise UserError(f"{path}: not a part file name (part-<first run>-<runs>.parquet); the study folder is damaged")
+    return int(match.group(1))
+
+
+def saved_count(root: Path) -> int:
+    """Runs saved in the study folder, from its part files."""
+    return sum(part_runs(p) for p in part_files(root))
+
+
 def read_parts(root: Path, outputs: tuple[str, ...]) -> pd.DataFrame:
     columns = ["run_id", *outputs, "error"]
     frames = []
@@ -211,6 +239,8 @@ def read_parts(root: Path, outputs: tuple[str, ...]) -> pd.DataFrame:
         frame = read_table(path)
         if list(frame.columns) != columns:
             raise UserError(f"{path}: unexpected columns; the study folder is damaged")
+        if len(frame) != part_runs(path):
+            raise UserError(f"{path}: holds {len(frame)} runs, its name says {part_runs(path)}; the study folder is damaged")
         frames.append(frame)
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "run_id" else "float64") for c in columns})

@@ -3,7 +3,8 @@
 A target is ``"model"`` (the model adapter :func:`model_summary`) or ``"package.module:function"``, any
 importable plain function of named parameters: it is called as ``fn(**values)``, plus ``seed=`` if it takes
 a ``seed`` argument, and returns a number (output ``y``) or a mapping of named outputs. Targets are named by
-text, not pickled, so workers on other machines import them.
+text, not pickled, so workers on other machines import them. It imports nothing from the rest of the
+engine; :mod:`.spec` checks targets through it (imports point one way).
 
 A run that raises is recorded with NaN outputs and the exception in ``error``; the study goes on.
 """
@@ -17,7 +18,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .spec import FUNCTION_OUTPUT, MODEL_TARGET
+MODEL_TARGET = "model"
+FUNCTION_OUTPUT = "y"  # the output name of a function that returns a plain number
 
 Evaluate = Callable[[dict[str, Any], int, int], Mapping[str, Any]]
 

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.io import write_table as real_write_table
+from experiments.sweep import store
+
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "configs" / "baseline.toml"
@@ -50,13 +53,28 @@ def slow_spec(folder: Path, name: str = "slow", N: int = 128, replicates: int = 
                                extra='outputs = ["y", "clean"]')
 
 
-def sweep_process(spec: Path, out: Path, *extra: str) -> subprocess.Popen:
-    """`mus-alliance sweep` as a separate process in its own session (so it can be killed as a group)."""
+def sweep_process(spec: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`mus-alliance sweep` as a separate process in its own session (so it can be killed as a group);
+    ``env`` adds environment variables (e.g. SWEEP_RUN_LOG, see :func:`runs_logged`)."""
     return subprocess.Popen(
         [sys.executable, "-m", "experiments.sweep", "sweep", str(spec), "--out", str(out), "--no-progress", *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "MPLBACKEND": "Agg"}, preexec_fn=default_sigint,
+        env={**os.environ, "MPLBACKEND": "Agg", **(env or {})}, preexec_fn=default_sigint,
     )
+
+
+def runs_logged(log: Path) -> int:
+    """Runs of ``slow_noisy_ishigami`` computed so far by any process given ``SWEEP_RUN_LOG=log``."""
+    return log.read_bytes().count(b"\n") if log.exists() else 0
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the process group ``pgid`` (a sweep_process and its workers) still exists."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def default_sigint() -> None:
@@ -74,6 +92,7 @@ def wait_for(condition, timeout: float = 60.0, what: str = "condition") -> None:
 
 
 def saved_runs(out: Path) -> int:
+    """Runs saved in the study folder ``out``, from the part files' names (each names its run count)."""
     parts = sorted((out / "runs").glob("part-*.parquet")) if (out / "runs").exists() else []
     return sum(int(p.stem.rsplit("-", 1)[1]) for p in parts)
 
@@ -85,3 +104,24 @@ def results(out: Path) -> pd.DataFrame:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes (to prove a refusal touched nothing)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def interrupt_after_part(monkeypatch, n: int) -> list[Path]:
+    """Make the n-th part file a study writes raise KeyboardInterrupt the instant after it is renamed into
+    place (as a Ctrl-C landing there would); returns the list of part paths written, which grows."""
+    written: list[Path] = []
+
+    def write_then_interrupt(table, path, csv=True):
+        real_write_table(table, path, csv)
+        if Path(path).parent.name == "runs":
+            written.append(Path(path))
+            if len(written) == n:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "write_table", write_then_interrupt)
+    return written
+
+
+def rows_on_disk(out: Path) -> int:
+    """Runs saved in ``out``, counted from the rows of its part files (not from their names)."""
+    return sum(len(pd.read_parquet(p)) for p in (Path(out) / "runs").glob("part-*.parquet"))

@@ -3,12 +3,16 @@ and the warnings that say when a sample is too small."""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
+from experiments.sweep.engine import run_study
 from experiments.sweep.functions import ishigami_indices
+from experiments.sweep.spec import load_spec
 
-from .conftest import ISHIGAMI_FACTORS, write_spec
+from .conftest import ISHIGAMI_FACTORS, interrupt_after_part, snapshot, write_spec
 
 
 def study(tmp_path, mus, body: str, name: str = "study"):
@@ -22,6 +26,7 @@ def table(out, name: str) -> pd.DataFrame:
     return pd.read_parquet(out / "tables" / f"{name}.parquet")
 
 
+@pytest.mark.slow
 def test_noise_share_matches_the_known_noise_of_noisy_ishigami(tmp_path, mus):
     out, _ = study(tmp_path, mus, """
         method = "sobol"
@@ -107,6 +112,7 @@ def test_grid_main_effects_average_over_the_other_factors(tmp_path, mus):
     assert curves.loc[("x", "1.0"), "mean"] == pytest.approx(1.0 + 4.0 / 3, abs=0.1)  # mean shift 4/3
 
 
+@pytest.mark.slow
 def test_second_order_and_group_indices_match_ishigami(tmp_path, mus):
     head = 'method = "sobol"\nfunction = "experiments.sweep.functions:ishigami"\nN = 1024\nseed = 6\n'
     truth = ishigami_indices()
@@ -131,3 +137,41 @@ def test_analyze_refuses_an_unfinished_study_in_one_line(tmp_path, mus):
     (tmp_path / "nothing").mkdir()
     rc, _, err = mus("analyze", tmp_path / "nothing")
     assert rc == 2 and err.count("\n") == 1 and "manifest.json" in err
+
+
+def test_analyze_rewrites_a_finished_studys_tables_and_figures_from_its_results_alone(tmp_path, mus):
+    out, _ = study(tmp_path, mus, """
+        method = "sobol"
+        function = "experiments.sweep.functions:noisy_ishigami"
+        N = 32
+        replicates = 2
+        seed = 6
+    """ + ISHIGAMI_FACTORS)
+    written = {name: (out / "tables" / name).read_bytes() for name in ("sobol.parquet", "noise.parquet")}
+    saved = {k: v for k, v in snapshot(out).items() if not k.startswith(("tables", "figures", "warnings"))}
+    shutil.rmtree(out / "tables")
+    shutil.rmtree(out / "figures")
+    (out / "warnings.txt").unlink()
+    rc, stdout, err = mus("analyze", out)
+    assert rc == 0, err
+    assert stdout.startswith("  y: x") and "ST" in stdout  # the most influential factors, for the terminal
+    for name, data in written.items():  # the same indices and CIs (the bootstrap is seeded): nothing re-sampled
+        assert (out / "tables" / name).read_bytes() == data, name
+    assert (out / "figures/sobol_y.png").stat().st_size > 0 and (out / "warnings.txt").exists()
+    assert {k: v for k, v in snapshot(out).items() if k in saved} == saved  # runs, results, manifest untouched
+
+
+def test_analyze_refuses_an_interrupted_study_in_one_line_touching_nothing(tmp_path, mus, monkeypatch):
+    spec = write_spec(tmp_path, """
+        method = "sobol"
+        function = "experiments.sweep.functions:ishigami"
+        N = 16
+    """ + ISHIGAMI_FACTORS)
+    with monkeypatch.context() as m:
+        interrupt_after_part(m, 1)
+        with pytest.raises(KeyboardInterrupt):
+            run_study(load_spec(spec), tmp_path / "out", workers=1, progress=False)
+    before = snapshot(tmp_path / "out")
+    rc, stdout, err = mus("analyze", tmp_path / "out")
+    assert rc == 2 and stdout == "" and err.count("\n") == 1 and "not finished" in err, err
+    assert snapshot(tmp_path / "out") == before

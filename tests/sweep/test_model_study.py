@@ -1,14 +1,18 @@
-"""A tiny study of the model itself: it runs end to end, and any row of its results is reproduced exactly by
-`mus-alliance run` with that row's seed and parameter values."""
+"""A tiny study of the model itself: it runs end to end, any row of its results is reproduced exactly by
+`mus-alliance run` with that row's seed and parameter values, and a resumed study keeps its base scenario."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from experiments.sweep import engine
 from experiments.sweep.design import rerun_args
+from experiments.sweep.engine import run_study
 from experiments.sweep.spec import load_spec
+from model.registry import REGISTRY
 
-from .conftest import BASELINE, write_spec
+from .conftest import BASELINE, interrupt_after_part, results, rows_on_disk, write_spec
 
 OUTPUTS = ["uptake_final", "dropouts", "cost_total", "months_to_50"]
 
@@ -41,3 +45,50 @@ def test_a_model_study_runs_and_each_row_reruns_alone(tmp_path, mus):
     assert len(again) == 1 and again["seed"].iloc[0] == row["seed"]
     for name in OUTPUTS:
         assert again[name].iloc[0] == row[name], name  # exactly: same seed, same parameters, same numbers
+
+
+# A small country whose every parameter here differs from the registry default (checked in the test), so a
+# run that fell back to the defaults would give other numbers.
+SMALL_COUNTRY = {"n_districts": 2, "n_pilot_communities": 20, "n_outside_communities": 60,
+                 "project_exit_month": 18, "pilots_per_year": 24.0, "dissemination_events_per_year": 12.0}
+
+
+@pytest.mark.slow
+def test_a_resumed_model_study_keeps_its_base_scenarios_parameters(tmp_path, monkeypatch, mus):
+    assert all(REGISTRY[name].default != value for name, value in SMALL_COUNTRY.items())
+    base = tmp_path / "small_country.toml"
+    base.write_text("[run]\nsteps = 36\nseed = 5\n[parameters]\n"
+                    + "".join(f"{k} = {v}\n" for k, v in SMALL_COUNTRY.items()), encoding="utf-8")
+    body = """
+        method = "sobol"
+        base = "{base}"
+        N = 4
+        replicates = 2
+        steps = 36
+        seed = 5
+        outputs = {outputs}
+        [factors]
+        guidance = {{}}
+    """
+    spec_path = write_spec(tmp_path, body.format(base=base, outputs=OUTPUTS[:3]), "small")  # 4 x 3 x 2 = 24 runs
+    run_study(load_spec(spec_path), tmp_path / "reference", workers=2, progress=False)
+
+    out = tmp_path / "study"
+    monkeypatch.setattr(engine, "PROBE_RUNS", 2)  # the first part holds 2 runs: the rest waits for the resume
+    interrupt_after_part(monkeypatch, 1)
+    try:
+        run_study(load_spec(spec_path), out, workers=2, progress=False)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    assert rows_on_disk(out) == 2
+    rc, _, err = mus("sweep", spec_path, "--out", out, "--no-progress", "--workers", "2")  # the resume, as a user runs it
+    assert rc == 0, err
+    assert (out / "results.parquet").read_bytes() == (tmp_path / "reference/results.parquet").read_bytes()
+
+    # The same study on the default scenario gives other numbers for the resumed runs: a resume that lost the
+    # base scenario's parameters would have given those, so the comparison above can fail.
+    default = write_spec(tmp_path, body.format(base=BASELINE, outputs=OUTPUTS[:3]), "default")
+    run_study(load_spec(default), tmp_path / "on_default", workers=2, progress=False)
+    resumed = results(tmp_path / "reference").iloc[2:][OUTPUTS[:3]].reset_index(drop=True)
+    assert not resumed.equals(results(tmp_path / "on_default").iloc[2:][OUTPUTS[:3]].reset_index(drop=True))

@@ -71,7 +71,7 @@ def test_function_output_missing_is_refused_before_anything_is_written(tmp_path,
 
 def test_missing_spec_file_is_one_line(tmp_path, mus):
     rc, _, stderr = mus("sweep", tmp_path / "absent.toml")
-    assert rc == 2 and "no such spec file" in stderr and stderr.count("\n") == 1
+    assert rc == 2 and "no such config file" in stderr and stderr.count("\n") == 1
 
 
 def test_ranges_default_to_the_registry_and_may_be_narrowed(tmp_path):

@@ -10,7 +10,7 @@ export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 export MPLBACKEND := Agg
 
-.PHONY: demo test test-dashboard bench dashboard install assets chromium clean
+.PHONY: demo test test-fast test-dashboard bench dashboard install assets chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
@@ -44,6 +44,10 @@ demo: install
 
 test: install assets chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The quick tier for your own loop: unit, CLI and registry tests, no statistics over whole runs, no browser.
+test-fast: install assets
+	$(BIN)/python -m pytest -m "not slow and not browser" -n 2 -q
 
 bench: install
 	$(BIN)/python -m benchmarks

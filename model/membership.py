@@ -67,7 +67,8 @@ class MembershipProcess:
         return benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include
 
     def invitation_order(self, candidates: np.ndarray) -> np.ndarray:
-        """Positions of ``candidates`` in invitation order for the chosen mobilisation order."""
+        """Positions of ``candidates`` in invitation order for the chosen mobilisation order; those never asked
+        come before those who declined earlier (a list is worked through before anyone is asked again)."""
         order = self.p["mobilisation_order"]
         level, view = self.level[candidates], self.view[candidates]
         key = {
@@ -79,7 +80,8 @@ class MembershipProcess:
             "blockers_early": lambda: (1 - view) * self.power[candidates],
             "random": lambda: np.zeros(len(candidates)),
         }[order]()
-        return np.lexsort((self.rng.random(len(candidates)), -key))
+        asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
+        return np.lexsort((self.rng.random(len(candidates)), -key, asked_before))
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""

@@ -52,7 +52,8 @@ class Spread:
     def share_between_levels(self) -> None:
         """Bridge members who attend carry their platforms' awareness and views on MUS to the linked
         platform: each member moves ``vertical_sharing`` x min(1, bridges/2) of the way towards the mean of
-        the platforms linked to its own (awareness only upwards)."""
+        the platforms linked to its own (awareness only upwards; views by their openness, as in
+        :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
         carriers = self.attend_bridge | (self.attend & (self.bridge_platform >= 0))
         if not carriers.any():
             return
@@ -63,12 +64,13 @@ class Spread:
         links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
         strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[np.maximum(self.platform, 0)]
         strength = np.where(m, strength, 0.0)
+        openness = 1 - self.entrenchment * (1 - self.p["mediation"] * self.support)  # as in converge_views
         for state, only_up in ((self.awareness, True), (self.view, False)):
             mean = self.platform_mean(state, m)
             linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)
             target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[np.maximum(self.platform, 0)]
             gap = target - state
-            state += strength * (np.maximum(gap, 0.0) if only_up else gap)
+            state += strength * (np.maximum(gap, 0.0) if only_up else gap * openness)
 
     def reach_through_intermediaries(self) -> None:
         """Trusted intermediaries: communities hear about and try MUS through those they trust. A change

@@ -91,7 +91,7 @@ STATE: tuple[StateVar, ...] = (
     StateVar("is_community", S_, "community group (pilot district or outside)"),
     StateVar("marginalised", S_, "marginalised community group"),
     StateVar("power", S_, "influence in dialogue, in the agenda and in the environment, [0, 1]"),
-    StateVar("capacity", S_, "ability to implement MUS, [0, 1]", "finish_pilots (a failed pilot teaches)"),
+    StateVar("capacity", S_, "ability to implement MUS, [0, 1] (a failed pilot teaches)", "record_pilot"),
     StateVar("busy", S_, "how rarely senior staff attend, [0, 1]"),
     StateVar("interests", S_, "weights of the four water uses (rows on the simplex)"),
     StateVar("entrenchment", S_, "how little its view moves in dialogue (blockers: blocker_entrenchment)"),
@@ -175,6 +175,6 @@ STATE: tuple[StateVar, ...] = (
     StateVar("support", A_, "share of the planned activities paid for this month, [0, 1]", "fund"),
     StateVar("payers", A_, "this month's shares of the cost paid by project, members, government", "fund"),
     StateVar("drive", A_, "the initiator's push", "fund"),
-    StateVar("counts", A_, "cumulative counters (outputs.COUNTERS)", "most mechanisms, account_costs"),
+    StateVar("counts", A_, "cumulative counters (outputs.COUNTERS)", "most mechanisms"),
     StateVar("milestones_logged", A_, "uptake milestones already in the event log", "note_milestones"),
 )

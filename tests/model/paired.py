@@ -46,3 +46,12 @@ def assert_raises(a: dict, b: dict, output: str, z: float = 3.0, min_effect: flo
         f"{output}: expected {a} > {b}; mean paired difference {mean:.4g} (SE {se:.3g}, needs > {z} SE"
         f" and > {min_effect})")
     return mean
+
+
+def seeds_for(test_name: str, n: int = REPLICATES) -> tuple[int, ...]:
+    """A documented seed stream per test: n consecutive seeds starting at 10_000 + (crc32 of the test's name
+    mod 10^6) x 100, so tests do not all share one seed set and a test's seeds never change with others."""
+    import zlib
+
+    start = 10_000 + (zlib.crc32(test_name.encode()) % 1_000_000) * 100
+    return tuple(range(start, start + n))

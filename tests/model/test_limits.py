@@ -15,6 +15,7 @@ PURE_BASS = dict(
 )
 
 
+@pytest.mark.slow
 def test_adoption_follows_the_discrete_bass_map():
     # Domain notes 3.1: with dt = 1 the ABM matches F <- F + (1-F)(1-exp(-(p+qF))) within 0.003 (mean of
     # 200 replicates, replicate SD 0.02-0.03). With 100 replicates the standard error is <= 0.003, so the

@@ -7,6 +7,8 @@ import model
 
 from .paired import SEEDS, assert_raises, summaries
 
+pytestmark = pytest.mark.slow  # paired-seed statistics over whole runs
+
 BASE: dict = {}
 GOOD_FACILITATION = dict(guidance=0.9, mediation=0.9, empowerment=0.9, conflict_management=0.9)
 POOR_FACILITATION = dict(guidance=0.1, mediation=0.1, empowerment=0.1, conflict_management=0.1)

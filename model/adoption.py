@@ -44,10 +44,12 @@ class Adoption:
     def alliance_pull(self) -> np.ndarray:
         """Monthly adoption hazard the alliance adds beyond events: trusted intermediaries for communities,
         institutional pull for organisations (see :meth:`adopt`)."""
+        pull = self.p["intermediary_strength"] * self.reach  # reach is 0 for all but communities
+        o = self.org_index
         institutional = self.p["institutional_rate"] * self.institutional_pull()
-        heard = np.where(self.members, 1.0, self.p["policy_reach"])
-        return np.where(self.is_community, self.p["intermediary_strength"] * self.reach,
-                        np.where(self.org, institutional * heard, 0.0))
+        if institutional:
+            pull[o] = institutional * np.where(self.members[o], 1.0, self.p["policy_reach"])
+        return pull
 
     def implement(self, u: np.ndarray) -> None:
         """Decisions become implementations with monthly chance ``implementation_speed`` x (1 + capacity)/2
@@ -65,7 +67,7 @@ class Adoption:
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
         """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`)."""
-        global_share = decided[self.is_community].mean() if self.n_communities else 0.0
+        global_share = np.count_nonzero(decided & self.is_community) / self.n_communities if self.n_communities else 0.0
         hits = np.bincount(self.peer_from, weights=decided[self.peer_to], minlength=self.n)
         loc = self.p["peer_locality"]
         local = hits * self.inverse_peer_degree + self.no_peers * global_share

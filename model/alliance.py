@@ -63,6 +63,12 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.kind_names = [k.name for k in KINDS]
         self.n_platforms = len(self.platform_level)
         self.edge_platform = self.shared_platform_of_ties()
+        shared = np.flatnonzero(self.edge_platform >= 0)
+        e = self.edge_platform[shared]
+        # ties whose ends share a platform, and whether each end sits there on its primary or its second seat
+        self.shared_ties = shared
+        self.shared_seat = np.stack([self.platform[self.src[shared]] == e, self.bridge_platform[self.src[shared]] == e,
+                                     self.platform[self.dst[shared]] == e, self.bridge_platform[self.dst[shared]] == e])
         peers = self.is_community[self.src] & self.is_community[self.dst]
         # both directions of every community-community tie, so one bincount counts each one's peers
         self.peer_from = np.r_[self.src[peers], self.dst[peers]]
@@ -74,6 +80,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.listening = np.r_[self.is_community[self.src], self.is_community[self.dst]]
         self.link_from = np.r_[self.src, self.dst][self.listening]
         self.link_to = np.r_[self.dst, self.src][self.listening]
+        self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening]
         self.intermediary_kind = np.isin(self.kind, [KIND_INDEX[k] for k in INTERMEDIARY_KINDS])
         self.n_communities = int(self.is_community.sum())
         self.community_district = np.where(self.is_community, self.district, -1)
@@ -163,14 +170,13 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.analyse_stakeholders()
         self.mobilise()
         self.hold_meetings()
-        self.set_agenda()
+        self.set_agenda()              # and fit_designs: designs follow the agenda
         self.converge_views()
         self.agree_roles()
         self.build_trust()
         self.arise_conflicts()
         self.manage_conflicts()
         self.assess_joint_action()
-        self.fit_designs()
         self.run_action_research()
         self.monitor_process()
         self.disseminate()

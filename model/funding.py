@@ -36,8 +36,8 @@ class Funding:
         is gone (Tool 24, step 1; owning the process takes years, P2)."""
         members = self.members
         maturity = np.minimum(1.0, (self.month - self.joined[members]) / self.p["ownership_months"])
-        self.ownership = (float(np.mean(self.commitment[members] * self.role_clarity[members] * maturity))
-                          if members.any() else 0.0)
+        n = len(maturity)
+        self.ownership = float((self.commitment[members] * self.role_clarity[members] * maturity).sum() / n) if n else 0.0
         if self.month == self.p["project_exit_month"] + 1:
             self.leave_project()
         self.embedded = weighted_share(self.stage[self.government] >= STAGE.IMPLEMENTATION,

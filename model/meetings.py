@@ -35,7 +35,8 @@ class Meetings:
         self.attend_bridge = (members & (self.bridge_platform >= 0) & self.meets[np.maximum(self.bridge_platform, 0)]
                               & (u[1] < base))
         a, b = np.flatnonzero(self.attend), np.flatnonzero(self.attend_bridge)
-        self.seat_who, self.seat_platform = np.r_[a, b], np.r_[self.platform[a], self.bridge_platform[b]]
+        self.seat_who = np.concatenate((a, b))
+        self.seat_platform = np.concatenate((self.platform[a], self.bridge_platform[b]))
         any_seat = self.attend | self.attend_bridge
         self.awareness[any_seat] += p["meeting_awareness"] * (1 - self.awareness[any_seat])
         useful = p["meeting_commitment"] * (0.5 + 0.5 * p["guidance"] * self.support)

@@ -26,8 +26,8 @@ class Pilots:
         need = np.where(self.marginalised[hosts], 1.0, 0.3) * (1 - self.capacity[hosts])
         weight = (1 - self.p["equity"]) * self.capacity[hosts] + self.p["equity"] * need + 1e-9
         chosen = self.rng.choice(hosts, n_new, replace=False, p=weight / weight.sum())
-        self.pilot_host = np.r_[self.pilot_host, chosen]
-        self.pilot_end = np.r_[self.pilot_end, np.full(n_new, self.month + self.p["pilot_duration"])]
+        self.pilot_host = np.concatenate((self.pilot_host, chosen))
+        self.pilot_end = np.concatenate((self.pilot_end, np.full(n_new, self.month + self.p["pilot_duration"])))
         self.counts["pilots_run"] += n_new
 
     def pilot_platforms(self, host: int) -> list[int]:

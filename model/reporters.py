@@ -72,7 +72,7 @@ def equity_gap(model) -> float:
 
 def awareness(model) -> float:
     """Mean awareness of MUS over all stakeholders."""
-    return float(model.awareness.mean())
+    return float(model.awareness.sum() / model.n)
 
 
 def enabling_env(model) -> float:
@@ -115,7 +115,7 @@ def share_marginalised(model) -> float:
 
 def mean_trust(model) -> float:
     t = model.trust[model.live_ties]
-    return float(t.mean()) if len(t) else NAN
+    return float(t.sum() / len(t)) if len(t) else NAN
 
 
 def view_spread(model) -> float:
@@ -129,12 +129,14 @@ def view_spread(model) -> float:
 
 def joint_action(model) -> float:
     has = np.bincount(model.platform[model.members & (model.platform >= 0)], minlength=model.n_platforms) > 0
-    return float(model.joint_action[has].mean()) if has.any() else NAN
+    n = np.count_nonzero(has)
+    return float(model.joint_action[has].sum() / n) if n else NAN
 
 
 def agenda_fit_marginalised(model) -> float:
     m = model.marginalised
-    return float(model.fit[m].mean()) if m.any() else NAN
+    n = np.count_nonzero(m)
+    return float(model.fit[m].sum() / n) if n else NAN
 
 
 def _attendance_at(model, level: int) -> float:

@@ -84,15 +84,9 @@ class Spread:
         So the alliance's trust and commitment reach communities, including those outside the platforms."""
         agent = self.members & self.intermediary_kind & (self.view >= 0.5)
         pull = np.where(agent, self.commitment * self.joint_action[np.maximum(self.platform, 0)], 0.0)
-        strength = self.trust_both_ways * pull[self.link_to]
+        strength = self.trust[self.link_tie] * pull[self.link_to]
         reach = np.zeros(self.n)
         np.maximum.at(reach, self.link_from, strength)
         self.reach = reach
         c = reach > 0
         self.awareness[c] += reach[c] * self.p["meeting_awareness"] * (1 - self.awareness[c])
-
-    @property
-    def trust_both_ways(self) -> np.ndarray:
-        """Trust on each (listener, intermediary) link of :attr:`link_from`/:attr:`link_to`."""
-        both = np.r_[self.trust, self.trust]
-        return both[self.listening]

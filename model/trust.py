@@ -10,14 +10,13 @@ from . import rules
 
 class Trust:
     def build_trust(self) -> None:
-        """Two members who meet at the same platform reinforce their tie's trust towards 1 at rate
+        """Two members who meet at the platform they share reinforce their tie's trust towards 1 at rate
         min(1, ``trust_gain`` x (1 + mediation x support)/2 x (0.5 + mutual_trust)) (linear reinforcement;
         Ansell & Gash 2008: face-to-face dialogue builds trust; the core value mutual trust lets it grow)."""
-        s, d = self.src, self.dst
-        p1, p2, a1, a2 = self.platform, self.bridge_platform, self.attend, self.attend_bridge
-        met = ((a1[s] & a1[d] & (p1[s] == p1[d])) | (a1[s] & a2[d] & (p1[s] == p2[d]))
-               | (a2[s] & a1[d] & (p2[s] == p1[d])) | (a2[s] & a2[d] & (p2[s] == p2[d])))
-        if not met.any():
+        e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat
+        s, d, a1, a2 = self.src[e], self.dst[e], self.attend, self.attend_bridge
+        met = e[((a1[s] & sp) | (a2[s] & sb)) & ((a1[d] & dp) | (a2[d] & db))]  # both at their shared platform
+        if not len(met):
             return
         rate = min(1.0, self.p["trust_gain"] * (1 + self.p["mediation"] * self.support) / 2
                    * (0.5 + self.p["mutual_trust"]))

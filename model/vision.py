@@ -40,6 +40,7 @@ class Vision:
         self.agenda[first] = mix[first]
         moving = met & ~first
         self.agenda[moving] += self.p["agenda_plasticity"] * (mix[moving] - self.agenda[moving])
+        self.fit_designs()  # designs follow the agenda
 
     def converge_views(self) -> None:
         """Shared vision: at meetings, members talk in random pairs (``dialogue_rounds`` rounds) and move
@@ -81,13 +82,14 @@ class Vision:
         members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
         m = self.members & (self.platform >= 0)
-        mean_view = self.platform_mean(self.view, m)
-        spread = np.sqrt(np.maximum(0.0, self.platform_mean(self.view ** 2, m) - mean_view ** 2))
+        where, P = self.platform[m], self.n_platforms
+        count = np.maximum(np.bincount(where, minlength=P), 1)
+        view = self.view[m]
+        mean_view = np.bincount(where, weights=view, minlength=P) / count
+        spread = np.sqrt(np.maximum(0.0, np.bincount(where, weights=view * view, minlength=P) / count - mean_view ** 2))
         vision = np.clip(1 - 2 * spread, 0.0, 1.0)
-        clarity = self.platform_mean(self.role_clarity, m)
-        quality = np.cbrt(vision * clarity * self.platform_trust())
-        count = np.bincount(self.platform[m], minlength=self.n_platforms)
-        self.joint_action = np.where(count > 0, quality, 0.0)
+        clarity = np.bincount(where, weights=self.role_clarity[m], minlength=P) / count  # 0 where no members
+        self.joint_action = np.cbrt(vision * clarity * self.platform_trust())
 
     def design_for(self) -> np.ndarray:
         """The water-use mix the alliance designs MUS for in each district (rows): the mean of the agendas

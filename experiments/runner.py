@@ -47,9 +47,16 @@ def add_parser(sub) -> None:
     run.set_defaults(func=run_command)
 
     params = sub.add_parser("params", help="list every model parameter",
-                            description="List every parameter: name, default, range, unit, seed step, meaning.")
+                            description="List every parameter: name, label, default, allowed and plausible range "
+                                        "(with its source), unit, method step, meaning.")
     params.add_argument("--json", action="store_true", help="machine-readable output")
     params.set_defaults(func=params_command)
+
+    outs = sub.add_parser("outputs", help="list every model output",
+                          description="List every output: name, label, unit, which direction is better, how "
+                                      "it is computed (monthly series and per-run summary).")
+    outs.add_argument("--json", action="store_true", help="machine-readable output")
+    outs.set_defaults(func=outputs_command)
 
 
 # ------------------------------------------------------------------------------------------------ run
@@ -159,3 +166,19 @@ def params_command(args) -> int:
             if r["plausible_source"]:
                 print(f"      plausible range: {r['plausible_source']}")
     return 0
+
+
+def outputs_command(args) -> int:
+    rows = model.outputs.as_rows()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for title, keep in (("Monthly (timeseries.csv)", lambda r: r["monthly"]),
+                        ("Per run only (summary.csv)", lambda r: not r["monthly"])):
+        print(f"\n[{title}]")
+        for r in filter(keep, rows):
+            per_run = "  (also per run)" if r["monthly"] and r["per_run"] else ""
+            print(f"  {r['name']:<34} {r['label']} ({r['unit']}); better: {r['better']}{per_run}")
+            print(f"      {r['how']}")
+    return 0
+

@@ -214,7 +214,8 @@ def check_factor_table(name: str, table: Any) -> dict[str, Any]:
 
 
 def model_factor(name: str, table: dict[str, Any], base: dict[str, Any]) -> Factor:
-    """A registry parameter as a factor; narrowing is checked against the registry, never widened."""
+    """A registry parameter as a factor: its plausible range unless the spec gives low/high, which must lie
+    within the allowed range."""
     if name not in REGISTRY:
         raise ConfigError(unknown_key_message(f"factors.{name}", [f"factors.{k}" for k in REGISTRY]))
     p = REGISTRY[name]
@@ -260,8 +261,8 @@ def check_bound(name: str, key: str, value: Any, p) -> float:
         raise ConfigError(f"factors.{name}.{key}: expected an integer, got {value!r}")
     if not (p.low <= value <= p.high):
         raise ConfigError(
-            f"factors.{name}.{key}: {value!r} is outside the registry range {p.range_text}; "
-            "ranges may be narrowed, not widened"
+            f"factors.{name}.{key}: {value!r} is outside the registry range {p.range_text} (what the model accepts; "
+            f"the plausible range, the default, is {p.plausible_text})"
         )
     return int(value) if p.kind == "int" else float(value)
 

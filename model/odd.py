@@ -5,7 +5,8 @@
 a label, range, state variable, output or rule differently from the code:
 
 - ``parameters``: :data:`model.registry.PARAMETERS` (label, default, allowed and plausible range with source,
-  unit, meaning; fixed assumptions and country-size parameters marked);
+  unit, meaning; fixed assumptions and country-size parameters marked), and the functions of ``model/`` that
+  read each one;
 - ``kinds``: the stakeholder types of :data:`model.population.KINDS`;
 - ``state``: :data:`model.states.STATE` (name, indexed by, meaning, written by);
 - ``outputs``: :func:`model.outputs.as_rows` (name, label, unit, better, how computed);
@@ -46,15 +47,31 @@ def _num(x) -> str:
 
 
 # ------------------------------------------------------------------------------------------- parameters
+def parameter_readers() -> dict[str, list[str]]:
+    """For each parameter, the functions of ``model/`` that read it (``p["name"]`` or ``self.p["name"]``)."""
+    readers: dict[str, list[str]] = {}
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+                        and isinstance(node.slice.value, str) and ast.unparse(node.value) in ("p", "self.p")):
+                    names = readers.setdefault(node.slice.value, [])
+                    if fn.name not in names:
+                        names.append(fn.name)
+    return {name: sorted(fns) for name, fns in readers.items()}
+
+
 def parameter_table() -> str:
-    lines = []
+    lines, readers = [], parameter_readers()
     for step in registry.SeedStep:
         group = [p for p in registry.PARAMETERS if p.step == step]
         if not group:
             continue
         lines += [f"**{step.value.replace('_', ' ').capitalize()}**", "",
-                  "| Parameter | Label | Default | Allowed | Plausible | Source of the plausible range | Unit | Meaning |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| Parameter | Label | Default | Allowed | Plausible | Source of the plausible range | Unit | Meaning "
+                  "| Read by |", "|---|---|---|---|---|---|---|---|---|"]
         for p in group:
             marks = " *(fixed)*" if p.fixed else (" *(size)*" if p.structural else "")
             if p.kind == "choice":
@@ -62,7 +79,8 @@ def parameter_table() -> str:
             else:
                 allowed, plausible, source = p.range_text, p.plausible_text, p.plausible_source or "-"
             lines.append(f"| `{p.name}`{marks} | {cell(p.label)} | {_num(p.default)} | {cell(allowed)} | "
-                         f"{cell(plausible)} | {cell(source)} | {cell(p.unit)} | {cell(p.meaning)} |")
+                         f"{cell(plausible)} | {cell(source)} | {cell(p.unit)} | {cell(p.meaning)} | "
+                         f"{', '.join(f'`{r}`' for r in readers.get(p.name, [])) or '**nothing**'} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

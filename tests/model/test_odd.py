@@ -51,6 +51,13 @@ def test_fixed_assumptions_are_marked_in_the_parameter_table():
         assert (f"| `{p.name}` *(fixed)* |" in table) == p.fixed, p.name
 
 
+def test_every_parameter_is_read_by_the_model_and_the_table_says_where():
+    readers = odd.parameter_readers()
+    assert [p.name for p in registry.PARAMETERS if not readers.get(p.name)] == []  # no dead registry entry
+    assert set(readers) <= set(registry.REGISTRY)  # and the code reads no undeclared parameter
+    assert "`breaking_rate`" in odd.parameter_table().split("| `trust_loss` |")[1].split("\n")[0]
+
+
 def test_the_schedule_is_step_in_order():
     source = inspect.getsource(model.LearningAlliance.step)
     calls = re.findall(r"self\.([\w.]+)\(", source)

@@ -80,9 +80,9 @@ class Adoption:
             self.events.log(self.month, EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
     def confirm_or_discontinue(self, u: np.ndarray) -> None:
-        """After ``confirmation_months`` of implementation a community confirms with monthly chance E / that
-        many months; implementers give MUS up with chance ``discontinuation_rate`` x (1 - E) (halved once
-        confirmed)."""
+        """After ``confirmation_months`` of implementation a stakeholder confirms with monthly chance E / that
+        many months; implementing communities give MUS up with chance ``discontinuation_rate`` x (1 - E)
+        (halved once confirmed); organisations, once implementing, keep MUS in their mandate."""
         using = np.flatnonzero(self.stage >= STAGE.IMPLEMENTATION)
         if not len(using):
             return

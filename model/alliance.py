@@ -228,6 +228,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         return np.divide(total, count, out=np.full(self.n_platforms, empty), where=count > 0)
 
     def note_milestones(self) -> None:
+        """Uptake milestones (25%, 50% of communities) go into the event log once, in the month they are reached."""
         uptake = self.datacollector.model_vars["uptake"][-1]
         for level in (0.25, 0.5):
             if uptake >= level and level not in self.milestones_logged:

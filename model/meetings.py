@@ -7,11 +7,11 @@ import numpy as np
 
 class Meetings:
     def hold_meetings(self) -> None:
-        """Each platform with members plans a meeting in a month with chance ``meetings_per_year``/12 x
+        """Each platform with two or more members plans a meeting in a month with chance ``meetings_per_year``/12 x
         support (plus any extra meeting monitoring called). A member comes with chance commitment x
         (1 - busyness of its senior staff) x min(1, ``meetings_tolerated`` / meetings_per_year), marginalised
         members x (1 + empowerment x support)/2 (P6: officials rarely come; WASHTech). A planned meeting that
-        fewer than ``quorum`` of the platform's members come to falls through (P3: quarterly targets often
+        fewer than two or fewer than ``quorum`` of the platform's members come to falls through (P3: quarterly targets often
         missed). Attending teaches about MUS (``meeting_awareness``) and raises commitment by
         ``meeting_commitment`` x (0.5 + 0.5 guidance x support): a well-guided meeting is worth coming to."""
         p, P = self.p, self.n_platforms

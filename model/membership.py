@@ -108,9 +108,10 @@ class MembershipProcess:
         """Dropping out (Tool 24: members may leave early; Ramanath & Gilbert 2004): each member leaves with
         monthly chance ``dropout_rate`` x (1 - commitment x role clarity) x (1 + open conflict in its
         platform) x (1 + exclusion felt by marginalised groups) x (1 + ``local_burden`` for community and
-        district members whose platform has had no small win in the past year): local actors pay in travel
-        and time and leave first when nothing comes of it (Sartas et al. 2018, pattern P5). Months without
-        reasons to stay cost ``commitment_fatigue`` of commitment."""
+        district members whose platform has had no small win in the past ``win_memory`` months): local actors
+        pay in travel and time and leave first when nothing comes of it (Sartas et al. 2018, pattern P5).
+        Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
+        it."""
         self.commitment *= 1 - self.p["commitment_fatigue"]
         m = self.members & self.not_initiator
         home = np.maximum(self.platform, 0)

@@ -78,7 +78,8 @@ SERIES: tuple[Output, ...] = (
        "Uptake among marginalised communities; undefined (NaN) when there are none."),
     _m("equity_gap", "Equity gap (marginalised minus others)", "share points", K.GAP, B.HIGHER,
        "Uptake of marginalised communities minus uptake of the others, in [-1, 1]: 0 = no gap, negative = "
-       "marginalised behind, positive = ahead; undefined (NaN) when either group is empty."),
+       "marginalised behind, positive = ahead; undefined (NaN) when either group is empty. 'Higher is better' "
+       "reads for the usual case of a negative gap; a positive gap is a reversed gap, not a better parity."),
     _m("awareness", "Awareness of MUS", "0-1", K.INDEX, B.HIGHER, "Mean awareness over all stakeholders."),
     _m("enabling_env", "Enabling environment", "0-1", K.INDEX, B.HIGHER,
        "Policy, mandates and finance for MUS (0 = hostile, 1 = fully enabling)."),

@@ -12,7 +12,7 @@ from .states import STAGE
 
 class Pilots:
     def run_action_research(self) -> None:
-        """Pilots start at ``pilots_per_year`` x support a month in member communities not yet using MUS,
+        """Pilots start at ``pilots_per_year``/12 x support a month (Poisson) in member communities not yet using MUS,
         chosen by capacity or, with the core value equity, by need (marginalised and low capacity first).
         Finished pilots are judged in :meth:`finish_pilots`."""
         self.finish_pilots()
@@ -48,7 +48,7 @@ class Pilots:
         (:meth:`fit_designs`, weight ``design_fit_weight``): without brokering, designs drift to the
         powerful members' uses (P9)."""
         p = self.p
-        under_way = max(1, len(hosts) + len(self.pilot_host))
+        under_way = max(1, len(self.pilot_host))  # every pilot under way, the finishing ones included
         guidance = p["guidance"] * self.support * min(1.0, p["pilots_guided_per_district"] * p["n_districts"] / under_way)
         quality = 0.5 * (self.joint_action[self.platform[hosts]] + self.joint_action[1 + self.district[hosts]])
         wj, wf = p["joint_action_weight"], p["design_fit_weight"]
@@ -76,6 +76,7 @@ class Pilots:
             self.record_pilot(int(host), bool(ok), bool(doc))
 
     def record_pilot(self, host: int, success: bool, documented: bool) -> None:
+        """What a finished pilot does to the host and the pilot's platforms (see :meth:`finish_pilots`)."""
         platforms = self.pilot_platforms(host)
         ties = np.isin(self.edge_platform, platforms) & self.live_ties
         in_platforms = self.members & np.isin(self.platform, platforms)

@@ -150,7 +150,7 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
     interests = (1 - div) * 0.25 + div * (0.6 * base + 0.4 * rng.dirichlet(np.ones(4), n))
 
     view, awareness = initial_views(p, rng, kind, table[:, 4], comm, n_org, n_pilot)
-    entrenchment = np.where(view < 1 / 3, p["blocker_entrenchment"], 0.0)
+    entrenchment = np.where((view < 1 / 3) & ~comm, p["blocker_entrenchment"], 0.0)  # blocking organisations
     membership = np.full(n, Membership.NOT_INVITED, dtype=np.int8)
     membership[n_org + n_pilot:n_org + n_comm] = Membership.OUTSIDE
 

@@ -181,7 +181,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Learning rate of trust when two members meet and work together (trust builds slowly).", "per meeting",
        (0.02, 0.2), "Slovic 1993; " + J),
     _f("trust_loss", 0.2, 0, 1, S.STAKEHOLDERS, "Trust lost in conflict",
-       "Learning rate of trust towards 0 under an unresolved conflict or a failed pilot (trust breaks fast).",
+       "Learning rate of trust towards 0 under an unresolved conflict (trust breaks fast).",
        "per month", (0.1, 0.4), "Slovic 1993: asymmetry principle"),
     # --- Initiation --------------------------------------------------------------------------------------
     _c("initiator", "project", INITIATORS, S.INITIATION, "Initiator",
@@ -192,7 +192,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "The initiator's push (convening, inviting) at the start; it fades as members take ownership.", "-",
        (0.5, 1.0), J),
     _i("project_exit_month", 54, 0, 1200, S.INITIATION, "Project length",
-       "Month in which the external project leaves and what it paid for (facilitator, meetings, pilots) stops.",
+       "Month in which the external project leaves; from then on meetings, pilots and events go on only as far "
+       "as members' contributions and government budgets pay for them.",
        "month", (36, 60), "P2: programmes of 3-5 years (WASHTech, EMPOWERS, SWITCH, RiPPLE)"),
     _i("core_group_size", 4, 1, 50, S.INITIATION, "Core group size",
        "Organisations in the initiating core group.", "orgs", (3, 8), "WASHTech core groups; " + J),
@@ -222,7 +223,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Monthly chance that an uncommitted member with unclear roles leaves.", "per month", (0.005, 0.05),
        "IRC 2022: high staff turnover; Ramanath & Gilbert 2004"),
     _f("rejoin_rate", 0.02, 0, 0.5, S.MOBILISATION, "Re-joining rate",
-       "Monthly chance that a member who left re-joins when the alliance shows results.", "per month",
+       "Monthly chance that a member who left re-joins (doubled for win_memory months after a small win on its "
+       "platform).", "per month",
        (0.005, 0.05), J),
     _f("local_burden", 1.0, 0, 10, S.MOBILISATION, "Burden on local members",
        "Extra drop-out hazard of community and district members (travel, time away from work) while their "
@@ -236,7 +238,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     _f("rejoining_commitment", 0.4, 0, 1, S.MOBILISATION, "Returners' commitment",
        "Commitment of a member who re-joins.", "-", (0.2, 0.6), J, fixed=True),
     _f("commitment_fatigue", 0.01, 0, 0.5, S.MOBILISATION, "Commitment fatigue",
-       "Monthly loss of commitment without reasons to stay.", "per month", (0.005, 0.03),
+       "Monthly fading of every stakeholder's commitment (meetings and small wins renew it).", "per month",
+       (0.005, 0.03),
        "Ramanath & Gilbert 2004", fixed=True),
     # --- Shared objectives, vision and core values -------------------------------------------------------
     _f("vision_confidence", 0.2, 0, 1, S.CORE_VALUES, "Openness to other views",
@@ -289,7 +292,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     _i("dialogue_rounds", 2, 1, 10, S.FACILITATION, "Dialogue rounds per meeting",
        "Bounded-confidence encounter rounds per meeting.", "rounds", (1, 4), J, fixed=True),
     _f("meeting_awareness", 0.3, 0, 1, S.FACILITATION, "Learning per meeting",
-       "Share of the remaining gap in awareness of MUS closed by attending a meeting.", "per meeting",
+       "Share of the remaining gap in awareness of MUS closed by attending a meeting (and, x reach, by a month "
+       "with a trusted intermediary).", "per meeting",
        (0.1, 0.5), J, fixed=True),
     _f("meeting_commitment", 0.2, 0, 1, S.FACILITATION, "Commitment per useful meeting",
        "Commitment gained from a meeting at full guidance (half of it without).", "per meeting", (0.1, 0.3), J,
@@ -303,7 +307,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        fixed=True),
     # --- Action research ---------------------------------------------------------------------------------
     _f("pilots_per_year", 12, 0, 100, S.ACTION_RESEARCH, "Pilots per year",
-       "Action-research pilots the alliance starts per year while funded.", "per year", (2, 24),
+       "Action-research pilots the alliance plans per year (all of them while the project pays; afterwards as "
+       "far as members and government pay).", "per year", (2, 24),
        "PN28: 30 sites in 5 years over 8 countries; " + J),
     _i("pilot_duration", 6, 1, 48, S.ACTION_RESEARCH, "Pilot duration",
        "Months from start of a pilot to its result.", "months", (3, 18), J),
@@ -339,7 +344,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "An open conflict older than this counts as a stall for monitoring.", "months", (2, 6), J, fixed=True),
     # --- Dissemination and sharing -----------------------------------------------------------------------
     _f("dissemination_events_per_year", 4, 0, 52, S.DISSEMINATION, "Dissemination events per year",
-       "Dissemination events (exchange visits, policy briefs, workshops) per year while funded.", "per year",
+       "Dissemination events (exchange visits, policy briefs, workshops) planned per year (paid as pilots are).",
+       "per year",
        (1, 12), J),
     _f("vertical_sharing", 0.3, 0, 1, S.DISSEMINATION, "Sharing between levels",
        "Within the alliance: how much of a platform's awareness and views bridge members carry to the linked "
@@ -349,7 +355,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "reaches (horizontal scaling).", "-", (0.1, 0.5), J),
     _f("policy_reach", 0.3, 0, 1, S.DISSEMINATION, "Reach of policy events",
        "Outside the alliance, to policy makers: share of the national and district organisations a policy "
-       "event reaches (vertical scaling).", "-", (0.1, 0.5), J),
+       "event reaches (vertical scaling), and how much of the alliance's institutional pull reaches "
+       "organisations outside it.", "-", (0.1, 0.5), J),
     _f("intermediary_strength", 0.03, 0, 1, S.DISSEMINATION, "Pull of trusted intermediaries",
        "Monthly adoption hazard a community gets from a fully trusted tie to a fully committed, convinced "
        "member of a platform with full joint action (district office, NGO, water committee acting as change "
@@ -392,7 +399,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "External influence: monthly adoption hazard without peers or the alliance (Bass p).", "per month",
        (0.0005, 0.005), "Sultan et al. 1990: p ~0.03 a year (0.0025 a month); slower for agricultural practice"),
     _f("bass_q", 0.03, 0, 2, S.ADOPTION, "Peer influence",
-       "Peer influence: monthly adoption hazard per share of peers implementing (Bass q).", "per month",
+       "Peer influence: monthly adoption hazard per share of peers who decided for MUS (Bass q).", "per month",
        (0.01, 0.06), "Sultan et al. 1990: q ~0.38 a year"),
     _f("peer_locality", 0.7, 0, 1, S.ADOPTION, "Weight of neighbours",
        "Weight of tied neighbours (against all communities) in who counts as a peer.", "-", (0.4, 0.9), J),

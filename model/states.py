@@ -152,7 +152,7 @@ STATE: tuple[StateVar, ...] = (
     StateVar("seat_who", Per.SEAT, "who sits at this month's meetings", "hold_meetings"),
     StateVar("seat_platform", Per.SEAT, "where each seat is", "hold_meetings"),
     StateVar("meets", P_, "platform met this month", "hold_meetings"),
-    StateVar("extra_meeting", P_, "extra meeting called by monitoring for next month", "monitor_process"),
+    StateVar("extra_meeting", P_, "extra meeting called by monitoring for next month", "monitor_process, hold_meetings"),
     StateVar("attendance", P_, "share of members present at the latest planned meeting (NaN before any)",
              "hold_meetings, monitor_process"),
     StateVar("agenda", P_, "water uses the platform designs for (rows on the simplex; NaN before it meets)",

@@ -121,8 +121,10 @@ pytestmark_slow = pytest.mark.slow
 
 @pytestmark_slow
 def test_trusted_intermediaries_raise_uptake_outside_the_alliance():
+    # 0.2 (within the allowed range) against none: at the plausible high end, 0.06, the effect is ~1.1 +- 0.4
+    # points on these seeds, under 3 SE; the direction test uses a contrast it can detect (>= ~1.5 points).
     seeds = seeds_for("intermediaries")
-    assert_raises(dict(intermediary_strength=0.06), dict(intermediary_strength=0.0), "uptake_outside_final", seeds=seeds)
+    assert_raises(dict(intermediary_strength=0.2), dict(intermediary_strength=0.0), "uptake_outside_final", seeds=seeds)
 
 
 @pytestmark_slow

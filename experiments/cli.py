@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "experiments.runner",            # run, params
     "experiments.sweep.cli",         # sweep, analyze
     "experiments.strategies.cli",    # compare, allocate
+    "experiments.screen",            # screen
 )
 
 

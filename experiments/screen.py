@@ -45,15 +45,21 @@ def screen(names: list[str], seeds: int = 10, steps: int = 120, output: str = "u
     return pd.DataFrame(rows).sort_values("mean_change", key=np.abs, ascending=False)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m experiments.screen")
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--steps", type=int, default=120)
-    ap.add_argument("--output", default="uptake_final")
+def add_parser(sub) -> None:
+    ap = sub.add_parser("screen", help="move each parameter across its plausible range (paired seeds)",
+                        description="Lever screen: each numeric parameter from the low to the high end of its "
+                                    "plausible range, others at default, on paired seeds; prints and writes the "
+                                    "mean change in an output with its standard error.")
+    ap.add_argument("--parameters", help="comma-separated names (default: every numeric parameter)")
+    ap.add_argument("--seeds", type=int, default=10, help="paired seeds per end (default 10)")
+    ap.add_argument("--steps", type=int, default=120, help="months (default 120)")
+    ap.add_argument("--output", default="uptake_final", help="per-run output (default uptake_final)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path("results/screen.csv"))
-    ap.add_argument("--parameters", help="comma-separated names (default: every numeric parameter)")
-    a = ap.parse_args(argv)
+    ap.set_defaults(func=screen_command)
+
+
+def screen_command(a) -> int:
     if a.output not in model.SUMMARY_OUTPUTS:
         print(registry.unknown_key_message(a.output, model.SUMMARY_OUTPUTS, "output"), file=sys.stderr)
         return 2
@@ -63,6 +69,10 @@ def main(argv=None) -> int:
             print(registry.unknown_key_message(name, [p.name for p in registry.numeric(True, True)], "numeric parameter"),
                   file=sys.stderr)
             return 2
+    for key in ("seeds", "steps", "workers"):
+        if getattr(a, key) < (2 if key == "seeds" else 1):
+            print(f"--{key}: {getattr(a, key)} is too small", file=sys.stderr)
+            return 2
     table = screen(names, a.seeds, a.steps, a.output, a.workers,
                    progress=lambda i, n: print(f"\r{i}/{n} runs", end="", file=sys.stderr, flush=True))
     print(file=sys.stderr)
@@ -70,7 +80,3 @@ def main(argv=None) -> int:
     table.to_csv(a.out, index=False)
     print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

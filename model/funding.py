@@ -56,7 +56,8 @@ class Funding:
             self.support = 1.0 if funded else (by_members + by_government) / planned
             spent = planned * self.support
             # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
-            self.payers = (((spent - by_members - by_government) / spent, by_members / spent, by_government / spent)
+            by_project = max(0.0, spent - by_members - by_government)  # never below 0 by rounding
+            self.payers = ((by_project / spent, by_members / spent, by_government / spent)
                            if spent > 0 else (0.0, 1.0, 0.0))
         initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
         self.drive = self.p["initiator_drive"] * (1 - self.ownership) if initiator_active else 0.0

@@ -73,7 +73,7 @@ SERIES: tuple[Output, ...] = (
     _m("uptake_pilot", "Uptake in the pilot districts", "share of communities", K.SHARE, B.HIGHER,
        "Uptake among communities of the pilot districts' platforms (local impact, P8)."),
     _m("uptake_outside", "Uptake outside the alliance", "share of communities", K.SHARE, B.HIGHER,
-       "Uptake among communities outside the alliance (horizontal scaling)."),
+       "Uptake among communities outside the alliance (horizontal scaling); undefined (NaN) when there are none."),
     _m("uptake_marginalised", "Uptake among marginalised communities", "share of communities", K.SHARE, B.HIGHER,
        "Uptake among marginalised communities; undefined (NaN) when there are none."),
     _m("equity_gap", "Equity gap (marginalised minus others)", "share points", K.GAP, B.HIGHER,
@@ -97,9 +97,11 @@ SERIES: tuple[Output, ...] = (
     _m("mean_trust", "Trust among members", "0-1", K.INDEX, B.HIGHER,
        "Mean trust on ties between current members who share a platform; undefined (NaN) with no such tie."),
     _m("view_spread", "Disagreement on MUS among members", "0-1", K.INDEX, B.LOWER,
-       "Standard deviation of members' views on MUS (0 = a fully shared vision)."),
+       "Standard deviation of members' views on MUS (0 = a fully shared vision); undefined (NaN) with fewer "
+       "than two members."),
     _m("joint_action", "Joint action quality", "0-1", K.INDEX, B.HIGHER,
-       "Mean over platforms with members of shared vision x role clarity x trust (drives pilot success)."),
+       "Mean over platforms with members of (shared vision x role clarity x trust)^(1/3) (drives pilot "
+       "success); undefined (NaN) when no platform has members."),
     _m("agenda_fit_marginalised", "Fit of the agenda for marginalised communities", "0-1", K.INDEX, B.HIGHER,
        "Mean fit of the alliance's agenda (water uses it designs for) to marginalised communities' uses; "
        "undefined (NaN) when there are none."),

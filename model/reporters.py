@@ -122,7 +122,7 @@ def view_spread(model) -> float:
     """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
     x = model.view[model.members]
     if len(x) < 2:
-        return 0.0
+        return NAN
     # (no ndarray.dot here: BLAS threads make it slow and erratic on a busy machine)
     return float(np.sqrt(np.square(x - x.mean()).mean()))
 

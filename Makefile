@@ -52,8 +52,9 @@ test-fast: install assets
 bench: install
 	$(BIN)/python -m benchmarks
 
+# Production mode: no development checks that contact solara.dev, no file watcher; Ctrl-C stops it at once.
 dashboard: install assets
-	$(BIN)/solara run dashboard/app.py --host 127.0.0.1 --port 8765 --no-open
+	$(BIN)/solara run dashboard/app.py --production --host 127.0.0.1 --port 8765 --no-open
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info

@@ -1,22 +1,75 @@
-"""The MUS Learning Alliance dashboard: `solara run dashboard/app.py` (or `make dashboard`).
+"""The MUS Learning Alliance dashboard: `solara run dashboard/app.py --production` (or `make dashboard`).
 
-Pages: Live alliance (watch and steer one alliance), Teaching presets (read-aloud scenarios), Compare (two
-scenarios over many replicates) and Study explorer (figures and tables of studies under results/).
+Pages: Live alliance (watch, steer and branch one alliance), Teaching presets (read-aloud scenarios), Compare
+(two scenarios over many replicates) and Study explorer (figures and tables of studies under results/).
+
+A page is added by appending one :class:`Page` to :data:`PAGES`. Every page is served through
+:func:`routed`, so a URL with extra parts (``/studies/x``, ``/presets/x/y``) shows the friendly not-found page
+instead of passing the parts to the page as arguments; Solara itself answers paths that match no page.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 import solara
 import solara.lab
 
+from dashboard import state
 from dashboard.compare import ComparePage
 from dashboard.live import LivePage
 from dashboard.presets import PresetsPage
 from dashboard.studies import StudyPage
 
 
+@dataclass(frozen=True)
+class Page:
+    path: str  # "/" or one path part
+    label: str
+    component: object
+
+
+PAGES = [
+    Page("/", "Live alliance", LivePage),
+    Page("presets", "Teaching presets", PresetsPage),
+    Page("compare", "Compare", ComparePage),
+    Page("studies", "Study explorer", StudyPage),
+]
+
+
+@solara.component
+def NotFound(path: str = ""):
+    solara.Title("MUS Learning Alliance · Page not found")
+    router = solara.use_router()
+    path = getattr(router, "path", None) or path
+    with solara.Column(style={"max-width": "700px"}, classes=["not-found"]):
+        solara.Markdown("## Page not found")
+        solara.Text(f"There is no page at {path or 'this address'}. Pick a page from the tabs above:",
+                    style={"display": "block"})
+        for page in PAGES:
+            with solara.Link("/" if page.path == "/" else f"/{page.path}"):
+                solara.Button(page.label, text=True, color="primary")
+
+
+def routed(page: Page):
+    """The page's component, or the not-found page when the URL has parts after the page's own."""
+
+    @solara.component
+    def Routed(*extra):
+        if extra:
+            base = "" if page.path == "/" else f"/{page.path}"
+            return NotFound(f"{base}/{'/'.join(str(part) for part in extra)}")
+        return page.component()
+
+    Routed.__name__ = f"Routed{page.component.__name__}"
+    return Routed
+
+
 @solara.component
 def Layout(children=[]):
-    """The app bar with one labelled tab per page (AppLayout's own tabs would show the paths)."""
-    with solara.AppLayout(title="MUS Learning Alliance", navigation=True) as main:
+    """The app bar with one labelled tab per page; the sidebar starts closed in the presenter layout."""
+    with solara.AppLayout(title="MUS Learning Alliance", navigation=True,
+                          sidebar_open=not state.presenter.value) as main:
         with solara.AppBar():
             with solara.lab.Tabs(background_color="primary", dark=True, align="center"):
                 for route in routes:
@@ -27,8 +80,6 @@ def Layout(children=[]):
 
 
 routes = [
-    solara.Route(path="/", component=LivePage, label="Live alliance", layout=Layout),
-    solara.Route(path="presets", component=PresetsPage, label="Teaching presets"),
-    solara.Route(path="compare", component=ComparePage, label="Compare"),
-    solara.Route(path="studies", component=StudyPage, label="Study explorer"),
+    solara.Route(path=page.path, component=routed(page), label=page.label, layout=Layout if page.path == "/" else None)
+    for page in PAGES
 ]

@@ -1,4 +1,8 @@
-"""Time-series charts of the alliance's outputs (one small panel per theme)."""
+"""Time-series charts of the alliance's outputs (one small panel per theme), labelled in plain words.
+
+Labels and units come from the output registry (:mod:`dashboard.labels`); the month the project leaves is
+marked on every chart.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import model
+
+from . import labels
 
 # Panel title -> outputs drawn in it (only those the model reports are drawn).
 CHART_PANELS: dict[str, tuple[str, ...]] = {
@@ -66,15 +72,35 @@ def new_panel_figure(
     return figure, axes[:n_panels]
 
 
-def style_panel(ax, title: str, months: int) -> None:
-    ax.set_title(title, fontsize=9, loc="left")
-    ax.tick_params(labelsize=7)
+def panel_unit(names: tuple[str, ...]) -> str:
+    """The unit of a panel's outputs when they share one (from the output registry), else ''."""
+    units = {labels.output_unit(n) for n in names}
+    return units.pop() if len(units) == 1 else ""
+
+
+def style_panel(ax, title: str, months: int, names: tuple[str, ...] = (), fontsize: float = 9):
+    ax.set_title(title, fontsize=fontsize + 1, loc="left")
+    ax.tick_params(labelsize=fontsize - 1)
     ax.set_xlim(0, max(months, 12))
+    ax.set_xlabel("month", fontsize=fontsize - 1, labelpad=1)
+    unit = panel_unit(names)
+    if unit and unit != "-":
+        ax.set_ylabel(unit, fontsize=fontsize - 1, labelpad=2)
     if title in SHARE_PANELS:
         ax.set_ylim(0, 1)
     ax.grid(alpha=0.3, lw=0.5)
-    legend = ax.legend(fontsize=6, loc="upper left", frameon=True, framealpha=0.75, edgecolor="none")
+    legend = ax.legend(fontsize=fontsize - 2, loc="upper left", frameon=True, framealpha=0.75, edgecolor="none")
     return legend
+
+
+def mark_exit(ax, exit_month, fontsize: float = 8, animated: bool = False):
+    """A dashed vertical line and a label at the month the project leaves."""
+    if exit_month is None:
+        return None
+    line = ax.axvline(exit_month, color="#555555", ls="--", lw=1, zorder=1, animated=animated)
+    ax.text(exit_month, 0.98, " project leaves", transform=ax.get_xaxis_transform(), fontsize=fontsize,
+            color="#555555", va="top", ha="left", animated=animated)
+    return line
 
 
 def canvas_to_png(canvas: FigureCanvasAgg) -> bytes:
@@ -95,14 +121,23 @@ class TimeseriesChart:
 
     def __init__(self, outputs: tuple[str, ...]):
         self.panels = available_panels(outputs)
-        self.figure, self.axes = new_panel_figure(len(self.panels))
+        self.figure, self.axes = new_panel_figure(len(self.panels), row_height=2.4)
+        self.figure.subplots_adjust(bottom=0.3 / -(-len(self.panels) // 3), hspace=0.6)
         self.canvas = FigureCanvasAgg(self.figure)
         self.background = None
+        self.exit_month = None
         self.lines: dict[str, object] = {}
         for ax, (title, names) in zip(self.axes, self.panels.items()):
             for name in names:
-                (self.lines[name],) = ax.plot([], [], lw=1.2, label=name, animated=True)
-            style_panel(ax, title, 0).set_animated(True)  # the legend is drawn over the lines
+                (self.lines[name],) = ax.plot([], [], lw=1.2, label=labels.output_label(name), animated=True)
+            style_panel(ax, title, 0, names).set_animated(True)  # the legend is drawn over the lines
+
+    def set_exit(self, exit_month) -> None:
+        if exit_month != self.exit_month:
+            for ax in self.axes:
+                mark_exit(ax, exit_month, fontsize=7)
+            self.exit_month = exit_month
+            self.background = None
 
     def update(self, timeseries: pd.DataFrame) -> None:
         """Replace the lines' data; axis limits move in round jumps so tick labels rarely change."""
@@ -135,12 +170,57 @@ class TimeseriesChart:
         return canvas_to_png(self.canvas)
 
 
-def plot_timeseries(timeseries: pd.DataFrame, chart: TimeseriesChart | None = None) -> tuple[bytes, TimeseriesChart]:
+def plot_timeseries(timeseries: pd.DataFrame, chart: TimeseriesChart | None = None,
+                    exit_month: int | None = None) -> tuple[bytes, TimeseriesChart]:
     """PNG of every panel for one run (``timeseries`` has a step column and the OUTPUTS columns)."""
     if chart is None:
         chart = TimeseriesChart(tuple(timeseries.columns))
+    if exit_month is not None and chart.exit_month is None:
+        chart.set_exit(exit_month)
     chart.update(timeseries)
     return chart.to_png(), chart
+
+
+FOCUS_SIZE = (6.4, 3.6)
+FOCUS_DPI = 100
+BRANCH_STYLE = dict(ls="--", lw=2.2)
+
+
+def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = None,
+               branch: pd.DataFrame | None = None, branch_month: int | None = None) -> bytes:
+    """One panel large enough for a projector: its outputs over the months, the project's exit marked; with a
+    what-if branch, the branch's lines dashed from the month it was copied."""
+    panels = available_panels(tuple(timeseries.columns))
+    names = panels.get(title) or next(iter(panels.values()))
+    title = title if title in panels else next(iter(panels))
+    figure = Figure(figsize=FOCUS_SIZE, dpi=FOCUS_DPI)
+    figure.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.16)
+    ax = figure.add_subplot()
+    months = int(timeseries["step"].iloc[-1]) if len(timeseries) else 0
+    horizon = max(round_up(months, 12 if months < 60 else HORIZON_JUMP), (exit_month or 0) + 6)
+    colours = [f"C{k}" for k in range(len(names))]
+    for name, colour in zip(names, colours):
+        ax.plot(timeseries["step"], timeseries[name].to_numpy(dtype=float), color=colour, lw=2.2,
+                label=labels.output_label(name))
+        if branch is not None:
+            after = branch[branch["step"] >= (branch_month or 0)]
+            ax.plot(after["step"], after[name].to_numpy(dtype=float), color=colour, **BRANCH_STYLE,
+                    label=f"{labels.output_label(name)} (what-if)")
+    if branch_month is not None:
+        ax.axvline(branch_month, color="#6a1b9a", lw=1, ls=":")
+        ax.text(branch_month, 0.02, " branched", transform=ax.get_xaxis_transform(), fontsize=10, color="#6a1b9a")
+    style_panel(ax, title, horizon, names, fontsize=12)
+    ax.set_xlim(0, horizon)
+    if title not in SHARE_PANELS:
+        top = max((float(np.nanmax(timeseries[n])) for n in names if len(timeseries)), default=1.0)
+        if branch is not None and len(branch):
+            top = max([top] + [float(np.nanmax(branch[n])) for n in names])
+        ax.set_ylim(0, nice_ceiling(top))
+    if exit_month is not None and exit_month <= horizon:
+        mark_exit(ax, exit_month, fontsize=10)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return canvas_to_png(canvas)
 
 
 def plot_comparison(bands: dict[str, pd.DataFrame], names: tuple[str, ...], colours=("#1f77b4", "#d62728")) -> bytes:

@@ -1,7 +1,11 @@
-"""Controls for every model parameter, generated from the registry and grouped by Learning Alliance step.
+"""Controls for the model's parameters, generated from the registry.
 
-Numbers get sliders (integer or float), choices get selects. Nothing about a parameter is written here: its
-label, range, unit and meaning all come from :data:`model.registry.PARAMETERS`.
+A short set of **workshop levers** (the ones a trainer talks about) comes first; every other parameter is
+under "all parameters", grouped by Learning Alliance step. Numbers get sliders, choices get selects; integer
+parameters and counts per year (meetings, pilots, events) move in whole steps. Nothing about a parameter is
+written here: its label, range, unit and meaning all come from :data:`model.registry.PARAMETERS`.
+Levers in :data:`MID_RUN` act on a running alliance at once (the model reads them every month); the others
+need a Reset, and the page says so.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 import solara
 
 from model import registry
+
+from . import labels
 
 STEP_TITLES = {
     "levels": "Levels and platforms",
@@ -28,6 +34,12 @@ STEP_TITLES = {
     "adoption": "Adoption",
     "costs": "Costs",
 }
+FACILITATION_QUALITIES = ("guidance", "mediation", "empowerment", "conflict_management")
+CORE_VALUES = ("transparency", "mutual_trust", "inclusiveness", "equity")
+WORKSHOP_LEVERS = (*FACILITATION_QUALITIES, *CORE_VALUES, "mobilisation_order", "meetings_per_year",
+                   "project_exit_month", "pilots_per_year")
+# Levers the model reads from ``model.p`` every month, so they can change while the alliance runs.
+MID_RUN = (*FACILITATION_QUALITIES, "meetings_per_year")
 SLIDER_POSITIONS = 200
 # Put a slider's label above its track, so long parameter names do not squeeze the track.
 CONTROL_CSS = """
@@ -42,16 +54,25 @@ def step_title(step: registry.SeedStep) -> str:
 
 
 def parameters_by_step() -> dict[registry.SeedStep, list[registry.Parameter]]:
-    """The registry's parameters grouped by seed step, in the registry's order."""
+    """The parameters a trainer may change, grouped by seed step, in the registry's order."""
     groups: dict[registry.SeedStep, list[registry.Parameter]] = {}
-    for parameter in registry.PARAMETERS:
+    for parameter in labels.dashboard_parameters():
         groups.setdefault(parameter.step, []).append(parameter)
     return groups
 
 
 def control_label(parameter: registry.Parameter) -> str:
     unit = "" if parameter.unit in ("-", "category") else f" ({parameter.unit})"
-    return f"{parameter.name}{unit}"
+    return f"{labels.parameter_label(parameter)}{unit}"
+
+
+def takes_whole_numbers(parameter: registry.Parameter) -> bool:
+    """Integer parameters, and counts per year (a meeting or a pilot happens or not)."""
+    return parameter.kind == "int" or (parameter.kind == "float" and parameter.unit == "per year")
+
+
+def workshop_levers() -> list[registry.Parameter]:
+    return [registry.REGISTRY[name] for name in WORKSHOP_LEVERS if name in registry.REGISTRY]
 
 
 def is_multiple(value: float, step: float) -> bool:
@@ -61,7 +82,7 @@ def is_multiple(value: float, step: float) -> bool:
 
 def slider_step(parameter: registry.Parameter) -> float:
     """A round step (1, 5 or 2 x 10^k) giving ~SLIDER_POSITIONS positions that hits the default and bounds."""
-    if parameter.kind == "int":
+    if takes_whole_numbers(parameter):
         return 1
     span = parameter.high - parameter.low
     base = 10.0 ** math.floor(math.log10(span / SLIDER_POSITIONS)) if span > 0 else 1.0
@@ -74,31 +95,44 @@ def slider_step(parameter: registry.Parameter) -> float:
 
 
 @solara.component
-def ParameterInput(parameter: registry.Parameter, value: solara.Reactive):
-    """The bare slider or select of ``parameter``."""
-    label = control_label(parameter)
+def ParameterInput(parameter: registry.Parameter, value: solara.Reactive, on_change=None, prefix: str = ""):
+    """The bare slider or select of ``parameter`` (``on_change(value)`` after the user moves it)."""
+    label = prefix + control_label(parameter)
+
+    def changed(new):
+        value.set(new)
+        if on_change is not None:
+            on_change(new)
+
     if parameter.kind == "choice":
-        solara.Select(label=label, values=list(parameter.choices), value=value)
+        solara.Select(label=label, values=list(parameter.choices), value=value.value, on_value=changed)
     elif parameter.kind == "int":
-        solara.SliderInt(label=label, value=value, min=int(parameter.low), max=int(parameter.high), step=1,
-                         thumb_label=False)
+        solara.SliderInt(label=label, value=int(value.value), on_value=changed, min=int(parameter.low),
+                         max=int(parameter.high), step=1, thumb_label=False)
+    elif takes_whole_numbers(parameter):  # a float parameter offered in whole steps (stays a float)
+        solara.SliderInt(label=label, value=int(round(value.value)), on_value=lambda n: changed(float(n)),
+                         min=int(math.ceil(parameter.low)), max=int(parameter.high), step=1, thumb_label=False)
     else:
-        solara.SliderFloat(label=label, value=value, min=parameter.low, max=parameter.high,
-                           step=slider_step(parameter), thumb_label=False)
+        solara.SliderFloat(label=label, value=value.value, on_value=changed, min=parameter.low,
+                           max=parameter.high, step=slider_step(parameter), thumb_label=False)
 
 
 @solara.component
-def ParameterControl(parameter: registry.Parameter, value: solara.Reactive):
-    """A parameter's input with its current value and, on hover, its meaning and range."""
+def ParameterControl(parameter: registry.Parameter, value: solara.Reactive, on_change=None, note: str = "",
+                     prefix: str = ""):
+    """A parameter's input with its current value, an optional note and, on hover, its meaning and range."""
     with solara.Tooltip(f"{parameter.meaning} Range {parameter.range_text}; default {parameter.default}."):
         with solara.Row(gap="6px", style={"align-items": "flex-end"}, classes=["parameter-control"]):
             with solara.Div(style={"flex-grow": "1"}):
-                ParameterInput(parameter, value)
+                ParameterInput(parameter, value, on_change, prefix)
             if parameter.kind != "choice":
                 solara.Text(f"{value.value:g}", style={"min-width": "3.5em", "font-size": "0.8em"})
+    if note:
+        solara.Text(note, classes=["needs-reset-note"],
+                    style={"display": "block", "font-size": "0.8em", "color": "#e65100", "margin-top": "-6px"})
 
 
-def new_parameter_values(values: dict[str, Any] | None = None) -> dict[str, solara.Reactive]:
+def new_parameter_values(values: dict[str, Any] | None = None) -> dict[str, solara.Reactive]:  # noqa: D103
     """One reactive value per registry parameter, at its default or at ``values``."""
     start = registry.defaults() | dict(values or {})
     return {name: solara.reactive(start[name]) for name in registry.REGISTRY}
@@ -114,7 +148,8 @@ def changed_names(values: dict[str, solara.Reactive]) -> list[str]:
 
 
 @solara.component
-def ParameterGroup(step: registry.SeedStep, parameters: list[registry.Parameter], values: dict[str, solara.Reactive]):
+def ParameterGroup(step: registry.SeedStep, parameters: list[registry.Parameter], values: dict[str, solara.Reactive],
+                   pending: tuple[str, ...] = ()):
     """A collapsible group; its controls are only built while it is open (keeps every re-render cheap)."""
     is_open = solara.use_reactive(False)
     defaults = registry.defaults()
@@ -127,13 +162,19 @@ def ParameterGroup(step: registry.SeedStep, parameters: list[registry.Parameter]
     if is_open.value:
         with solara.Column(gap="0px", style={"padding": "0 8px 8px 16px"}):
             for parameter in parameters:
-                ParameterControl(parameter, values[parameter.name])
+                ParameterControl(parameter, values[parameter.name],
+                                 note=NEEDS_RESET if parameter.name in pending else "")
+
+
+NEEDS_RESET = "needs Reset to take effect"
 
 
 @solara.component
-def ParameterGroups(values: dict[str, solara.Reactive]):
-    """Every parameter, one collapsible group per Learning Alliance step."""
+def ParameterGroups(values: dict[str, solara.Reactive], exclude: tuple[str, ...] = (), pending: tuple[str, ...] = ()):
+    """Every parameter but ``exclude``, one collapsible group per Learning Alliance step."""
     solara.Style(CONTROL_CSS)
     with solara.Column(gap="0px"):
         for step, parameters in parameters_by_step().items():
-            ParameterGroup(step, parameters, values)
+            shown = [p for p in parameters if p.name not in exclude]
+            if shown:
+                ParameterGroup(step, shown, values, pending)

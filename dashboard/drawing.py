@@ -1,9 +1,14 @@
-"""The three-layer drawing of the Learning Alliance.
+"""The drawing of the Learning Alliance that a trainer talks through.
 
-National organisations sit on top, district organisations in the middle (one column per district), the
-communities at the bottom: pilot communities (that can join a community platform) above the faded
-communities outside the alliance. Stakeholders are coloured by adoption stage or by membership, sized by
-power, marginalised groups are ringed, and ties are shaded by trust.
+National organisations sit on top, each district's organisations and pilot communities in its own column.
+- **Platforms** are outlined boxes (the national platform across the top; per district its district platform
+  and its community platform), named, and turn red with a "conflict" badge while a conflict is open there.
+- **Stakeholders**: the fill is the adoption stage (Rogers), the ring is membership (member, not yet invited,
+  left); marginalised groups are diamonds; size grows with power; organisations that champion MUS carry a
+  green ▲, those that block it a red ▼.
+- **Trust** on ties between members of the same platform is shown in three classes (low, some, high).
+- **This month's events** are highlighted on the stakeholders and platforms they name.
+- **Outside communities** are summarised per district (how many, share using MUS) instead of drawn one by one.
 
 Positions depend only on each stakeholder's level, district and whether it is outside the alliance, so the
 layout is computed once per population and stays put across steps and resets. No random draw is made here.
@@ -12,57 +17,62 @@ layout is computed once per population and stays put across steps and resets. No
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import model
 
 from .charts import canvas_to_png
 
-Level, Stage, Membership = model.Level, model.Stage, model.Membership
+Level, Stage, Membership, Stance = model.Level, model.Stage, model.Membership, model.Stance
 
 STAGE_COLOURS = {
-    Stage.UNAWARE: "#cfcfcf",
+    Stage.UNAWARE: "#e0e0e0",
     Stage.KNOWLEDGE: "#9ecae1",
     Stage.PERSUASION: "#3182bd",
     Stage.DECISION: "#fd8d3c",
     Stage.IMPLEMENTATION: "#31a354",
     Stage.CONFIRMATION: "#00441b",
 }
-MEMBERSHIP_COLOURS = {
-    Membership.OUTSIDE: "#d9d9d9",
-    Membership.NOT_INVITED: "#969696",
-    Membership.MEMBER: "#2171b5",
-    Membership.DROPPED: "#cb181d",
-}
-COLOUR_SCHEMES = {"stage": (Stage, STAGE_COLOURS), "membership": (Membership, MEMBERSHIP_COLOURS)}
+STAGE_WORDS = {Stage.UNAWARE: "unaware", Stage.KNOWLEDGE: "heard of MUS", Stage.PERSUASION: "persuaded",
+               Stage.DECISION: "decided", Stage.IMPLEMENTATION: "implementing", Stage.CONFIRMATION: "confirmed"}
+RING_COLOURS = {Membership.OUTSIDE: "#bdbdbd", Membership.NOT_INVITED: "#bdbdbd", Membership.MEMBER: "#08306b",
+                Membership.DROPPED: "#e31a1c"}
+RING_WIDTHS = {Membership.OUTSIDE: 0.6, Membership.NOT_INVITED: 0.6, Membership.MEMBER: 2.0, Membership.DROPPED: 2.0}
+RING_WORDS = {Membership.MEMBER: "member", Membership.NOT_INVITED: "not a member", Membership.DROPPED: "left"}
+# Trust on a tie, in three classes a room can read: (upper bound, colour, line width, name)
+TRUST_CLASSES = ((1 / 3, "#e31a1c", 0.7, "low trust"), (2 / 3, "#9e9e9e", 0.9, "some trust"),
+                 (1.01, "#1b7837", 1.8, "high trust"))
+CONFLICT_COLOUR = "#d7301f"
+HIGHLIGHT_COLOUR = "#ffd600"
 
 # Vertical bands (bottom, top) of each row of the drawing.
 BANDS = {
-    "national": (3.05, 3.55),
-    "district": (2.05, 2.6),
-    "pilot": (1.0, 1.7),
-    "outside": (-0.05, 0.8),
+    "national": (3.1, 3.6),
+    "district": (2.1, 2.75),
+    "pilot": (0.95, 1.8),
+    "outside": (0.1, 0.6),
 }
 BAND_LABELS = {"national": "National", "district": "District", "pilot": "Pilot\ncommunities",
                "outside": "Outside\ncommunities"}
 COLUMN_GAP = 0.12
-OUTSIDE_ALPHA = 0.35
-TIE_RGB = (0.13, 0.25, 0.45)
-FIGSIZE = (8.0, 4.6)
-DPI = 90
+FIGSIZE = (8.4, 5.4)
+DPI = 100
+FONT = 14
+EVENT_LABELS = 6  # at most this many stakeholders named by this month's events get a label
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the drawing needs from the model at one step (arrays ordered by Stakeholder.index)."""
+    """What the drawing needs from the model at one month (arrays ordered by Stakeholder.index)."""
 
     step: int
     level: np.ndarray
@@ -72,23 +82,40 @@ class Snapshot:
     marginalised: np.ndarray
     stage: np.ndarray
     membership: np.ndarray
+    view: np.ndarray
+    is_org: np.ndarray
     src: np.ndarray
     dst: np.ndarray
     trust: np.ndarray
+    tie_platform: np.ndarray  # the platform both ends of a tie sit on, or -1
+    open_conflicts: np.ndarray  # per platform
+    platform_names: tuple[str, ...]
+    names: tuple[str, ...]
+    events: tuple[dict, ...]  # this month's events
 
     @property
     def structure(self) -> tuple:
         """Key of the population's shape: equal keys give equal layouts."""
         return (self.level.tobytes(), self.district.tobytes(), self.outside.tobytes())
 
+    @property
+    def n_districts(self) -> int:
+        return max(1, int(self.district.max(initial=-1)) + 1)
+
+    @property
+    def stance(self) -> np.ndarray:
+        return np.asarray(model.states.stance_of(self.view))
+
 
 def read_snapshot(alliance) -> Snapshot:
-    """Read the public state of every stakeholder and tie."""
+    """Copy the public state of every stakeholder, tie and platform (call under the model lock)."""
     agents = sorted(alliance.agents, key=lambda a: a.index)
     src, dst, trust = alliance.ties()
     membership = np.array([int(a.membership) for a in agents], dtype=np.int8)
+    n_platforms = len(getattr(alliance, "platform_names", ()))
+    month = int(alliance.steps)
     return Snapshot(
-        step=int(alliance.steps),
+        step=month,
         level=np.array([int(a.level) for a in agents], dtype=np.int8),
         district=np.array([a.district for a in agents], dtype=np.int32),
         outside=membership == Membership.OUTSIDE,
@@ -96,9 +123,16 @@ def read_snapshot(alliance) -> Snapshot:
         marginalised=np.array([a.marginalised for a in agents], dtype=bool),
         stage=np.array([int(a.stage) for a in agents], dtype=np.int8),
         membership=membership,
-        src=np.asarray(src, dtype=np.int64),
-        dst=np.asarray(dst, dtype=np.int64),
-        trust=np.asarray(trust, dtype=float),
+        view=np.array([a.view for a in agents], dtype=float),
+        is_org=np.array([not a.is_community for a in agents], dtype=bool),
+        src=np.array(src, dtype=np.int64),
+        dst=np.array(dst, dtype=np.int64),
+        trust=np.array(trust, dtype=float),
+        tie_platform=np.array(getattr(alliance, "edge_platform", np.full(len(src), -1)), dtype=np.int64),
+        open_conflicts=np.array(getattr(alliance, "open_conflicts", np.zeros(n_platforms)), dtype=np.int64),
+        platform_names=tuple(getattr(alliance, "platform_names", ())),
+        names=tuple(a.name for a in agents),
+        events=tuple(r for r in alliance.events.records if r["step"] == month),
     )
 
 
@@ -126,21 +160,30 @@ def place_in_box(count: int, x0: float, x1: float, y0: float, y1: float, min_row
     return np.column_stack([x, y])
 
 
+INSET = 0.06  # stakeholders sit this far inside their platform's box
+
+
 def place_stakeholders(level: np.ndarray, district: np.ndarray, outside: np.ndarray) -> np.ndarray:
-    """(n, 2) positions: one column per district, one band per level, national across the top."""
+    """(n, 2) positions: one column per district, one band per level, national across the top.
+
+    Outside communities get the position of their district's summary (they are not drawn one by one)."""
     n_columns = max(1, int(district.max(initial=-1)) + 1)
     bands = band_of(level, outside)
     positions = np.zeros((len(level), 2))
     for band, (y0, y1) in BANDS.items():
         in_band = bands == band
+        y0, y1 = y0 + INSET, y1 - INSET - (0.12 if band != "outside" else 0)  # room for the platform's name
         if band == "national":
             members = np.flatnonzero(in_band)
-            positions[members] = place_in_box(len(members), 0, n_columns - COLUMN_GAP, y0, y1, min_rows=2)
+            positions[members] = place_in_box(len(members), INSET, n_columns - COLUMN_GAP - INSET, y0, y1, min_rows=2)
             continue
         for column in range(n_columns):
             # A district-level stakeholder without a district (e.g. a project office) joins column 0.
             members = np.flatnonzero(in_band & (np.maximum(district, 0) == column))
-            positions[members] = place_in_box(len(members), column, column + 1 - COLUMN_GAP, y0, y1,
+            if band == "outside":
+                positions[members] = ((column + column + 1 - COLUMN_GAP) / 2, (y0 + y1) / 2)
+                continue
+            positions[members] = place_in_box(len(members), column + INSET, column + 1 - COLUMN_GAP - INSET, y0, y1,
                                               min_rows=2 if band == "district" else 1)
     return positions
 
@@ -158,110 +201,246 @@ def layout_for(snapshot: Snapshot) -> np.ndarray:
     return cached_layout(snapshot.structure)
 
 
-def node_colours(snapshot: Snapshot, colour_by: str) -> np.ndarray:
-    states, palette = COLOUR_SCHEMES[colour_by]
-    values = snapshot.stage if colour_by == "stage" else snapshot.membership
-    table = np.array([to_rgba(palette[s]) for s in states])
-    colours = table[values]
-    colours[snapshot.outside, 3] = OUTSIDE_ALPHA
-    return colours
+def platform_boxes(n_columns: int) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of every platform in the model's order: national, district 1..D, community 1..D."""
+    boxes = [(0.0, *BANDS["national"][:1], n_columns - COLUMN_GAP, BANDS["national"][1])]
+    for band in ("district", "pilot"):
+        y0, y1 = BANDS[band]
+        boxes += [(float(c), y0, c + 1 - COLUMN_GAP, y1) for c in range(n_columns)]
+    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in boxes]
 
 
-def node_sizes(snapshot: Snapshot) -> np.ndarray:
-    return 6.0 + 70.0 * np.clip(snapshot.power, 0.0, 1.0)
+def fill_colours(snapshot: Snapshot) -> np.ndarray:
+    table = np.array([_rgba(STAGE_COLOURS[s]) for s in Stage])
+    return table[snapshot.stage]
 
 
 def ring_colours(snapshot: Snapshot) -> np.ndarray:
-    """Black rings around marginalised groups (faded outside the alliance), none around the others."""
-    alpha = np.where(snapshot.marginalised, np.where(snapshot.outside, OUTSIDE_ALPHA, 1.0), 0.0)
-    return np.column_stack([np.zeros((len(alpha), 3)), alpha])
+    table = np.array([_rgba(RING_COLOURS[m]) for m in Membership])
+    return table[snapshot.membership]
 
 
-def tie_colours(snapshot: Snapshot) -> np.ndarray:
-    trust = np.clip(snapshot.trust, 0.0, 1.0)
-    colours = np.empty((len(trust), 4))
-    colours[:, :3] = TIE_RGB
-    colours[:, 3] = 0.04 + 0.5 * trust
-    touches_outside = snapshot.outside[snapshot.src] | snapshot.outside[snapshot.dst]
-    colours[touches_outside, 3] *= 0.5
-    return colours
+def ring_widths(snapshot: Snapshot) -> np.ndarray:
+    table = np.array([RING_WIDTHS[m] for m in Membership])
+    return table[snapshot.membership]
+
+
+def node_sizes(snapshot: Snapshot) -> np.ndarray:
+    return np.where(snapshot.is_org, 40.0, 14.0) + 110.0 * np.clip(snapshot.power, 0.0, 1.0)
+
+
+def trust_class(trust: np.ndarray) -> np.ndarray:
+    """0 low, 1 some, 2 high trust."""
+    return np.digitize(np.clip(trust, 0, 1), [c[0] for c in TRUST_CLASSES[:-1]])
+
+
+def member_ties(snapshot: Snapshot) -> np.ndarray:
+    """Mask of ties between two current members of the same platform (the ties whose trust the room sees)."""
+    member = snapshot.membership == Membership.MEMBER
+    return (snapshot.tie_platform >= 0) & member[snapshot.src] & member[snapshot.dst]
+
+
+def named_in_events(snapshot: Snapshot) -> tuple[dict[int, str], dict[int, str]]:
+    """Stakeholders and platforms named by this month's events: index -> the event's kind."""
+    people: dict[int, str] = {}
+    platforms: dict[int, str] = {}
+    if not snapshot.events:
+        return people, platforms
+    text_kinds = [(r["text"], r["kind"]) for r in snapshot.events]
+    # longest names first, so "district 1" does not also claim "district 12"
+    for k in sorted(range(len(snapshot.platform_names)), key=lambda k: -len(snapshot.platform_names[k])):
+        for text, kind in text_kinds:
+            if snapshot.platform_names[k] and snapshot.platform_names[k] in text:
+                platforms.setdefault(k, kind)
+    candidates = np.flatnonzero(~snapshot.outside)
+    for i in sorted(candidates, key=lambda i: -len(snapshot.names[i])):
+        name = snapshot.names[i]
+        for text, kind in text_kinds:
+            if re.search(rf"{re.escape(name)}(?!\d)", text):
+                people.setdefault(int(i), kind)
+                break
+    return people, platforms
+
+
+def outside_summary(snapshot: Snapshot) -> list[tuple[int, int, float]]:
+    """Per district: (district, outside communities, share of them implementing MUS)."""
+    rows = []
+    for d in range(snapshot.n_districts):
+        these = snapshot.outside & (snapshot.district == d)
+        n = int(these.sum())
+        share = float((snapshot.stage[these] >= Stage.IMPLEMENTATION).mean()) if n else 0.0
+        rows.append((d, n, share))
+    return rows
+
+
+def _rgba(colour: str) -> tuple[float, ...]:
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(colour)
 
 
 class AllianceDrawing:
-    """A matplotlib figure whose artists are built once per layout and updated at every step."""
+    """A matplotlib figure whose static parts (boxes, labels, legend) are drawn once per layout and whose
+    dynamic parts are redrawn (blitted) every month."""
 
-    def __init__(self, positions: np.ndarray, n_columns: int):
-        self.positions = positions
+    def __init__(self, snapshot: Snapshot):
+        self.positions = layout_for(snapshot)
+        n_columns = snapshot.n_districts
+        self.n_columns = n_columns
         self.figure = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
-        self.figure.subplots_adjust(left=0.11, right=0.995, top=0.93, bottom=0.1)
+        self.figure.subplots_adjust(left=0.165, right=0.99, top=0.94, bottom=0.22)
         ax = self.figure.add_subplot()
         self.axes = ax
-        ax.set_xlim(-0.05, n_columns + 0.05 - COLUMN_GAP)
-        ax.set_ylim(-0.1, 3.65)
-        ax.set_xticks([c + (1 - COLUMN_GAP) / 2 for c in range(n_columns)] if n_columns <= 20 else [])
-        ax.set_xticklabels([f"District {c + 1}" for c in range(n_columns)] if n_columns <= 20 else [],
-                           fontsize=7)
+        ax.set_xlim(-0.03, n_columns + 0.03 - COLUMN_GAP)
+        ax.set_ylim(0.0, 3.7)
+        ax.set_xticks([c + (1 - COLUMN_GAP) / 2 for c in range(n_columns)] if n_columns <= 12 else [])
+        ax.set_xticklabels([f"District {c + 1}" for c in range(n_columns)] if n_columns <= 12 else [], fontsize=FONT)
         ax.set_yticks([(y0 + y1) / 2 for y0, y1 in BANDS.values()])
-        ax.set_yticklabels(BAND_LABELS.values(), fontsize=8)
+        ax.set_yticklabels(BAND_LABELS.values(), fontsize=FONT)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        for column in range(1, n_columns):
-            ax.axvline(column - COLUMN_GAP / 2, color="#eeeeee", lw=0.8, zorder=0)
-        self.ties = LineCollection([], linewidths=0.5, zorder=1, animated=True)
+        self.boxes = []
+        self.badges = []
+        for k, (x0, y0, x1, y1) in enumerate(platform_boxes(n_columns)):
+            box = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.04",
+                                 fill=True, facecolor="#fafafa", edgecolor="#90a4ae", lw=1.2, zorder=0)
+            ax.add_patch(box)
+            name = snapshot.platform_names[k] if k < len(snapshot.platform_names) else ""
+            ax.text(x0 + 0.02, y1 - 0.02, _short_platform_name(name), fontsize=FONT - 3, va="top", ha="left",
+                    color="#546e7a", zorder=1)
+            outline = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.04",
+                                     fill=False, edgecolor=CONFLICT_COLOUR, lw=3, zorder=1, animated=True)
+            ax.add_patch(outline)
+            self.boxes.append(outline)
+            self.badges.append(ax.text(x1 - 0.02, y1 - 0.02, "", fontsize=FONT, va="top", ha="right",
+                                       color="white", fontweight="bold", zorder=6, animated=True,
+                                       bbox=dict(boxstyle="round,pad=0.2", fc=CONFLICT_COLOUR, ec="none")))
+        y0, y1 = BANDS["outside"]
+        self.outside_bars, self.outside_texts = [], []
+        for c in range(n_columns):
+            ax.add_patch(Rectangle((c, y0 + 0.05), 1 - COLUMN_GAP, 0.14, facecolor="#eeeeee", edgecolor="#bdbdbd",
+                                   lw=0.8, zorder=0))
+            bar = Rectangle((c, y0 + 0.05), 0, 0.14, facecolor=STAGE_COLOURS[Stage.IMPLEMENTATION], zorder=1,
+                            animated=True)
+            ax.add_patch(bar)
+            self.outside_bars.append(bar)
+            self.outside_texts.append(ax.text(c, y0 + 0.26, "", fontsize=FONT - 1, ha="left", va="bottom",
+                                              zorder=2, animated=True))
+        self.ties = LineCollection([], zorder=2, animated=True)
         ax.add_collection(self.ties)
-        self.nodes = ax.scatter(positions[:, 0], positions[:, 1], s=10, zorder=2, animated=True)
-        self.title = ax.set_title("", fontsize=10, loc="left", animated=True)
-        self.legend_scheme: str | None = None
+        inside = ~snapshot.outside
+        self.round_idx = np.flatnonzero(inside & ~snapshot.marginalised)
+        self.diamond_idx = np.flatnonzero(inside & snapshot.marginalised)
+        self.halo = ax.scatter([np.nan], [np.nan], s=[1.0], c=HIGHLIGHT_COLOUR, alpha=0.8, zorder=3, animated=True, lw=0)
+        self.round = ax.scatter(self.positions[self.round_idx, 0], self.positions[self.round_idx, 1], marker="o",
+                                zorder=4, animated=True)
+        self.diamond = ax.scatter(self.positions[self.diamond_idx, 0], self.positions[self.diamond_idx, 1],
+                                  marker="D", zorder=4, animated=True)
+        self.champions = ax.scatter([np.nan], [np.nan], marker="^", s=70, zorder=5, animated=True,
+                                    edgecolors="white", linewidths=0.6)
+        self.blockers = ax.scatter([np.nan], [np.nan], marker="v", s=70, zorder=5, animated=True,
+                                   edgecolors="white", linewidths=0.6)
+        self.labels = [ax.text(0, 0, "", fontsize=FONT - 1, zorder=7, animated=True, ha="center", va="bottom",
+                               bbox=dict(boxstyle="round,pad=0.15", fc=HIGHLIGHT_COLOUR, ec="none", alpha=0.9))
+                       for _ in range(EVENT_LABELS)]
+        self.title = ax.set_title("", fontsize=FONT + 2, loc="left", animated=True)
+        self.draw_legend()
         self.canvas = FigureCanvasAgg(self.figure)
-        self.background = None  # the figure without its animated artists, drawn once per legend
-
-    def update(self, snapshot: Snapshot, colour_by: str) -> None:
-        pos = self.positions
-        self.ties.set_segments(np.stack([pos[snapshot.src], pos[snapshot.dst]], axis=1))
-        self.ties.set_color(tie_colours(snapshot))
-        self.nodes.set_facecolor(node_colours(snapshot, colour_by))
-        self.nodes.set_sizes(node_sizes(snapshot))
-        self.nodes.set_edgecolor(ring_colours(snapshot))
-        self.nodes.set_linewidths(np.where(snapshot.marginalised, 0.9, 0.0))
-        members = int((snapshot.membership == Membership.MEMBER).sum())
-        self.title.set_text(f"Month {snapshot.step}  ·  {members} members  ·  colour: {colour_by}")
-        if self.legend_scheme != colour_by:
-            self.draw_legend(colour_by)
-
-    def draw_legend(self, colour_by: str) -> None:
-        states, palette = COLOUR_SCHEMES[colour_by]
-        handles = [Line2D([], [], marker="o", ls="", color=palette[s], label=s.name.lower().replace("_", " "))
-                   for s in states]
-        handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="white", markeredgecolor="black",
-                              label="marginalised"))
-        self.axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=len(handles),
-                         fontsize=7, frameon=False, handletextpad=0.2, columnspacing=0.9)
-        self.legend_scheme = colour_by
         self.background = None
+        self.dynamic = [self.ties, *self.boxes, *self.outside_bars, *self.outside_texts, self.halo, self.round,
+                        self.diamond, self.champions, self.blockers, *self.badges, *self.labels, self.title]
+
+    def draw_legend(self) -> None:
+        stage = [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=STAGE_COLOURS[s],
+                        markeredgecolor="none", label=STAGE_WORDS[s]) for s in Stage]
+        ring = [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor="white", markeredgecolor=RING_COLOURS[m],
+                       markeredgewidth=RING_WIDTHS[m], label=RING_WORDS[m]) for m in RING_WORDS]
+        other = [Line2D([], [], marker="D", ls="", markersize=7, markerfacecolor="white", markeredgecolor="#555555",
+                        label="marginalised"),
+                 Line2D([], [], marker="^", ls="", markersize=8, color="#1b7837", label="champion"),
+                 Line2D([], [], marker="v", ls="", markersize=8, color="#b2182b", label="blocker")]
+        trust = [Line2D([], [], color=c, lw=w * 1.5, label=name) for _, c, w, name in TRUST_CLASSES]
+        self.axes.legend(handles=stage + ring + other + trust, loc="upper center", bbox_to_anchor=(0.43, -0.06),
+                         ncol=6, fontsize=FONT - 4, frameon=False, handletextpad=0.2, columnspacing=0.7,
+                         labelspacing=0.25)
+
+    def update(self, snapshot: Snapshot) -> None:
+        pos = self.positions
+        ties = member_ties(snapshot)
+        classes = trust_class(snapshot.trust[ties])
+        self.ties.set_segments(np.stack([pos[snapshot.src[ties]], pos[snapshot.dst[ties]]], axis=1))
+        self.ties.set_color([TRUST_CLASSES[c][1] for c in classes])
+        self.ties.set_linewidths([TRUST_CLASSES[c][2] for c in classes])
+        fill, ring, widths, sizes = fill_colours(snapshot), ring_colours(snapshot), ring_widths(snapshot), node_sizes(snapshot)
+        for artist, idx in ((self.round, self.round_idx), (self.diamond, self.diamond_idx)):
+            artist.set_facecolor(fill[idx])
+            artist.set_edgecolor(ring[idx])
+            artist.set_linewidths(widths[idx])
+            artist.set_sizes(sizes[idx] * (0.8 if artist is self.diamond else 1.0))
+        stance = snapshot.stance
+        above = np.array([0.0, 0.07])
+        for artist, which, colour in ((self.champions, Stance.CHAMPION, "#1b7837"),
+                                      (self.blockers, Stance.BLOCKER, "#b2182b")):
+            marked = np.flatnonzero(snapshot.is_org & (stance == which))
+            artist.set_offsets(pos[marked] + above if len(marked) else np.zeros((0, 2)))
+            artist.set_facecolor(colour)
+            artist.set_sizes([70.0])
+        for k, (box, badge) in enumerate(zip(self.boxes, self.badges)):
+            n = int(snapshot.open_conflicts[k]) if k < len(snapshot.open_conflicts) else 0
+            box.set_visible(n > 0)
+            badge.set_text(f"conflict ×{n}" if n > 1 else ("conflict" if n else ""))
+            badge.set_visible(n > 0)
+        for (d, n, share), bar, text in zip(outside_summary(snapshot), self.outside_bars, self.outside_texts):
+            bar.set_width((1 - COLUMN_GAP) * share)
+            text.set_text(f"{n} · {share:.0%} use MUS" if n else "none")
+        people, platforms = named_in_events(snapshot)
+        shown = [i for i in people if not snapshot.outside[i]]
+        self.halo.set_offsets(pos[shown] if shown else np.zeros((0, 2)))
+        self.halo.set_sizes(node_sizes(snapshot)[shown] * 3.5 + 120 if shown else [1.0])
+        self.halo.set_facecolor(HIGHLIGHT_COLOUR)
+        for label, i in zip(self.labels, shown[:EVENT_LABELS] + [None] * EVENT_LABELS):
+            if i is None:
+                label.set_visible(False)
+                continue
+            label.set_visible(True)
+            label.set_position((pos[i, 0], pos[i, 1] + 0.1))
+            label.set_text(people[i])
+        for k in platforms:  # an event about a platform (a conflict, monitoring) lights its outline
+            if k < len(self.boxes) and not self.boxes[k].get_visible():
+                self.boxes[k].set_visible(True)
+                self.boxes[k].set_edgecolor(HIGHLIGHT_COLOUR if platforms[k] != "conflict" else CONFLICT_COLOUR)
+        for k, box in enumerate(self.boxes):
+            if k not in platforms and box.get_visible():
+                box.set_edgecolor(CONFLICT_COLOUR)
+        members = int((snapshot.membership == Membership.MEMBER).sum())
+        open_total = int(snapshot.open_conflicts.sum())
+        self.title.set_text(f"Month {snapshot.step}  ·  {members} members  ·  "
+                            f"{open_total} open conflict{'s' if open_total != 1 else ''}  ·  {len(snapshot.events)} events")
 
     def to_png(self) -> bytes:
-        """Blit: restore the static background, draw ties, stakeholders and title, encode."""
+        """Blit: restore the static background, draw the dynamic artists, encode."""
         if self.background is None:
             self.canvas.draw()
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         else:
             self.canvas.restore_region(self.background)
-        for artist in (self.ties, self.nodes, self.title):
-            self.axes.draw_artist(artist)
+        for artist in self.dynamic:
+            if artist.get_visible():
+                self.axes.draw_artist(artist)
         return canvas_to_png(self.canvas)
 
 
-def new_drawing(snapshot: Snapshot) -> AllianceDrawing:
-    n_columns = max(1, int(snapshot.district.max(initial=-1)) + 1)
-    return AllianceDrawing(layout_for(snapshot), n_columns)
+def _short_platform_name(name: str) -> str:
+    """A platform's name without its district (the column says which district)."""
+    name = re.sub(r"^[Dd]istrict \d+ ", "", name or "")
+    return name[:1].upper() + name[1:]
 
 
-def render_alliance(
-    snapshot: Snapshot, colour_by: str, drawing: AllianceDrawing | None = None
-) -> tuple[bytes, AllianceDrawing]:
-    """PNG bytes of the alliance; reuses ``drawing`` when it was built for the same layout."""
-    if drawing is None or drawing.positions is not layout_for(snapshot):
-        drawing = new_drawing(snapshot)
-    drawing.update(snapshot, colour_by)
-    return drawing.to_png(), drawing
+def render_alliance(snapshot: Snapshot, current: AllianceDrawing | None = None) -> tuple[bytes, AllianceDrawing]:
+    """PNG bytes of the alliance; reuses ``current`` when it was built for the same layout."""
+    if current is None or current.positions is not layout_for(snapshot) or \
+            len(current.boxes) != len(platform_boxes(snapshot.n_districts)):
+        current = AllianceDrawing(snapshot)
+    current.update(snapshot)
+    return current.to_png(), current

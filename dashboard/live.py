@@ -1,138 +1,146 @@
-"""Page 1, "Live alliance": watch one Learning Alliance month by month and change its set-up."""
+"""Page 1, "Live alliance": watch one Learning Alliance month by month, steer it, and branch a what-if.
+
+The page never touches the model: buttons post requests to the session's stepper (dashboard.stepper) and the
+views show the newest painted frame (``state.picture``). On projector-sized windows (below
+:data:`PRESENTER_MAX_WIDTH` px) the presenter layout closes the sidebar and shows the drawing and one chart
+large; on larger screens the full layout adds every chart and the event log.
+"""
 
 from __future__ import annotations
 
-import time
+import io
+from pathlib import Path
 
+import pandas as pd
 import solara
-import solara.lab
 
-import model
+from . import charts, controls, narration, presets, state
+from .labels import parameter_label
+from .stepper import SPEED_RANGE, first_divergence
+from model import registry
 
-from . import charts, controls, drawing, presets, state
-
-PLAY_INTERVAL_S = 0.25  # minimum time between two months while playing
+BRANCH_PREFIX = "What-if: "
+PRESENTER_MAX_WIDTH = 1400  # px: 1024x768 and 1366x768 projectors get the presenter layout
 EVENTS_SHOWN = 40
+PERIODS_SHOWN = 6
+LIVE_CSS = """
+.live-status { font-size: 1.15em; font-weight: 500; }
+.narration-period { font-size: 1.0em; line-height: 1.45; }
+.narration-title { font-weight: 600; margin-top: 6px; }
+.workshop-panel .v-card__title { font-size: 1.05em; }
+.needs-reset-banner { font-size: 0.95em; }
+"""
 
 
-def play_months(is_current=lambda: True) -> None:
-    """Step the alliance until Pause (runs in a worker thread while ``state.playing`` is on).
-
-    ``is_current`` turns False when the page that started Play goes away (tab closed, page left).
-    """
-    while state.playing.value and is_current():
-        started = time.perf_counter()
-        state.step_alliance()
-        live = state.alliance.value
-        if live is None or not live.running:
-            state.playing.set(False)
-            return
-        time.sleep(max(0.02, PLAY_INTERVAL_S - (time.perf_counter() - started)))
+@solara.component_vue(str(Path(__file__).with_name("vue") / "screen_size.vue"))
+def ScreenSize(width: int = 0, on_width=None, height: int = 0, on_height=None):
+    """Reports the browser window's size (an invisible element)."""
 
 
-def status_line(alliance) -> str:
-    members = sum(1 for a in alliance.agents if a.membership == model.Membership.MEMBER)
-    timeseries = alliance.datacollector.get_model_vars_dataframe()
-    uptake = float(timeseries["uptake"].iloc[-1]) if "uptake" in timeseries and len(timeseries) else 0.0
-    return (f"Month {alliance.steps}  ·  {len(alliance.agents)} stakeholders  ·  {members} members"
-            f"  ·  uptake {uptake:.0%}")
+@solara.component
+def WindowWatcher():
+    """Keeps ``state.presenter`` true on projector-sized windows."""
+    def width_changed(width: int) -> None:
+        if width:
+            state.presenter.set(int(width) < PRESENTER_MAX_WIDTH)
+
+    ScreenSize(on_width=width_changed)
 
 
-def use_mounted() -> solara.Ref:
-    """A ref that is True while the calling component is on the page."""
-    mounted = solara.use_ref(True)
-
-    def track_mount():
-        mounted.current = True
-
-        def unmount():
-            mounted.current = False
-
-        return unmount
-
-    solara.use_effect(track_mount, [])
-    return mounted
-
-
-def use_player(playing: bool) -> None:
-    """Run :func:`play_months` in a worker thread while ``playing``; stop it when the page goes away."""
-    player = solara.use_ref(None)
-    mounted = use_mounted()
-
-    def play() -> None:
-        play_months(lambda: mounted.current and player.current is not None and player.current.is_current())
-
-    player.current = solara.lab.use_task(play, dependencies=[playing], prefer_threaded=True)
+def status_text(picture) -> str:
+    if picture is None:
+        return "Preparing the alliance…"
+    main = picture.frame.main
+    return (f"Month {main.month}  ·  {main.stakeholders} stakeholders  ·  {main.members} members"
+            f"  ·  uptake {main.uptake:.0%}")
 
 
 @solara.component
 def RunButtons():
     playing = state.playing.value
-    use_player(playing)
+    run_to, set_run_to = solara.use_state(60)
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button("Step", icon_name="mdi-debug-step-over", on_click=state.step_alliance, disabled=playing,
-                      color="primary", outlined=True, classes=["step-button"])
+        solara.Button("Step", icon_name="mdi-debug-step-over", on_click=lambda: state.step_alliance(1),
+                      disabled=playing, color="primary", outlined=True, classes=["step-button"])
         solara.Button("Play", icon_name="mdi-play", on_click=state.start_playing, disabled=playing,
                       color="primary", outlined=True, classes=["play-button"])
         solara.Button("Pause", icon_name="mdi-pause", on_click=state.pause_playing, disabled=not playing,
                       color="primary", outlined=True, classes=["pause-button"])
         solara.Button("Reset", icon_name="mdi-restart", on_click=state.reset_alliance, color="primary",
                       classes=["reset-button"])
-        solara.ToggleButtonsSingle(value=state.colour_by, values=["stage", "membership"])
+        with solara.Div(style={"width": "190px"}):
+            solara.SliderInt("Speed (months per second)", value=int(state.speed.value), on_value=state.set_speed,
+                             min=SPEED_RANGE[0], max=SPEED_RANGE[1], thumb_label=True)
+        with solara.Div(style={"width": "110px"}):
+            solara.InputInt("Run to month", value=run_to, on_value=lambda v: set_run_to(max(0, min(1200, int(v)))),
+                            classes=["run-to-input"], continuous_update=True)
+        solara.Button("Go", icon_name="mdi-fast-forward", on_click=lambda: state.run_to_month(run_to), disabled=playing,
+                      color="primary", outlined=True, classes=["run-to-button"])
+        solara.Text("playing" if playing else "paused", classes=["play-state"],
+                    style={"font-weight": "500", "color": "#2e7d32" if playing else "#616161"})
 
 
 @solara.component
 def AllianceStatus():
-    state.tick.value  # re-render after every step
-    alliance = state.alliance.value
-    if alliance is not None:
-        solara.Text(status_line(alliance), classes=["alliance-status"], style={"font-weight": "500"})
+    solara.Text(status_text(state.picture.value), classes=["alliance-status"], style={"font-size": "1.15em", "font-weight": "500"})
 
 
 @solara.component
 def AllianceDrawingView():
-    tick = state.tick.value
-    alliance = state.alliance.value
-    colour_by = state.colour_by.value
-    current = solara.use_ref(None)
+    picture = state.picture.value
+    if picture is not None:
+        solara.Image(picture.drawing_png, width="100%", classes=["alliance-drawing"])
 
-    def render() -> bytes:
-        with state.model_lock:
-            snapshot = drawing.read_snapshot(alliance)
-        png, current.current = drawing.render_alliance(snapshot, colour_by, current.current)
-        return png
 
-    png = solara.use_memo(render, [alliance, tick, colour_by])
-    solara.Image(png, width="100%", classes=["alliance-drawing"])
+@solara.component
+def FocusChart():
+    picture = state.picture.value
+    titles = list(charts.available_panels())
+    with solara.Div(style={"max-width": "260px"}):
+        solara.Select("Chart", values=titles, value=state.focus_chart, classes=["focus-chart-select"])
+    if picture is not None:
+        solara.Image(picture.focus_png, width="100%", classes=["focus-chart"])
 
 
 @solara.component
 def ChartsView():
-    tick = state.tick.value
-    alliance = state.alliance.value
-    chart = solara.use_memo(lambda: charts.TimeseriesChart(tuple(model.OUTPUTS)), [alliance])
+    picture = state.picture.value
+    if picture is not None and picture.charts_png is not None:
+        solara.Image(picture.charts_png, width="100%", classes=["alliance-charts"])
 
-    def render() -> bytes:
-        with state.model_lock:
-            timeseries = alliance.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        timeseries.insert(0, "step", range(len(timeseries)))
-        return charts.plot_timeseries(timeseries, chart)[0]
 
-    png = solara.use_memo(render, [alliance, tick])
-    solara.Image(png, width="100%", classes=["alliance-charts"])
+@solara.component
+def Narration():
+    picture = state.picture.value
+    main = picture.frame.main if picture is not None else None
+    periods = solara.use_memo(lambda: narration.narrate(main.events, main.month)[:PERIODS_SHOWN] if main else [],
+                              [main.month if main else None, len(main.events) if main else 0])
+    if main is None:
+        return
+    exit_note = narration.after_exit(main.timeseries, main.params.get("project_exit_month"))
+    with solara.Card("What happened and why", classes=["narration", "workshop-panel"],
+                     style={"max-height": "420px", "overflow-y": "auto"}):
+        if exit_note:
+            solara.Text(exit_note, classes=["narration-exit"], style={"display": "block", "font-weight": "500"})
+        for period in periods:
+            solara.Text(period.title, classes=["narration-title"], style={"display": "block"})
+            for sentence in period.sentences:
+                solara.Text(sentence, classes=["narration-period"], style={"display": "block"})
 
 
 @solara.component
 def EventLog():
-    state.tick.value
-    alliance = state.alliance.value
-    records = list(alliance.events.records[-EVENTS_SHOWN:])[::-1]
-    with solara.Card("Event log (newest first)", style={"max-height": "360px", "overflow-y": "auto"}):
-        if not records:
-            solara.Text("No events yet.")
-        for record in records:
-            solara.Text(f"Month {record['step']} · {record['kind']}: {record['text']}", classes=["event-line"],
-                        style={"display": "block", "font-size": "0.85em"})
+    picture = state.picture.value
+    if picture is None:
+        return
+    records = list(picture.frame.main.events[-EVENTS_SHOWN:])[::-1]
+    with solara.Details("Event log (newest first)"):
+        with solara.Div(style={"max-height": "300px", "overflow-y": "auto"}):
+            if not records:
+                solara.Text("No events yet.")
+            for record in records:
+                solara.Text(f"Month {record['step']} · {record['kind']}: {record['text']}", classes=["event-line"],
+                            style={"display": "block", "font-size": "0.9em"})
 
 
 @solara.component
@@ -140,39 +148,161 @@ def PresetBanner():
     scenario = state.preset.value
     if scenario is not None:
         solara.Info(f"Preset: {scenario.name}", dense=True, classes=["preset-banner"])
-        solara.Text(presets.flowing_text(scenario.description), style={"font-size": "0.85em", "white-space": "pre-wrap",
-                                                 "display": "block", "margin-top": "-8px"})
+        solara.Text(presets.flowing_text(scenario.description), style={"font-size": "0.9em", "white-space": "pre-wrap",
+                                                                        "display": "block", "margin-top": "-8px"})
+
+
+@solara.component
+def WorkshopLevers():
+    """The levers a trainer talks about; mid-run levers act at once, the others wait for Reset."""
+    pending = state.pending_reset()
+    for parameter in controls.workshop_levers():
+        mid_run = parameter.name in controls.MID_RUN
+        controls.ParameterControl(
+            parameter, state.parameter_values[parameter.name],
+            on_change=(lambda value, name=parameter.name: state.apply_mid_run(name, value)) if mid_run else None,
+            note=controls.NEEDS_RESET if parameter.name in pending else "")
 
 
 @solara.component
 def SetupControls():
-    """Seed, defaults button and every parameter, grouped by Learning Alliance step."""
+    """Seed, workshop levers, defaults button and, folded, every other parameter."""
+    pending = state.pending_reset()
     changed = controls.changed_names(state.parameter_values)
-    solara.Markdown("**Set-up** — changes take effect on Reset.")
-    solara.InputInt("Seed", value=state.seed)
-    with solara.Row():
+    solara.Style(controls.CONTROL_CSS)
+    solara.Markdown("**Workshop levers** — facilitation and meetings act at once; the others on Reset.")
+    if pending:
+        solara.Warning(f"{len(pending)} change(s) wait for Reset: "
+                       + ", ".join(parameter_label(registry.REGISTRY[n]) for n in pending),
+                       dense=True, classes=["needs-reset-banner"])
+    WorkshopLevers()
+    with solara.Row(style={"align-items": "center"}):
+        solara.InputInt("Seed", value=state.seed, style={"max-width": "120px"})
         solara.Button("Restore defaults", on_click=state.restore_defaults, text=True, small=True)
-    solara.Text(f"{len(changed)} parameter(s) changed from defaults" + (f": {', '.join(changed)}" if changed else ""),
-                classes=["changed-parameters"], style={"font-size": "0.8em"})
-    controls.ParameterGroups(state.parameter_values)
+    solara.Text(f"{len(changed)} parameter(s) changed from defaults", classes=["changed-parameters"],
+                style={"font-size": "0.8em"})
+    with solara.Details("All parameters"):
+        controls.ParameterGroups(state.parameter_values, exclude=controls.WORKSHOP_LEVERS, pending=tuple(pending))
+
+
+@solara.component
+def WhatIf():
+    """Branch here: copy the running alliance, change levers on the copy, run both side by side."""
+    picture = state.picture.value
+    branch = picture.frame.branch if picture is not None else None
+    with solara.Card("What if? Branch here", classes=["what-if", "workshop-panel"]):
+        if branch is None:
+            solara.Text("Copy the alliance as it is now, change levers on the copy, then Play: both futures run "
+                        "side by side from the same state with the same random numbers.",
+                        style={"display": "block", "font-size": "0.9em"})
+            with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+                for name in controls.MID_RUN:
+                    with solara.Div(style={"min-width": "200px", "flex": "1"}):
+                        controls.ParameterControl(registry.REGISTRY[name], state.branch_values[name],
+                                                  prefix=BRANCH_PREFIX)
+            solara.Button("Branch here", icon_name="mdi-source-branch", color="primary", on_click=state.branch_here,
+                          classes=["branch-button"])
+            return
+        main = picture.frame.main
+        changes = {n: (main.params[n], branch.params[n]) for n in branch.params if branch.params[n] != main.params.get(n)}
+        change_text = "; ".join(f"{parameter_label(registry.REGISTRY[n])} {a:g} → {b:g}" for n, (a, b) in changes.items()) \
+            or "no lever changed"
+        diverged = first_divergence(main.timeseries, branch.timeseries, branch.since_month)
+        difference = branch.uptake - main.uptake
+        solara.Text(f"Branched at month {branch.since_month}: {change_text}.", classes=["branch-summary"],
+                    style={"display": "block", "font-weight": "500"})
+        solara.Text(f"Month {main.month}: uptake {main.uptake:.1%} as it was vs {branch.uptake:.1%} what-if "
+                    f"({difference * 100:+.1f} points); members {main.members} vs {branch.members}. "
+                    + ("The two futures are still identical." if diverged is None
+                       else f"They first differed in month {diverged}."),
+                    classes=["branch-difference"], style={"display": "block"})
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                solara.Text("As it was", style={"font-weight": "500"})
+                solara.Image(picture.drawing_png, width="100%", classes=["original-drawing"])
+            with solara.Column():
+                solara.Text("What if", style={"font-weight": "500"})
+                if picture.branch_drawing_png is not None:
+                    solara.Image(picture.branch_drawing_png, width="100%", classes=["branch-drawing"])
+        solara.Button("Drop the branch", icon_name="mdi-close", text=True, on_click=state.drop_branch,
+                      classes=["drop-branch-button"])
+
+
+def run_csv() -> bytes:
+    """The shown run's monthly outputs (and the what-if branch's, when there is one) as CSV."""
+    picture = state.picture.value
+    if picture is None:
+        return b""
+    frames = []
+    for name, snapshot in picture.frame.futures.items():
+        table = snapshot.timeseries.copy()
+        table.insert(0, "future", "as it was" if name == "main" else "what if")
+        frames.append(table)
+    buffer = io.StringIO()
+    pd.concat(frames, ignore_index=True).to_csv(buffer, index=False)
+    return buffer.getvalue().encode()
+
+
+def full_charts_png() -> bytes:
+    picture = state.picture.value
+    if picture is None:
+        return b""
+    main = picture.frame.main
+    png, _ = charts.plot_timeseries(main.timeseries, None, main.params.get("project_exit_month"))
+    return png
+
+
+@solara.component
+def Exports():
+    picture = state.picture.value
+    if picture is None:
+        return
+    month = picture.frame.main.month
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}, classes=["exports"]):
+        solara.FileDownload(picture.drawing_png, filename=f"alliance-month-{month}.png", label="Drawing (PNG)",
+                            mime_type="image/png")
+        solara.FileDownload(picture.focus_png, filename=f"chart-{picture.focus.lower().replace(' ', '-')}-month-{month}.png",
+                            label="Chart (PNG)", mime_type="image/png")
+        solara.FileDownload(full_charts_png, filename=f"all-charts-month-{month}.png", label="All charts (PNG)",
+                            mime_type="image/png")
+        solara.FileDownload(run_csv, filename=f"alliance-run-month-{month}.csv", label="Run data (CSV)",
+                            mime_type="text/csv")
+
+
+@solara.component
+def Errors():
+    if state.reset_error.value:
+        solara.Error(f"Reset refused: {state.reset_error.value}")
+    if state.run_error.value:
+        solara.Error(f"The running alliance refused a change: {state.run_error.value}")
 
 
 @solara.component
 def LivePage():
     solara.Title("MUS Learning Alliance · Live")
     solara.use_effect(state.ensure_alliance, [])
+
+    def pause_when_leaving():
+        return state.pause_playing
+
+    solara.use_effect(pause_when_leaving, [])
+    presenter = state.presenter.value
+    solara.Style(LIVE_CSS)
+    WindowWatcher()
     with solara.Sidebar():
         SetupControls()
-    with solara.Column(gap="10px"):
+    with solara.Column(gap="8px", classes=["live-page", "presenter" if presenter else "full"]):
         PresetBanner()
         RunButtons()
-        if state.reset_error.value:
-            solara.Error(f"Reset refused: {state.reset_error.value}")
-        if state.alliance.value is None:
-            solara.Text("No alliance yet.")
-            return
+        Errors()
         AllianceStatus()
-        with solara.Columns([2, 1]):
+        with solara.Columns([3, 2], gutters_dense=True):
             AllianceDrawingView()
-            EventLog()
-        ChartsView()
+            with solara.Column(gap="6px"):
+                FocusChart()
+                Narration()
+        WhatIf()
+        if not presenter:
+            ChartsView()
+        Exports()
+        EventLog()

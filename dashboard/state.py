@@ -1,12 +1,15 @@
-"""The dashboard's session state: the live alliance, its parameters and the loaded teaching preset.
+"""The dashboard's session state: the live alliance (owned by a :class:`~dashboard.stepper.Stepper`), its
+parameters, the loaded teaching preset and what the page currently shows.
 
 Solara scopes module-level reactive values to each browser session (virtual kernel), so two trainers on
-the same server each get their own alliance. Tests call :func:`restart_session` to start from scratch.
+the same server each get their own alliance. The page never reads the model: it reads :data:`picture`, a
+consistent snapshot taken under the model lock and painted by the stepper's painter thread.
+Tests call :func:`restart_session` to start from scratch.
 """
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from typing import Any
 
 import solara
@@ -14,19 +17,28 @@ import solara
 import model
 from model import registry
 
-from . import controls
+from . import controls, stepper as stepping
+from .pictures import Painter, Picture
 
 parameter_values: dict[str, solara.Reactive] = controls.new_parameter_values()
 seed = solara.reactive(0)
-alliance = solara.reactive(None)  # the live model.LearningAlliance, built on first view or on Reset
-tick = solara.reactive(0)  # bumped after every step, so views of the (mutated in place) model re-render
-playing = solara.reactive(False)
-colour_by = solara.reactive("stage")
 reset_error = solara.reactive(None)  # one-line message when the parameters are refused
+run_error = solara.reactive(None)  # one-line message when a running alliance refused a change
 preset = solara.reactive(None)  # the model.Scenario loaded from the teaching presets, if any
+playing = solara.reactive(False)  # what the buttons show; the stepper holds the truth
+speed = solara.reactive(stepping.DEFAULT_SPEED)  # months per second while playing
+focus_chart = solara.reactive("Uptake")  # the chart shown large next to the drawing
+presenter = solara.reactive(True)  # presenter layout (projector sizes); the page sets it from the window width
+applied = solara.reactive({})  # the values the running alliance was built with or last given mid-run
+branch_values: dict[str, solara.Reactive] = controls.new_parameter_values()  # levers of the next branch
+session = solara.reactive(None)  # the session's Session (stepper + painter), built on first view
+picture = solara.reactive(None)  # the newest painted Picture
 
-# Stepping and resetting must not interleave (Play runs in a worker thread).
-model_lock = threading.RLock()
+
+@dataclass
+class Session:
+    stepper: stepping.Stepper
+    painter: Painter
 
 
 def current_overrides() -> dict[str, Any]:
@@ -35,48 +47,135 @@ def current_overrides() -> dict[str, Any]:
     return {name: value for name, value in controls.read_values(parameter_values).items() if value != defaults[name]}
 
 
-def reset_alliance() -> None:
-    """Build a new alliance from the controls and the seed (refused values leave the old one)."""
-    playing.set(False)
+def build_alliance():
+    """A new alliance from the controls and the seed, or None (the reason in :data:`reset_error`)."""
     try:
         params = registry.resolve(current_overrides())
         built = model.build_model(params=params, seed=int(seed.value))
-    except (model.ConfigError, ValueError) as err:  # ValueError: a seed numpy refuses (e.g. negative)
+    except (model.ConfigError, ValueError, TypeError) as err:  # ValueError: a seed numpy refuses (e.g. negative)
         reset_error.set(str(err).splitlines()[0] if str(err) else type(err).__name__)
-        return
-    with model_lock:
-        reset_error.set(None)
-        alliance.set(built)
-        tick.set(tick.value + 1)
+        return None
+    reset_error.set(None)
+    applied.set(dict(built.p))
+    return built
+
+
+def on_stop() -> None:
+    playing.set(False)
+
+
+def on_error(message: str) -> None:
+    run_error.set(message)
+
+
+def get_session() -> Session | None:
+    """The session's stepper, built with a first alliance when needed."""
+    if session.value is None:
+        built = build_alliance()
+        if built is None:
+            return None
+        painter = Painter(lambda: (focus_chart.value, presenter.value))
+        runner = stepping.Stepper(built, paint=lambda frame: picture.set(painter.paint(frame)), on_stop=on_stop,
+                                  on_error=on_error)
+        runner.set_speed(speed.value)
+        session.set(Session(runner, painter))
+        context = runner.context
+        if context is not None:
+            context.on_close(runner.close)
+    return session.value
 
 
 def ensure_alliance() -> None:
-    if alliance.value is None:
-        reset_alliance()
+    get_session()
+
+
+def reset_alliance() -> None:
+    """Build a new alliance from the controls and the seed (refused values leave the old one)."""
+    playing.set(False)
+    current = session.value
+    if current is None:
+        get_session()
+        return
+    built = build_alliance()
+    if built is not None:
+        run_error.set(None)
+        current.stepper.replace(built)
 
 
 def step_alliance(months: int = 1) -> None:
-    with model_lock:
-        live = alliance.value
-        if live is None:
-            return
-        for _ in range(months):
-            live.step()
-        tick.set(tick.value + 1)
+    if (current := get_session()) is not None:
+        playing.set(False)
+        current.stepper.step(months)
 
 
 def start_playing() -> None:
-    playing.set(True)
+    if (current := get_session()) is not None:
+        playing.set(True)
+        current.stepper.play()
 
 
 def pause_playing() -> None:
     playing.set(False)
+    if session.value is not None:
+        session.value.stepper.pause()
+
+
+def run_to_month(month: int) -> None:
+    if (current := get_session()) is not None:
+        shown = picture.value.frame.main.month if picture.value is not None else 0
+        if int(month) <= shown:
+            return
+        playing.set(True)
+        current.stepper.run_to(int(month))
+
+
+def set_speed(months_per_second: float) -> None:
+    speed.set(months_per_second)
+    if session.value is not None:
+        session.value.stepper.set_speed(months_per_second)
+
+
+def pending_reset() -> list[str]:
+    """Levers changed since the running alliance was built that only a Reset applies."""
+    now = controls.read_values(parameter_values)
+    built = applied.value
+    return [name for name, value in now.items()
+            if name not in controls.MID_RUN and name in built and value != built[name]]
+
+
+def apply_mid_run(name: str, value: Any) -> None:
+    """A lever the model reads every month goes to the running alliance at once (under the model lock)."""
+    if session.value is None or name not in controls.MID_RUN:
+        return
+    try:
+        checked = registry.REGISTRY[name].check(value)
+    except model.ConfigError as err:
+        run_error.set(str(err))
+        return
+    applied.set({**applied.value, name: checked})
+    session.value.stepper.set_params({name: checked})
+
+
+def branch_here() -> None:
+    """Copy the running alliance now into a what-if branch with the branch levers."""
+    if (current := get_session()) is None:
+        return
+    playing.set(False)
+    values = {name: registry.REGISTRY[name].check(branch_values[name].value) for name in controls.MID_RUN}
+    current.stepper.branch_here(values)
+
+
+def drop_branch() -> None:
+    if session.value is not None:
+        session.value.stepper.drop_branch()
 
 
 def set_parameters(values: dict[str, Any]) -> None:
     """Put every control at ``values`` (missing names at their defaults)."""
     start = registry.defaults() | values
     for name, reactive in parameter_values.items():
+        reactive.set(start[name])
+    for name, reactive in branch_values.items():
         reactive.set(start[name])
 
 
@@ -95,11 +194,17 @@ def load_preset(scenario) -> None:
 
 def restart_session() -> None:
     """Everything back to the start (used by tests)."""
+    if session.value is not None:
+        session.value.stepper.close()
+    session.set(None)
+    picture.set(None)
     playing.set(False)
     set_parameters({})
     seed.set(0)
-    alliance.set(None)
-    tick.set(0)
-    colour_by.set("stage")
+    speed.set(stepping.DEFAULT_SPEED)
+    focus_chart.set("Uptake")
+    presenter.set(True)
+    applied.set({})
     reset_error.set(None)
+    run_error.set(None)
     preset.set(None)

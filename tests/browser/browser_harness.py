@@ -82,7 +82,7 @@ def start_solara(app: Path, log_name: str) -> SolaraServer:
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # one log per xdist worker, replaced every session
     log_path = ARTIFACTS_DIR / (f"{log_name}-{worker}.log" if worker else f"{log_name}.log")
     command = [
-        str(SOLARA), "run", str(app), "--host", "127.0.0.1", "--port", str(port), "--no-open",
+        str(SOLARA), "run", str(app), "--production", "--host", "127.0.0.1", "--port", str(port), "--no-open",
         "--log-level-uvicorn", "info",  # access log: lets tests see every /_solara/cdn/ request
     ]
     with open(log_path, "wb") as log:

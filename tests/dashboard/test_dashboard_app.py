@@ -25,7 +25,7 @@ def test_routes_are_the_four_pages_with_their_labels():
 
 
 @pytest.mark.parametrize("path, heading", [
-    ("/", "Set-up"), ("/presets", "Teaching presets"), ("/compare", "Compare two scenarios"),
+    ("/", "Workshop levers"), ("/presets", "Teaching presets"), ("/compare", "Compare two scenarios"),
     ("/studies", "Study explorer"),
 ])
 def test_each_path_renders_its_page_inside_the_labelled_tabs(path, heading):
@@ -35,5 +35,17 @@ def test_each_path_renders_its_page_inside_the_labelled_tabs(path, heading):
         tabs = [w.children[0] for w in rc.find(v.Tab).widgets]
         assert tabs == list(PAGES.values())
         assert heading in page_text(rc)
+    finally:
+        rc.close()
+
+
+@pytest.mark.parametrize("path", ["/studies/anything", "/presets/x", "/compare/x", "/studies/a/b/c", "/presets/../etc"])
+def test_extra_path_parts_show_the_not_found_page_not_a_traceback(path):
+    routing = solara.RoutingProvider(children=[RenderPage()], routes=app.routes, pathname=path)
+    _, rc = solara.render(routing, handle_error=False)  # handle_error=False: any exception fails the test
+    try:
+        text = page_text(rc)
+        assert "Page not found" in text and "There is no page at" in text
+        assert "Traceback" not in text and str(app.__file__) not in text
     finally:
         rc.close()

@@ -1,4 +1,5 @@
-"""Live alliance page: controls built from the registry drive the model; Step, Play, Pause, Reset."""
+"""Live alliance page (rendered without a browser): buttons drive the stepper, views show its frames,
+workshop levers come first with plain labels, mid-run levers act at once, set-up levers say they need Reset."""
 
 from __future__ import annotations
 
@@ -6,164 +7,188 @@ import ipyvuetify as v
 import pytest
 
 import model
-from dashboard import controls, live, state
+from dashboard import controls, labels, live, state
 from model import registry
 
 
-def open_every_group(ui) -> None:
-    for step in controls.parameters_by_step():
-        ui.button(f"group-{step}").click()
+def settle(ui) -> None:
+    """Wait until the stepper has done every request and the page shows the newest frame."""
+    ui.wait_until(lambda: state.session.value is not None, what="the session")
+    assert state.session.value.stepper.wait_idle(timeout=30)
 
 
-def agents_of(alliance):
-    return sorted(alliance.agents, key=lambda a: a.index)
+def shown_month(ui) -> int:
+    return int(ui.text("alliance-status").split()[1])
 
 
-def test_page_renders_a_fresh_alliance(render_page):
+def running(name: str):
+    return state.session.value.stepper.read(lambda models: models[name])
+
+
+@pytest.fixture
+def page(render_page):
     ui = render_page(live.LivePage())
-    assert state.alliance.value is not None and state.alliance.value.steps == 0
-    assert ui.text("alliance-status").startswith("Month 0")
-    drawing_png, charts_png = ui.image("alliance-drawing"), ui.image("alliance-charts")
-    assert drawing_png[:4] == b"\x89PNG" and charts_png[:4] == b"\x89PNG"
+    settle(ui)
+    return ui
 
 
-def test_every_registry_parameter_has_one_control_in_its_step_group(render_page):
-    ui = render_page(live.LivePage())
-    assert ui.rc.find(v.Slider).widgets == []  # groups start closed
-    open_every_group(ui)
-    labels = [w.label for w in ui.rc.find(v.Slider).widgets + ui.rc.find(v.Select).widgets]
-    expected = [controls.control_label(p) for p in registry.PARAMETERS]
-    assert sorted(labels) == sorted(expected)
-    for parameter in registry.PARAMETERS:
-        kind = v.Select if parameter.kind == "choice" else v.Slider
-        widget = ui.rc.find(kind, label=controls.control_label(parameter)).widget
-        if parameter.kind == "choice":
-            assert widget.items == list(parameter.choices) and widget.v_model == parameter.default
-        else:
-            assert (widget.min, widget.max) == (parameter.low, parameter.high)
-            assert widget.v_model == pytest.approx(parameter.default)
+def test_page_shows_a_fresh_alliance(page):
+    assert page.text("alliance-status").startswith("Month 0")
+    assert page.image("alliance-drawing")[:4] == b"\x89PNG" and page.image("focus-chart")[:4] == b"\x89PNG"
+    assert any("initiated the alliance" in w.children[0] for w in page.rc.find(v.Html, class_="narration-period").widgets)
 
 
-@pytest.mark.parametrize("parameter", registry.PARAMETERS, ids=lambda p: p.name)
-def test_slider_steps_reach_default_and_bounds(parameter):
-    if parameter.kind == "choice":
-        assert parameter.default in parameter.choices
-        return
-    step = controls.slider_step(parameter)
-    for value in (parameter.default, parameter.low, parameter.high):
-        assert controls.is_multiple(value - parameter.low, step), (value, step)
-    assert (parameter.high - parameter.low) / step <= 10 * controls.SLIDER_POSITIONS or parameter.kind == "int"
+def test_step_advances_one_month_and_updates_the_views(page):
+    drawing_before, chart_before = page.image("alliance-drawing"), page.image("focus-chart")
+    page.button("step-button").click()
+    settle(page)
+    assert shown_month(page) == 1 and running("main").steps == 1
+    assert page.image("alliance-drawing") != drawing_before and page.image("focus-chart") != chart_before
 
 
-def test_step_advances_one_month_and_updates_the_view(render_page):
-    ui = render_page(live.LivePage())
-    drawing_before, charts_before = ui.image("alliance-drawing"), ui.image("alliance-charts")
-    ui.button("step-button").click()
-    assert state.alliance.value.steps == 1
-    assert ui.text("alliance-status").startswith("Month 1")
-    assert ui.image("alliance-drawing") != drawing_before
-    assert ui.image("alliance-charts") != charts_before
-
-
-def test_play_runs_months_until_pause(render_page):
-    ui = render_page(live.LivePage())
-    ui.button("play-button").click()
-    assert ui.button("step-button").disabled and ui.button("play-button").disabled
-    ui.wait_until(lambda: state.alliance.value.steps >= 3, what="three months of play")
-    ui.button("pause-button").click()
-    ui.wait_until(lambda: not state.playing.value, what="pause")
+def test_play_runs_until_pause_and_the_buttons_follow(page):
+    page.button("play-button").click()
+    assert page.button("step-button").disabled and page.button("play-button").disabled
+    assert not page.button("pause-button").disabled
+    page.wait_until(lambda: shown_month(page) >= 2, what="two months of play")
+    page.button("pause-button").click()
+    settle(page)
+    assert not page.button("play-button").disabled and page.button("pause-button").disabled
+    stopped = running("main").steps
+    assert shown_month(page) == stopped
     import time
 
-    time.sleep(2 * live.PLAY_INTERVAL_S)
-    stopped_at = state.alliance.value.steps
-    time.sleep(3 * live.PLAY_INTERVAL_S)
-    assert state.alliance.value.steps == stopped_at
-    assert ui.text("alliance-status").startswith(f"Month {stopped_at}")
+    time.sleep(0.6)  # several months at the default speed
+    assert running("main").steps == stopped
 
 
-def test_slider_changes_the_model_only_on_reset(render_page):
-    ui = render_page(live.LivePage())
-    old = state.alliance.value
-    ui.button("group-levels").click()
-    ui.slider("n_districts (districts)").v_model = 5
-    assert state.alliance.value is old  # not yet
-    assert "n_districts" in ui.text("changed-parameters")
-    ui.button("reset-button").click()
-    new = state.alliance.value
-    assert new is not old and new.steps == 0
-    assert {a.district for a in new.agents if a.level != model.Level.NATIONAL} == set(range(5))
-    assert {a.district for a in old.agents if a.level != model.Level.NATIONAL} == set(range(3))
+def test_run_to_month_stops_there(page):
+    page.rc.find(v.TextField, label="Run to month").widget.v_model = "18"
+    page.button("run-to-button").click()
+    page.wait_until(lambda: not state.playing.value, timeout=60, what="run to month 18")
+    settle(page)
+    assert shown_month(page) == 18
 
 
-def test_float_and_choice_controls_reach_the_model(render_page):
-    ui = render_page(live.LivePage())
-    assert any(a.marginalised for a in state.alliance.value.agents)
-    assert any(a.kind == "project_office" for a in state.alliance.value.agents)
-    ui.button("group-stakeholders").click()
-    ui.button("group-initiation").click()
-    ui.slider("share_marginalised").v_model = 0.0
-    ui.select("initiator").v_model = "government"
-    ui.button("reset-button").click()
-    assert not any(a.marginalised for a in state.alliance.value.agents)
-    assert not any(a.kind == "project_office" for a in state.alliance.value.agents)
+def test_workshop_levers_come_first_with_plain_labels(page):
+    shown = [w.label for w in page.rc.find(v.Slider).widgets + page.rc.find(v.Select).widgets]
+    for name in controls.WORKSHOP_LEVERS:
+        label = controls.control_label(registry.REGISTRY[name])
+        assert label in shown, label
+        assert labels.parameter_label(registry.REGISTRY[name]) != name or "_" not in name or \
+            not hasattr(registry.REGISTRY[name], "label")
+    others = [p for p in labels.dashboard_parameters() if p.name not in controls.WORKSHOP_LEVERS]
+    assert not any(controls.control_label(p) in shown for p in others)  # folded under "All parameters"
 
 
-def test_reset_returns_to_month_zero_with_the_same_seed(render_page):
-    ui = render_page(live.LivePage())
-    first = [a.marginalised for a in agents_of(state.alliance.value)]
-    for _ in range(3):
-        ui.button("step-button").click()
-    ui.button("reset-button").click()
-    assert state.alliance.value.steps == 0
-    assert [a.marginalised for a in agents_of(state.alliance.value)] == first
+def test_counts_per_year_and_integers_take_whole_numbers(page):
+    meetings = page.slider(controls.control_label(registry.REGISTRY["meetings_per_year"]))
+    exit_month = page.slider(controls.control_label(registry.REGISTRY["project_exit_month"]))
+    assert meetings.step == 1 and exit_month.step == 1
+    meetings.v_model = 6
+    assert state.parameter_values["meetings_per_year"].value == 6.0
+    assert isinstance(state.parameter_values["meetings_per_year"].value, float)  # the registry's type kept
 
 
-def test_refused_seed_shows_an_error_and_keeps_the_alliance(render_page):
-    ui = render_page(live.LivePage())
-    old = state.alliance.value
+def test_mid_run_lever_acts_at_once_without_reset(page):
+    page.button("step-button").click()
+    settle(page)
+    page.slider(controls.control_label(registry.REGISTRY["mediation"])).v_model = 0.9
+    settle(page)
+    assert running("main").p["mediation"] == 0.9 and running("main").steps == 1
+    assert page.rc.find(v.Html, class_="needs-reset-note").widgets == []
+
+
+def test_set_up_lever_waits_for_reset_and_says_so(page):
+    before = running("main")
+    page.slider(controls.control_label(registry.REGISTRY["project_exit_month"])).v_model = 30
+    settle(page)
+    assert running("main") is before and before.p["project_exit_month"] != 30
+    assert page.rc.find(v.Html, class_="needs-reset-note").widgets
+    assert any("wait for Reset" in text for text in page.alerts("warning"))
+    page.button("reset-button").click()
+    settle(page)
+    assert running("main") is not before and running("main").p["project_exit_month"] == 30
+    assert page.rc.find(v.Html, class_="needs-reset-note").widgets == []
+
+
+def test_structural_change_takes_effect_on_reset(page):
+    state.parameter_values["n_districts"].set(5)
+    page.button("reset-button").click()
+    settle(page)
+    districts = {a.district for a in running("main").agents if a.level != model.Level.NATIONAL}
+    assert districts == set(range(5))
+
+
+def test_refused_seed_shows_an_error_and_keeps_the_alliance(page):
+    old = running("main")
     state.seed.set(-4)
-    ui.button("reset-button").click()
-    assert state.alliance.value is old
-    assert any("Reset refused" in text for text in ui.alerts("error"))
+    page.button("reset-button").click()
+    settle(page)
+    assert running("main") is old
+    assert any("Reset refused" in text for text in page.alerts("error"))
 
 
-def test_colour_toggle_redraws(render_page):
-    ui = render_page(live.LivePage())
-    by_stage, charts_before = ui.image("alliance-drawing"), ui.image("alliance-charts")
-    ui.rc.find(v.BtnToggle).widget.v_model = 1  # the second button, "membership"
-    assert state.colour_by.value == "membership"
-    assert ui.image("alliance-drawing") != by_stage
-    assert ui.image("alliance-charts") == charts_before  # the charts do not depend on the colouring
+def test_reset_returns_to_month_zero_with_the_same_seed(page):
+    first = list(running("main").marginalised)
+    page.button("step-button").click()
+    page.button("step-button").click()
+    page.button("reset-button").click()
+    settle(page)
+    assert shown_month(page) == 0 and list(running("main").marginalised) == first
 
 
-def test_event_log_lists_newest_first(render_page):
-    ui = render_page(live.LivePage())
-    for _ in range(12):
-        ui.button("step-button").click()
-    shown = [w.children[0] for w in ui.rc.find(v.Html, class_="event-line").widgets]
-    months = [int(text.split()[1]) for text in shown]
-    assert len(months) >= 2 and months == sorted(months, reverse=True)
-    records = state.alliance.value.events.records
-    assert shown[0].endswith(records[-1]["text"])
+def test_branch_here_runs_both_futures_and_shows_the_difference(page):
+    for _ in range(10):
+        page.button("step-button").click()
+    settle(page)
+    state.branch_values["mediation"].set(1.0)
+    state.branch_values["conflict_management"].set(1.0)
+    state.branch_values["meetings_per_year"].set(12.0)
+    page.button("branch-button").click()
+    settle(page)
+    assert "Branched at month 10" in page.text("branch-summary")
+    state.set_speed(12)
+    state.run_to_month(60)
+    page.wait_until(lambda: not state.playing.value, timeout=60, what="both futures to month 60")
+    settle(page)
+    assert running("branch").steps == running("main").steps == 60
+    assert "first differed in month" in page.text("branch-difference")
+    assert page.image("branch-drawing") != page.image("original-drawing")
+    page.button("drop-branch-button").click()
+    settle(page)
+    assert page.rc.find(v.Btn, class_="branch-button").widgets
 
 
-def test_restore_defaults_clears_changes(render_page):
-    ui = render_page(live.LivePage())
-    ui.button("group-facilitation").click()
-    ui.slider("mediation").v_model = 0.9
+def test_run_data_csv_has_every_month_of_both_futures(page):
+    for _ in range(3):
+        page.button("step-button").click()
+    page.button("branch-button").click()
+    page.button("step-button").click()
+    settle(page)
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.BytesIO(live.run_csv()))
+    assert table.groupby("future")["step"].max().to_dict() == {"as it was": 4, "what if": 4}
+    assert list(table[table["future"] == "as it was"]["step"]) == [0, 1, 2, 3, 4]
+    assert set(model.OUTPUTS) <= set(table.columns)
+
+
+def test_restore_defaults_clears_changes(page):
+    state.parameter_values["mediation"].set(0.9)
     assert state.current_overrides() == {"mediation": 0.9}
-    ui.button_labelled("Restore defaults").click()
+    page.button_labelled("Restore defaults").click()
     assert state.current_overrides() == {}
 
 
-def test_play_stops_when_the_page_goes_away(render_page):
-    import time
-
+def test_presenter_layout_leaves_out_the_chart_grid(render_page):
+    state.presenter.set(False)
     ui = render_page(live.LivePage())
-    ui.button("play-button").click()
-    ui.wait_until(lambda: state.alliance.value.steps >= 2, what="two months of play")
-    ui.rc.close()
-    time.sleep(2 * live.PLAY_INTERVAL_S)
-    stopped_at = state.alliance.value.steps
-    time.sleep(4 * live.PLAY_INTERVAL_S)
-    assert state.alliance.value.steps == stopped_at
+    settle(ui)
+    assert ui.image("alliance-charts")[:4] == b"\x89PNG"
+    state.presenter.set(True)
+    ui.button("step-button").click()
+    settle(ui)
+    assert ui.images("alliance-charts") == []

@@ -54,7 +54,10 @@ def test_loading_a_preset_sets_the_controls_seed_and_a_fresh_alliance(render_pag
     assert state.preset.value.name == chosen.scenario.name
     assert state.seed.value == chosen.scenario.seed
     assert state.current_overrides() == chosen.scenario.params
-    assert state.alliance.value is not None and state.alliance.value.steps == 0
+    runner = state.session.value.stepper
+    assert runner.wait_idle()
+    alliance = runner.read(lambda models: models["main"])
+    assert alliance.steps == 0 and alliance.p["project_exit_month"] == chosen.scenario.params["project_exit_month"]
     assert any(chosen.scenario.name in text for text in ui.alerts("success"))
 
 

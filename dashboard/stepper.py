@@ -1,0 +1,361 @@
+"""One stepping design for the live alliance: a stepper thread that owns the models, a painter that shows them.
+
+- The **stepper thread** is the only code that steps, resets, branches or changes a running model, always
+  under :attr:`Stepper.lock`. After every change it takes a :class:`Snapshot` of each future (plain copies,
+  taken under the lock), so nothing outside reads a model while it changes.
+- The **painter thread** turns the newest snapshot into pictures and hands them to the page. When painting is
+  slower than stepping, snapshots it did not get to are dropped (only the newest one is kept), never queued.
+- Buttons only post a request (:meth:`Stepper.step`, :meth:`play`, :meth:`pause`, ...) and return at once:
+  a click never waits for a step or a drawing, which is what keeps Pause answered while Play runs.
+
+Futures: ``"main"`` is the live alliance; ``"branch"`` (optional) is a deep copy taken at some month, with its
+own levers, stepped in lockstep with the main one. :func:`copy.deepcopy` of a Mesa model copies its random
+generator too, so an unchanged branch draws the same numbers and stays identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import model
+
+from . import drawing
+
+MAIN, BRANCH = "main", "branch"
+SPEED_RANGE = (1, 12)  # months per second while playing
+DEFAULT_SPEED = 4
+MAX_MONTH = 1200
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the page shows about one future at one month (copies, safe to read in any thread)."""
+
+    month: int
+    stakeholders: int
+    members: int
+    drawing: drawing.Snapshot
+    timeseries: pd.DataFrame  # column step + the model's outputs, one row per month so far
+    events: tuple[dict, ...]
+    params: dict[str, Any]
+    since_month: int = 0  # a branch: the month it was copied at
+
+    @property
+    def uptake(self) -> float:
+        return float(self.timeseries["uptake"].iloc[-1]) if "uptake" in self.timeseries and len(self.timeseries) else 0.0
+
+
+def take_snapshot(alliance, since_month: int = 0) -> Snapshot:
+    """Read a model's state for the page (call under the model lock)."""
+    timeseries = alliance.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    timeseries.insert(0, "step", range(len(timeseries)))
+    picture = drawing.read_snapshot(alliance)
+    return Snapshot(
+        month=int(alliance.steps),
+        stakeholders=len(picture.level),
+        members=int((picture.membership == model.Membership.MEMBER).sum()),
+        drawing=picture,
+        timeseries=timeseries,
+        events=tuple(alliance.events.records),
+        params=dict(alliance.p),
+        since_month=since_month,
+    )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One consistent picture of every future, numbered in the order it was taken."""
+
+    serial: int
+    futures: dict[str, Snapshot]
+    playing: bool
+    target: int | None = None
+
+    @property
+    def main(self) -> Snapshot:
+        return self.futures[MAIN]
+
+    @property
+    def branch(self) -> Snapshot | None:
+        return self.futures.get(BRANCH)
+
+
+@dataclass
+class Requests:
+    """What the buttons asked for and the stepper has not yet done (guarded by ``Stepper._wake``)."""
+
+    queue: list = field(default_factory=list)  # STEP or a job (run under the model lock), oldest first
+    playing: bool = False
+    target: int | None = None  # "run to month N"
+    speed: float = DEFAULT_SPEED
+
+    @property
+    def steps(self) -> int:
+        return sum(1 for item in self.queue if item is STEP)
+
+
+STEP = "step"
+
+
+def kernel_context():
+    """The Solara session the caller runs in, so worker threads can update its reactive values."""
+    try:
+        from solara.server import kernel_context as kc
+
+        return kc.get_current_context() if kc.has_current_context() else None
+    except (ImportError, RuntimeError):
+        return None
+
+
+class Stepper:
+    """Owns the futures of one session; see the module docstring.
+
+    ``paint(frame)`` is called in the painter thread with the newest frame; ``on_stop()`` when Play ends by
+    itself (run-to target reached). Both run inside the session's Solara context when there is one.
+    """
+
+    def __init__(self, alliance, paint: Callable[[Frame], None], on_stop: Callable[[], None] = lambda: None,
+                 on_error: Callable[[str], None] = lambda message: None):
+        self.lock = threading.RLock()  # the model lock
+        self.models: dict[str, Any] = {MAIN: alliance}
+        self.since: dict[str, int] = {MAIN: 0}
+        self.paint, self.on_stop, self.on_error = paint, on_stop, on_error
+        self.context = kernel_context()
+        self._wake = threading.Condition()
+        self._requests = Requests()
+        self._serial = 0
+        self._latest: Frame | None = None
+        self._painted = -1
+        self._paint_wake = threading.Condition()
+        self._closed = False
+        self._working = False  # the stepper thread is doing requests it took (guarded by _wake)
+        self.frames_taken = 0
+        self.frames_painted = 0
+        self._publish()
+        self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
+                         threading.Thread(target=self._guard(self._paint_loop), name="alliance-painter", daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    # ----------------------------------------------------------------------------- requests (any thread)
+    def step(self, months: int = 1) -> None:
+        with self._wake:
+            self._requests.queue += [STEP] * int(months)
+            self._requests.playing = False
+            self._requests.target = None
+            self._wake.notify_all()
+
+    def play(self) -> None:
+        with self._wake:
+            self._requests.playing = True
+            self._requests.target = None
+            self._wake.notify_all()
+
+    def run_to(self, month: int) -> None:
+        with self._wake:
+            self._requests.playing = True
+            self._requests.target = int(month)
+            self._wake.notify_all()
+
+    def pause(self) -> None:
+        with self._wake:
+            self._requests.playing = False
+            self._requests.queue = [item for item in self._requests.queue if item is not STEP]
+            self._requests.target = None
+            self._requests.queue.append(lambda: None)  # a fresh frame that says "paused"
+            self._wake.notify_all()
+
+    def set_speed(self, months_per_second: float) -> None:
+        low, high = SPEED_RANGE
+        with self._wake:
+            self._requests.speed = float(min(high, max(low, months_per_second)))
+            self._wake.notify_all()
+
+    @property
+    def playing(self) -> bool:
+        with self._wake:
+            return self._requests.playing
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Run ``job()`` in the stepper thread under the model lock, then show the result."""
+        with self._wake:
+            self._requests.queue.append(job)
+            self._wake.notify_all()
+
+    def replace(self, alliance) -> None:
+        """A new alliance (Reset): pauses, drops any branch."""
+        def job():
+            self.models = {MAIN: alliance}
+            self.since = {MAIN: 0}
+        self.pause()
+        self.submit(job)
+
+    def set_params(self, values: dict[str, Any], future: str = MAIN) -> None:
+        """Change levers of a running future (the model reads ``model.p`` every month)."""
+        def job():
+            if future in self.models:
+                self.models[future].p.update(values)
+        self.submit(job)
+
+    def branch_here(self, values: dict[str, Any] | None = None) -> None:
+        """Copy the main future as it is now (random generator included) into the branch, with ``values``."""
+        def job():
+            copied = copy.deepcopy(self.models[MAIN])
+            copied.p.update(values or {})
+            self.models[BRANCH] = copied
+            self.since[BRANCH] = int(copied.steps)
+        with self._wake:
+            self._requests.playing = False
+            self._requests.target = None
+        self.submit(job)
+
+    def drop_branch(self) -> None:
+        def job():
+            self.models.pop(BRANCH, None)
+            self.since.pop(BRANCH, None)
+        self.submit(job)
+
+    def read(self, reader: Callable[[dict[str, Any]], Any]) -> Any:
+        """``reader(models)`` under the model lock (for exports that need more than a snapshot)."""
+        with self.lock:
+            return reader(self.models)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._wake:
+            self._requests.playing = False
+            self._wake.notify_all()
+        with self._paint_wake:
+            self._paint_wake.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until every request is done and the newest frame painted (tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._wake:
+                busy = self._requests.queue or self._requests.playing or self._working
+            with self._paint_wake:
+                busy = busy or self._painted != self._serial
+            if not busy:
+                return True
+            time.sleep(0.01)
+        return False
+
+    # --------------------------------------------------------------------------------- the two threads
+    def _guard(self, loop: Callable[[], None]) -> Callable[[], None]:
+        def run():
+            with (self.context if self.context is not None else contextlib.nullcontext()):
+                loop()
+        return run
+
+    def _step_loop(self) -> None:
+        next_due = time.monotonic()
+        while not self._closed:
+            with self._wake:
+                r = self._requests
+                while not self._closed and not (r.queue or r.playing):
+                    self._wake.wait()
+                    next_due = time.monotonic()
+                if self._closed:
+                    return
+                self._working = True
+                jobs, months = [], 0
+                if r.queue:  # one queued request at a time, in the order they came
+                    item = r.queue.pop(0)
+                    if item is STEP:
+                        months = 1
+                    else:
+                        jobs = [item]
+                elif r.playing:
+                    if r.target is None:
+                        delay = next_due - time.monotonic()
+                        if delay > 0 and not jobs:
+                            self._working = False
+                            self._wake.wait(delay)  # a request (Pause) wakes this at once
+                            continue
+                    months = 1
+                interval = 1.0 / r.speed
+            stopped = False
+            try:
+                with self.lock:
+                    for job in jobs:
+                        job()
+                    main = self.models[MAIN]
+                    if months and main.steps < MAX_MONTH and getattr(main, "running", True):
+                        for alliance in self.models.values():
+                            alliance.step()
+                    with self._wake:
+                        target = self._requests.target
+                        if self._requests.playing and (main.steps >= MAX_MONTH or (target is not None and main.steps >= target)):
+                            self._requests.playing = False
+                            self._requests.target = None
+                            stopped = True
+                    self._publish()
+            except Exception as err:  # a refused lever or a model error: say so in the page, keep the stepper
+                with self._wake:
+                    self._requests.playing = False
+                    self._requests.queue = [item for item in self._requests.queue if item is not STEP]
+                self.on_error(str(err).splitlines()[0] if str(err) else type(err).__name__)
+                stopped = True
+            if stopped:
+                self.on_stop()
+            with self._wake:
+                self._working = False
+            next_due = max(next_due + interval, time.monotonic() - interval)
+
+    def _publish(self) -> None:
+        """Take a frame of every future (caller holds the model lock) and leave it for the painter."""
+        with self._wake:
+            playing, target = self._requests.playing, self._requests.target
+        futures = {name: take_snapshot(alliance, self.since.get(name, 0)) for name, alliance in self.models.items()}
+        with self._paint_wake:
+            self._serial += 1
+            self._latest = Frame(self._serial, futures, playing, target)
+            self.frames_taken += 1
+            self._paint_wake.notify_all()
+
+    def _paint_loop(self) -> None:
+        while not self._closed:
+            with self._paint_wake:
+                while not self._closed and (self._latest is None or self._latest.serial == self._painted):
+                    self._paint_wake.wait()
+                if self._closed:
+                    return
+                frame = self._latest  # older frames were replaced: dropped, not queued
+            try:
+                self.paint(frame)
+            except Exception as err:  # never let a drawing problem stop the pictures
+                self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+            with self._paint_wake:
+                self._painted = frame.serial
+                self.frames_painted += 1
+                self._paint_wake.notify_all()
+
+
+def uptake_difference(frame: Frame) -> float | None:
+    """Branch minus main uptake at the frame's month (None without a branch)."""
+    if frame.branch is None:
+        return None
+    return frame.branch.uptake - frame.main.uptake
+
+
+def first_divergence(main: pd.DataFrame, branch: pd.DataFrame, since: int) -> int | None:
+    """The first month after ``since`` at which any output of the two futures differs (None: identical)."""
+    a, b = main[main["step"] >= since], branch[branch["step"] >= since]
+    n = min(len(a), len(b))
+    if not n:
+        return None
+    columns = [c for c in a.columns if c != "step"]
+    x, y = a[columns].to_numpy(dtype=float)[:n], b[columns].to_numpy(dtype=float)[:n]
+    differs = ~((x == y) | (np.isnan(x) & np.isnan(y))).all(axis=1)
+    hits = np.flatnonzero(differs)
+    return int(a["step"].iloc[hits[0]]) if len(hits) else None

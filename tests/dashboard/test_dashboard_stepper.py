@@ -1,0 +1,158 @@
+"""The stepper: one thread owns the models, requests never wait for a step or a drawing, frames are dropped
+(never queued) when painting is slower than stepping, and a what-if branch shares the random numbers."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import model
+from dashboard import stepper
+
+
+class Recorder:
+    """A painter that keeps every frame it was given, optionally slow."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.frames: list[stepper.Frame] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, frame):
+        time.sleep(self.delay)
+        with self.lock:
+            self.frames.append(frame)
+
+    @property
+    def last(self) -> stepper.Frame:
+        with self.lock:
+            return self.frames[-1]
+
+
+@pytest.fixture
+def make_stepper():
+    made = []
+
+    def make(alliance=None, delay: float = 0.0):
+        painter = Recorder(delay)
+        runner = stepper.Stepper(alliance or model.build_model(seed=7), paint=painter)
+        made.append(runner)
+        return runner, painter
+
+    yield make
+    for runner in made:
+        runner.close()
+
+
+def test_step_requests_are_done_in_order_and_shown(make_stepper):
+    runner, painter = make_stepper()
+    runner.step(3)
+    assert runner.wait_idle()
+    assert painter.last.main.month == 3
+    assert [f.serial for f in painter.frames] == sorted(f.serial for f in painter.frames)
+
+
+def test_pause_stops_play_within_one_month(make_stepper):
+    runner, painter = make_stepper()
+    runner.set_speed(12)
+    runner.play()
+    deadline = time.monotonic() + 10
+    while (not painter.frames or painter.last.main.month < 3) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    runner.pause()
+    assert runner.wait_idle()
+    stopped = runner.read(lambda models: models["main"].steps)
+    time.sleep(0.3)  # more than three months at 12 months per second
+    assert runner.read(lambda models: models["main"].steps) == stopped
+    assert painter.last.main.month == stopped and not painter.last.playing
+
+
+def test_frames_are_dropped_not_queued_when_painting_is_slow(make_stepper):
+    runner, painter = make_stepper(delay=0.2)
+    runner.run_to(40)  # as fast as the model goes: far faster than 5 paintings a second
+    assert runner.wait_idle(timeout=30)
+    assert painter.last.main.month == 40  # the newest frame is always painted in the end
+    assert runner.frames_painted < runner.frames_taken / 2  # most frames were skipped, none waited in a queue
+
+
+def test_run_to_month_stops_there_and_says_so(make_stepper):
+    stops = []
+    runner = stepper.Stepper(model.build_model(seed=7), paint=lambda frame: None, on_stop=lambda: stops.append(1))
+    try:
+        runner.run_to(15)
+        assert runner.wait_idle(timeout=30)
+        assert runner.read(lambda models: models["main"].steps) == 15 and stops == [1] and not runner.playing
+    finally:
+        runner.close()
+
+
+def test_snapshot_is_consistent_with_its_month(make_stepper):
+    runner, painter = make_stepper()
+    runner.run_to(24)
+    assert runner.wait_idle(timeout=30)
+    for frame in painter.frames:
+        main = frame.main
+        assert len(main.timeseries) == main.month + 1  # one row per month, row 0 the start
+        assert all(r["step"] <= main.month for r in main.events)
+        assert main.members == int((main.drawing.membership == model.Membership.MEMBER).sum())
+
+
+def test_mid_run_levers_reach_the_running_model(make_stepper):
+    runner, _ = make_stepper()
+    runner.step(5)
+    runner.set_params({"mediation": 0.9, "meetings_per_year": 8.0})
+    assert runner.wait_idle()
+    p = runner.read(lambda models: dict(models["main"].p))
+    assert p["mediation"] == 0.9 and p["meetings_per_year"] == 8.0
+    assert runner.read(lambda models: models["main"].steps) == 5  # the alliance went on, not restarted
+
+
+def test_a_branch_without_changes_stays_identical(make_stepper):
+    runner, painter = make_stepper()
+    runner.step(20)
+    runner.branch_here({})
+    runner.run_to(70)
+    assert runner.wait_idle(timeout=60)
+    frame = painter.last
+    assert frame.branch is not None and frame.branch.since_month == 20 and frame.branch.month == 70
+    assert frame.main.timeseries.equals(frame.branch.timeseries)
+    assert stepper.first_divergence(frame.main.timeseries, frame.branch.timeseries, 20) is None
+
+
+def test_a_branch_with_a_change_diverges_after_the_branch_month(make_stepper):
+    runner, painter = make_stepper()
+    runner.step(20)
+    runner.branch_here({"mediation": 1.0, "conflict_management": 1.0, "meetings_per_year": 12.0})
+    runner.run_to(70)
+    assert runner.wait_idle(timeout=60)
+    frame = painter.last
+    main, branch = frame.main.timeseries, frame.branch.timeseries
+    assert main.iloc[:21].equals(branch.iloc[:21])  # the shared past is the same
+    diverged = stepper.first_divergence(main, branch, 20)
+    assert diverged is not None and diverged > 20
+    assert frame.branch.params["meetings_per_year"] == 12.0 and frame.main.params["meetings_per_year"] != 12.0
+
+
+def test_reset_replaces_the_alliance_and_drops_the_branch(make_stepper):
+    runner, painter = make_stepper()
+    runner.step(4)
+    runner.branch_here({})
+    runner.replace(model.build_model(seed=8))
+    assert runner.wait_idle()
+    assert painter.last.main.month == 0 and painter.last.branch is None
+
+
+def test_a_refused_change_is_reported_and_the_stepper_goes_on(make_stepper):
+    errors = []
+    runner = stepper.Stepper(model.build_model(seed=7), paint=lambda frame: None, on_error=errors.append)
+    try:
+        runner.submit(lambda: (_ for _ in ()).throw(model.ConfigError("mediation: 7 is out of range [0, 1] (-)")))
+        assert runner.wait_idle()
+        runner.step(2)
+        assert runner.wait_idle()
+        assert errors == ["mediation: 7 is out of range [0, 1] (-)"]
+        assert runner.read(lambda models: models["main"].steps) == 2
+    finally:
+        runner.close()

@@ -2,7 +2,7 @@
 
 import importlib
 
-for name in ("benchmarks.model_bench", "benchmarks.sweep_bench"):
+for name in ("benchmarks.model_bench", "benchmarks.sweep_bench", "benchmarks.dashboard_bench"):
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:

@@ -223,12 +223,15 @@ def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = No
     return canvas_to_png(canvas)
 
 
-def plot_comparison(bands: dict[str, pd.DataFrame], names: tuple[str, ...], colours=("#1f77b4", "#d62728")) -> bytes:
-    """PNG comparing scenarios: per output a panel with each scenario's median line and 10-90 % band.
+def plot_comparison(bands: dict[str, pd.DataFrame], names: tuple[str, ...], colours=("#1f77b4", "#d62728"),
+                    width_px: int = 1060) -> bytes:
+    """PNG comparing scenarios: per output a panel with each scenario's median line and 10-90 % band, drawn at
+    ``width_px`` pixels (the size it is shown at), titled with the output's plain label and its unit.
 
     ``bands`` maps scenario label -> frame with columns step, output, q10, median, q90.
     """
-    figure, axes = new_panel_figure(len(names))
+    figure, axes = new_panel_figure(len(names), width=width_px / DPI, row_height=2.9)
+    figure.subplots_adjust(left=0.07, wspace=0.3, bottom=0.12, hspace=0.55)
     months = 0
     for ax, name in zip(axes, names):
         for (label, band), colour in zip(bands.items(), colours):
@@ -237,5 +240,26 @@ def plot_comparison(bands: dict[str, pd.DataFrame], names: tuple[str, ...], colo
             months = max(months, int(steps.max()) if len(steps) else 0)
             ax.fill_between(steps, rows["q10"], rows["q90"], color=colour, alpha=0.2, lw=0)
             ax.plot(steps, rows["median"], color=colour, lw=1.4, label=label)
-        style_panel(ax, name, months)
+        style_panel(ax, labels.output_label(name), months, (name,), fontsize=10)
+        if name in ("uptake", "uptake_pilot", "enabling_env", "mean_trust"):
+            ax.set_ylim(0, 1)
+    return figure_to_png(figure)
+
+
+def plot_cost_effectiveness(costs: pd.DataFrame, width_px: int = 530, colours=("#1f77b4", "#d62728")) -> bytes:
+    """Each replicate's total cost against its final uptake, per scenario, medians crossed."""
+    figure = Figure(figsize=(width_px / DPI, 0.75 * width_px / DPI), dpi=DPI)
+    figure.subplots_adjust(left=0.16, right=0.97, top=0.92, bottom=0.16)
+    ax = figure.add_subplot()
+    for (label, rows), colour in zip(costs.groupby("scenario", sort=False), colours):
+        ax.scatter(rows["cost_total"], rows["uptake_final"], s=22, alpha=0.6, color=colour, label=label)
+        ax.plot(rows["cost_total"].median(), rows["uptake_final"].median(), marker="X", ms=13, color=colour,
+                mec="black")
+    ax.set_xlabel(labels.output_axis_label("cost_total"), fontsize=9)
+    ax.set_ylabel(labels.output_axis_label("uptake_final"), fontsize=9)
+    ax.set_title("Cost and uptake per replicate", fontsize=10, loc="left")
+    ax.tick_params(labelsize=8)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(fontsize=8, loc="best")
     return figure_to_png(figure)

@@ -21,6 +21,7 @@ from experiments.io import UserError
 from experiments.strategies import load_strategy, strategy_files
 
 from . import charts, presets, state
+from .labels import output_label, output_unit
 
 DEFAULTS_LABEL = "Defaults (no changes)"
 LIVE_LABEL = "Live alliance settings"
@@ -47,6 +48,8 @@ class Comparison:
     summary: pd.DataFrame  # one row per summary output: median of each scenario and the difference
     replicates: int
     steps: int
+    costs: pd.DataFrame | None = None  # scenario, replicate, cost_total, uptake_final
+    exit_month: int | None = None
 
 
 BASELINE = presets.REPO_ROOT / "configs" / "baseline.toml"
@@ -95,17 +98,70 @@ def band_over_time(timeseries: list[pd.DataFrame], outputs: tuple[str, ...]) -> 
     return pd.concat(rows, ignore_index=True)
 
 
-def summary_table(summaries: dict[str, list[dict]], labels: tuple[str, str]) -> pd.DataFrame:
+def is_milestone(name: str) -> bool:
+    return name.startswith("months_to_")
+
+
+def milestone_median(values: list[float], steps: int) -> tuple[float, int]:
+    """(median month, runs that reached it): a run that never reached the milestone (NaN, or censored past
+    the horizon) counts as later than every run that did, so the median is 'not reached' (NaN) when fewer
+    than half the runs reached it."""
+    months = np.array([v if np.isfinite(v) and v <= steps else np.inf for v in values], dtype=float)
+    reached = int(np.isfinite(months).sum())
+    median = float(np.median(months)) if len(months) else np.nan
+    return (median if np.isfinite(median) else np.nan), reached
+
+
+def shown_value(value: float, name: str) -> str:
+    if not np.isfinite(value):
+        return "not reached" if is_milestone(name) else "undefined"
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def summary_table(summaries: dict[str, list[dict]], labels: tuple[str, str], steps: int = 120) -> pd.DataFrame:
+    """Median of each summary output per scenario and the difference, in plain words with units;
+    milestones never reached within the horizon say "not reached" (with how many runs reached them)."""
     a, b = labels
     rows = []
     for name in SUMMARY_SHOWN:
         if name not in model.SUMMARY_OUTPUTS:
             continue
-        median_a = float(np.nanmedian([s[name] for s in summaries[a]]))
-        median_b = float(np.nanmedian([s[name] for s in summaries[b]]))
-        rows.append({"output": name, "A median": round(median_a, 3), "B median": round(median_b, 3),
-                     "B − A": round(median_b - median_a, 3)})
+        values = {side: [float(s[name]) for s in summaries[side]] for side in (a, b)}
+        unit = output_unit(name)
+        row = {"output": output_label(name) + (f" ({unit})" if unit and unit != "-" else "")}
+        if is_milestone(name):
+            (ma, ra), (mb, rb) = milestone_median(values[a], steps), milestone_median(values[b], steps)
+            n = len(values[a])
+            row["A median"] = f"{shown_value(ma, name)} ({ra} of {n} runs reached it)"
+            row["B median"] = f"{shown_value(mb, name)} ({rb} of {n} runs reached it)"
+            row["B − A"] = shown_value(mb - ma, "difference") if np.isfinite(ma) and np.isfinite(mb) else "—"
+        else:
+            ma, mb = float(np.nanmedian(values[a])), float(np.nanmedian(values[b]))
+            row["A median"], row["B median"] = shown_value(ma, name), shown_value(mb, name)
+            row["B − A"] = f"{mb - ma:+.3g}" if np.isfinite(ma) and np.isfinite(mb) else "—"
+        row["name"] = name
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def cost_effectiveness(summaries: dict[str, list[dict]]) -> pd.DataFrame:
+    """Per scenario and replicate: total cost and final uptake (the cloud a funder weighs)."""
+    rows = []
+    for label, runs in summaries.items():
+        for k, s in enumerate(runs):
+            if "cost_total" in s and "uptake_final" in s:
+                rows.append({"scenario": label, "replicate": k, "cost_total": float(s["cost_total"]),
+                             "uptake_final": float(s["uptake_final"])})
+    return pd.DataFrame(rows, columns=["scenario", "replicate", "cost_total", "uptake_final"])
+
+
+def cost_per_point(table: pd.DataFrame) -> dict[str, float]:
+    """Median total cost per percentage point of final uptake, per scenario (undefined without uptake)."""
+    out = {}
+    for label, rows in table.groupby("scenario", sort=False):
+        points = 100 * rows["uptake_final"].median()
+        out[label] = float(rows["cost_total"].median() / points) if points > 0 else float("nan")
+    return out
 
 
 def compare_scenarios(
@@ -131,7 +187,8 @@ def compare_scenarios(
             on_progress(2 * k + j + 1, total)
     outputs = tuple(name for name in COMPARE_OUTPUTS if name in model.OUTPUTS)
     bands = {label: band_over_time(timeseries[label], outputs) for label in labels}
-    return Comparison(labels, bands, summary_table(summaries, labels), replicates, steps)
+    return Comparison(labels, bands, summary_table(summaries, labels, steps), replicates, steps,
+                      cost_effectiveness(summaries))
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -143,14 +200,44 @@ def comparison_task(first: Contender, second: Contender, replicates: int, steps:
     return compare_scenarios(first, second, replicates, steps, report, comparison_task.is_current)
 
 
+FIGURE_WIDTH_PX = 1060  # the figure is drawn at the size it is shown (crisp, not stretched)
+
+
+def comparison_csv(comparison: Comparison) -> bytes:
+    frames = [band.assign(scenario=label) for label, band in comparison.bands.items()]
+    return pd.concat(frames, ignore_index=True).to_csv(index=False).encode()
+
+
 @solara.component
 def ComparisonResult(comparison: Comparison):
     outputs = tuple(comparison.bands[comparison.labels[0]]["output"].unique())
-    png = solara.use_memo(lambda: charts.plot_comparison(comparison.bands, outputs), [comparison])
+    png = solara.use_memo(lambda: charts.plot_comparison(comparison.bands, outputs, width_px=FIGURE_WIDTH_PX),
+                          [comparison])
     solara.Markdown(f"**Median and 10–90 % band over {comparison.replicates} replicates, "
                     f"{comparison.steps} months** — {comparison.labels[0]} (blue) vs {comparison.labels[1]} (red)")
-    solara.Image(png, width="100%", classes=["comparison-chart"])
-    solara.DataFrame(comparison.summary, items_per_page=len(comparison.summary))
+    with solara.Div(style={"max-width": "100%", "overflow-x": "auto"}):
+        solara.Image(png, width=f"{FIGURE_WIDTH_PX}px", classes=["comparison-chart"])
+    solara.DataFrame(comparison.summary.drop(columns=["name"]), items_per_page=len(comparison.summary))
+    costs = comparison.costs
+    has_costs = costs is not None and len(costs) > 0
+    ce_png = solara.use_memo(
+        lambda: charts.plot_cost_effectiveness(costs, width_px=FIGURE_WIDTH_PX // 2) if has_costs else None,
+        [comparison])
+    if has_costs:
+        per_point = cost_per_point(costs)
+        solara.Markdown("**Cost-effectiveness** — each dot is one replicate; the cross marks the medians. "
+                        + " · ".join(f"{label}: {shown_value(v, 'cost')} k$ per point of uptake"
+                                     for label, v in per_point.items()))
+        solara.Image(ce_png, width=f"{FIGURE_WIDTH_PX // 2}px", classes=["cost-effectiveness-chart"])
+    with solara.Row(style={"flex-wrap": "wrap"}, classes=["compare-exports"]):
+        solara.FileDownload(png, filename="comparison.png", label="Figure (PNG)", mime_type="image/png")
+        if ce_png is not None:
+            solara.FileDownload(ce_png, filename="cost-effectiveness.png", label="Cost-effectiveness (PNG)",
+                                mime_type="image/png")
+        solara.FileDownload(lambda: comparison_csv(comparison), filename="comparison-bands.csv",
+                            label="Bands (CSV)", mime_type="text/csv")
+        solara.FileDownload(comparison.summary.to_csv(index=False).encode(), filename="comparison-summary.csv",
+                            label="Summary (CSV)", mime_type="text/csv")
 
 
 def pick_default(labels: list[str], wanted: str, fallback: int) -> str:

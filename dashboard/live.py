@@ -42,7 +42,7 @@ def WindowWatcher():
     """Keeps ``state.presenter`` true on projector-sized windows."""
     def width_changed(width: int) -> None:
         if width:
-            state.presenter.set(int(width) < PRESENTER_MAX_WIDTH)
+            state.set_presenter(int(width) < PRESENTER_MAX_WIDTH)
 
     ScreenSize(on_width=width_changed)
 
@@ -52,7 +52,7 @@ def status_text(picture) -> str:
         return "Preparing the alliance…"
     main = picture.frame.main
     return (f"Month {main.month}  ·  {main.stakeholders} stakeholders  ·  {main.members} members"
-            f"  ·  uptake {main.uptake:.0%}")
+            f"  ·  uptake {main.uptake:.0%}  ·  {'running' if picture.frame.playing else 'stopped'}")
 
 
 @solara.component
@@ -97,7 +97,8 @@ def FocusChart():
     picture = state.picture.value
     titles = list(charts.available_panels())
     with solara.Div(style={"max-width": "260px"}):
-        solara.Select("Chart", values=titles, value=state.focus_chart, classes=["focus-chart-select"])
+        solara.Select("Chart", values=titles, value=state.focus_chart.value, on_value=state.set_focus_chart,
+                      classes=["focus-chart-select"])
     if picture is not None:
         solara.Image(picture.focus_png, width="100%", classes=["focus-chart"])
 
@@ -188,10 +189,18 @@ def SetupControls():
 @solara.component
 def WhatIf():
     """Branch here: copy the running alliance, change levers on the copy, run both side by side."""
-    picture = state.picture.value
-    branch = picture.frame.branch if picture is not None else None
     with solara.Card("What if? Branch here", classes=["what-if", "workshop-panel"]):
-        if branch is None:
+        if state.branch_month.value is None:
+            BranchSetup()
+        else:
+            BranchResult()
+
+
+@solara.component
+def BranchSetup():
+    """The levers of the next branch (does not follow the frames, so playing never redraws it)."""
+    if True:
+        if True:
             solara.Text("Copy the alliance as it is now, change levers on the copy, then Play: both futures run "
                         "side by side from the same state with the same random numbers.",
                         style={"display": "block", "font-size": "0.9em"})
@@ -202,6 +211,14 @@ def WhatIf():
                                                   prefix=BRANCH_PREFIX)
             solara.Button("Branch here", icon_name="mdi-source-branch", color="primary", on_click=state.branch_here,
                           classes=["branch-button"])
+
+
+@solara.component
+def BranchResult():
+    picture = state.picture.value
+    branch = picture.frame.branch if picture is not None else None
+    if True:
+        if branch is None:
             return
         main = picture.frame.main
         changes = {n: (main.params[n], branch.params[n]) for n in branch.params if branch.params[n] != main.params.get(n)}
@@ -252,21 +269,22 @@ def full_charts_png() -> bytes:
     return png
 
 
+def shown_png(kind: str) -> bytes:
+    picture = state.picture.value
+    return b"" if picture is None else getattr(picture, kind)
+
+
 @solara.component
 def Exports():
-    picture = state.picture.value
-    if picture is None:
-        return
-    month = picture.frame.main.month
+    """Downloads of what is shown when the button is pressed (the buttons do not change from frame to frame)."""
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}, classes=["exports"]):
-        solara.FileDownload(picture.drawing_png, filename=f"alliance-month-{month}.png", label="Drawing (PNG)",
+        solara.FileDownload(lambda: shown_png("drawing_png"), filename="alliance-drawing.png", label="Drawing (PNG)",
                             mime_type="image/png")
-        solara.FileDownload(picture.focus_png, filename=f"chart-{picture.focus.lower().replace(' ', '-')}-month-{month}.png",
-                            label="Chart (PNG)", mime_type="image/png")
-        solara.FileDownload(full_charts_png, filename=f"all-charts-month-{month}.png", label="All charts (PNG)",
+        solara.FileDownload(lambda: shown_png("focus_png"), filename="alliance-chart.png", label="Chart (PNG)",
                             mime_type="image/png")
-        solara.FileDownload(run_csv, filename=f"alliance-run-month-{month}.csv", label="Run data (CSV)",
-                            mime_type="text/csv")
+        solara.FileDownload(full_charts_png, filename="alliance-all-charts.png", label="All charts (PNG)",
+                            mime_type="image/png")
+        solara.FileDownload(run_csv, filename="alliance-run.csv", label="Run data (CSV)", mime_type="text/csv")
 
 
 @solara.component

@@ -33,6 +33,7 @@ applied = solara.reactive({})  # the values the running alliance was built with 
 branch_values: dict[str, solara.Reactive] = controls.new_parameter_values()  # levers of the next branch
 session = solara.reactive(None)  # the session's Session (stepper + painter), built on first view
 picture = solara.reactive(None)  # the newest painted Picture
+branch_month = solara.reactive(None)  # the month the shown what-if branch was copied at (None: no branch)
 
 
 @dataclass
@@ -75,8 +76,14 @@ def get_session() -> Session | None:
         if built is None:
             return None
         painter = Painter(lambda: (focus_chart.value, presenter.value))
-        runner = stepping.Stepper(built, paint=lambda frame: picture.set(painter.paint(frame)), on_stop=on_stop,
-                                  on_error=on_error)
+        def paint(frame) -> None:
+            painted = painter.paint(frame)
+            since = frame.branch.since_month if frame.branch is not None else None
+            if branch_month.value != since:
+                branch_month.set(since)
+            picture.set(painted)
+
+        runner = stepping.Stepper(built, paint=paint, on_stop=on_stop, on_error=on_error)
         runner.set_speed(speed.value)
         session.set(Session(runner, painter))
         context = runner.context
@@ -133,6 +140,23 @@ def set_speed(months_per_second: float) -> None:
     speed.set(months_per_second)
     if session.value is not None:
         session.value.stepper.set_speed(months_per_second)
+
+
+def set_presenter(on: bool) -> None:
+    """Switch between the presenter and the full layout (the next frame is painted for it)."""
+    if presenter.value != on:
+        presenter.set(on)
+        repaint()
+
+
+def set_focus_chart(title: str) -> None:
+    focus_chart.set(title)
+    repaint()
+
+
+def repaint() -> None:
+    if session.value is not None:
+        session.value.stepper.submit(lambda: None)
 
 
 def pending_reset() -> list[str]:
@@ -198,6 +222,7 @@ def restart_session() -> None:
         session.value.stepper.close()
     session.set(None)
     picture.set(None)
+    branch_month.set(None)
     playing.set(False)
     set_parameters({})
     seed.set(0)

@@ -34,6 +34,7 @@ MAIN, BRANCH = "main", "branch"
 SPEED_RANGE = (1, 12)  # months per second while playing
 DEFAULT_SPEED = 4
 MAX_MONTH = 1200
+PAINT_GAP_S = 0.12  # the painter rests this long between pictures, so clicks are never starved by redraws
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,8 @@ class Stepper:
                 self._painted = frame.serial
                 self.frames_painted += 1
                 self._paint_wake.notify_all()
+                if self._latest is not None and self._latest.serial != self._painted:
+                    self._paint_wake.wait(PAINT_GAP_S)  # newer frames pile into one (dropped), not a queue
 
 
 def uptake_difference(frame: Frame) -> float | None:

@@ -217,6 +217,29 @@ def TableView(contents: StudyContents):
     solara.DataFrame(table.head(ROWS_SHOWN), items_per_page=20)
 
 
+REPORT_NAME = "report.html"  # the funders' report of `mus-alliance compare`
+
+
+@solara.component
+def ReportLink(report: Path):
+    """The funders' report of a comparison: download it, or read it here."""
+    def read() -> bytes:
+        try:
+            return report.read_bytes()
+        except OSError:
+            return b""
+
+    with solara.Row(style={"align-items": "center"}, classes=["funders-report"]):
+        solara.Text("This is a funders' comparison:", style={"font-weight": "500"})
+        solara.FileDownload(read, filename=f"{report.parent.name}-report.html", label="Funders' report (HTML)",
+                            mime_type="text/html")
+    with solara.Details("Read the report here"):
+        html = read().decode("utf-8", errors="replace")
+        solara.HTML(tag="iframe", attributes={"srcdoc": html, "sandbox": "", "title": "Funders' report"},
+                    style="width: 100%; height: 600px; border: 1px solid #ddd",
+                    classes=["funders-report-frame"])
+
+
 @solara.component
 def StudyView(name: str, root: Path):
     def load() -> StudyContents | str:
@@ -235,6 +258,9 @@ def StudyView(name: str, root: Path):
             solara.Text(description.strip(), style={"display": "block", "font-style": "italic"})
         if manifest_summary(contents.manifest):
             solara.Text(manifest_summary(contents.manifest), classes=["study-summary"], style={"display": "block"})
+    report = contents.folder / REPORT_NAME
+    if report.is_file() and is_inside(report, root):
+        ReportLink(report)
     if contents.problems:
         solara.Error("This study folder looks corrupted or incomplete:\n" + "\n".join(contents.problems),
                      classes=["study-problems"], style={"white-space": "pre-wrap"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 from solara.components.datatable import DataTableWidget
 
 from dashboard import compare
@@ -21,7 +22,8 @@ def test_bands_are_ordered_and_cover_every_month_and_output():
         assert set(band["output"]) == set(compare.COMPARE_OUTPUTS)
         assert sorted(band["step"].unique()) == list(range(25))
         assert np.all(band["q10"] <= band["median"] + 1e-12) and np.all(band["median"] <= band["q90"] + 1e-12)
-    assert list(result.summary.columns) == ["output", "A median", "B median", "B − A"]
+    assert list(result.summary.columns) == ["output", "A median", "B median", "B − A", "name"]
+    assert all("_" not in label for label in result.summary["output"])  # plain words (output registry)
 
 
 def test_same_scenario_on_both_sides_gives_identical_bands_and_replicates_differ():
@@ -30,7 +32,7 @@ def test_same_scenario_on_both_sides_gives_identical_bands_and_replicates_differ
     assert np.array_equal(a[["q10", "median", "q90"]].to_numpy(), b[["q10", "median", "q90"]].to_numpy())
     uptake = a[(a["output"] == "members") & (a["step"] == 24)]
     assert float(uptake["q90"].iloc[0]) > float(uptake["q10"].iloc[0])  # replicates use different seeds
-    assert (result.summary["B − A"] == 0).all()
+    assert set(result.summary["B − A"]) <= {"+0", "—"}
 
 
 def test_progress_is_reported_per_run_and_a_stop_request_is_honoured():
@@ -85,7 +87,10 @@ def test_page_runs_a_comparison_in_the_background(render_page):
     ui.wait_until(lambda: len(ui.images("comparison-chart")) == 1, what="the comparison chart")
     assert ui.image("comparison-chart")[:4] == b"\x89PNG"
     table = ui.rc.find(DataTableWidget).widget
-    assert [row["output"] for row in table.items][:2] == ["uptake_final", "uptake_pilot_final"]
+    from dashboard.labels import output_label
+
+    assert [row["output"] for row in table.items][0].startswith(output_label("uptake_final"))
+    assert len(ui.images("cost-effectiveness-chart")) == 1
 
 
 def test_live_settings_can_be_compared(render_page):
@@ -97,3 +102,27 @@ def test_live_settings_can_be_compared(render_page):
     assert compare.LIVE_LABEL in ui.select("Scenario A").items
     live = compare.live_contender()
     assert live.params == {"mediation": 0.9} and live.seed == 11
+
+
+def test_a_milestone_never_reached_says_not_reached():
+    never = compare.milestone_median([float("nan"), 121.0, 121.0, 40.0], steps=120)
+    assert np.isnan(never[0]) and never[1] == 1  # one of four runs reached it: the median did not
+    assert compare.shown_value(never[0], "months_to_25") == "not reached"
+    half = compare.milestone_median([30.0, 40.0, 50.0, float("nan")], steps=120)
+    assert half == (45.0, 3)
+    result = compare.compare_scenarios(small("a"), small("b"), replicates=3, steps=12)
+    row = result.summary[result.summary["name"] == "months_to_25"].iloc[0]
+    assert row["A median"].startswith("not reached (0 of 3 runs")  # 12 months is too short for 25 %
+    assert "121" not in row["A median"] and "13" not in row["A median"]
+
+
+def test_cost_effectiveness_has_one_point_per_replicate_and_a_cost_per_point():
+    result = compare.compare_scenarios(small("a"), small("b", pilots_per_year=30), replicates=4, steps=36)
+    costs = result.costs
+    assert costs.groupby("scenario").size().to_dict() == {"A: a": 4, "B: b": 4}
+    per_point = compare.cost_per_point(costs)
+    for label, rows in costs.groupby("scenario"):
+        points = 100 * rows["uptake_final"].median()
+        expected = rows["cost_total"].median() / points if points > 0 else float("nan")
+        assert per_point[label] == pytest.approx(expected, nan_ok=True)
+    assert costs[costs["scenario"] == "B: b"]["cost_total"].median() > costs[costs["scenario"] == "A: a"]["cost_total"].median()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 
+import ipyvuetify as v
 import pandas as pd
 import pytest
+import solara
 from matplotlib.figure import Figure
 from solara.components.datatable import DataTableWidget
 
@@ -148,3 +150,16 @@ def test_a_study_removed_after_listing_is_an_error_not_a_crash(render_page, resu
     shutil.rmtree(results / "good-study")
     ui.select("Study folder").v_model = "good-study"
     assert any("not a study folder" in text for text in ui.alerts("error"))
+
+
+def test_a_funders_comparison_offers_its_report(render_page, results):
+    report = results / "good-study" / "report.html"
+    report.write_text("<html><body><h1>Funders' comparison</h1><p>light-touch vs facilitation-heavy</p></body></html>")
+    ui = render_page(studies.StudyPage(root=results))
+    ui.select("Study folder").v_model = "good-study"
+    texts = [" ".join(map(str, w.children)) for w in ui.rc.find(v.Html).widgets]
+    assert any("This is a funders' comparison" in t for t in texts)
+    frames = [w for w in ui.rc.find(solara.widgets.HTML).widgets if w.tag == "iframe"]
+    assert frames and "light-touch vs facilitation-heavy" in frames[0].attributes["srcdoc"]
+    ui.select("Study folder").v_model = "broken-study"
+    assert not [w for w in ui.rc.find(solara.widgets.HTML).widgets if w.tag == "iframe"]

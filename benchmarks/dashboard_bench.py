@@ -4,7 +4,7 @@
    dashboard.pictures) play at the top speed (12 months per second) for a few seconds, in the presenter and
    the full layout. Reported: months per second reached (goal >= 5) and pictures painted per second, each as a
    ratio against the reference measured in the same run: the bare model stepping alone (months per second).
-2. **Step round trip in Chromium**: `solara run --production` and Debian's Chromium (as the browser tests);
+2. **Step round trip in Chromium** (full layout, 1600x1000): `solara run --production` and Chromium (as the tests);
    the time from a click on Step until the page shows the next month, against the round trip of a click that
    only unfolds a parameter group (a Solara round trip with no model work), measured alternately in the
    same page.
@@ -71,7 +71,7 @@ def browser_round_trips() -> tuple[float, float] | None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})  # full layout: sidebar open
             page.goto(server.url)
             page.get_by_text("Month 0").first.wait_for(timeout=90_000)
             page.locator("img.focus-chart").wait_for(timeout=60_000)

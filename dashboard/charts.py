@@ -107,8 +107,8 @@ def canvas_to_png(canvas: FigureCanvasAgg) -> bytes:
     """PNG of what the canvas holds, with fast compression (these images live for one step)."""
     width, height = canvas.get_width_height()
     buffer = io.BytesIO()
-    Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-        buffer, format="png", compress_level=1)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -130,7 +130,7 @@ class TimeseriesChart:
         for ax, (title, names) in zip(self.axes, self.panels.items()):
             for name in names:
                 (self.lines[name],) = ax.plot([], [], lw=1.2, label=labels.output_label(name), animated=True)
-            style_panel(ax, title, 0, names).set_animated(True)  # the legend is drawn over the lines
+            style_panel(ax, title, 0, names)  # legends are static: laying out their text each frame costs most
 
     def set_exit(self, exit_month) -> None:
         if exit_month != self.exit_month:
@@ -165,8 +165,8 @@ class TimeseriesChart:
             self.canvas.restore_region(self.background)
         for ax in self.axes:
             for line in ax.get_lines():
-                ax.draw_artist(line)
-            ax.draw_artist(ax.get_legend())
+                if line.get_animated():
+                    ax.draw_artist(line)
         return canvas_to_png(self.canvas)
 
 
@@ -186,41 +186,78 @@ FOCUS_DPI = 100
 BRANCH_STYLE = dict(ls="--", lw=2.2)
 
 
-def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = None,
-               branch: pd.DataFrame | None = None, branch_month: int | None = None) -> bytes:
+class FocusChart:
     """One panel large enough for a projector: its outputs over the months, the project's exit marked; with a
-    what-if branch, the branch's lines dashed from the month it was copied."""
+    what-if branch, the branch's lines dashed from the month it was copied. Axes, legend and marks are drawn
+    once into a background; each frame only the lines are drawn (limits move in round jumps)."""
+
+    def __init__(self, title: str, names: tuple[str, ...], exit_month: int | None, branch_month: int | None):
+        self.key = (title, names, exit_month, branch_month)
+        self.title, self.names, self.exit_month, self.branch_month = title, names, exit_month, branch_month
+        self.figure = Figure(figsize=FOCUS_SIZE, dpi=FOCUS_DPI)
+        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.16)
+        ax = self.axes = self.figure.add_subplot()
+        self.lines, self.branch_lines = {}, {}
+        for k, name in enumerate(names):
+            (self.lines[name],) = ax.plot([], [], color=f"C{k}", lw=2.2, label=labels.output_label(name),
+                                          animated=True)
+            if branch_month is not None:
+                (self.branch_lines[name],) = ax.plot([], [], color=f"C{k}", **BRANCH_STYLE, animated=True,
+                                                     label=f"{labels.output_label(name)} (what-if)")
+        if branch_month is not None:
+            ax.axvline(branch_month, color="#6a1b9a", lw=1, ls=":")
+            ax.text(branch_month, 0.02, " branched", transform=ax.get_xaxis_transform(), fontsize=10,
+                    color="#6a1b9a")
+        style_panel(ax, title, 12, names, fontsize=12).set_animated(True)
+        if exit_month is not None:
+            mark_exit(ax, exit_month, fontsize=10)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.background = None
+
+    def update(self, timeseries: pd.DataFrame, branch: pd.DataFrame | None) -> None:
+        months = int(timeseries["step"].iloc[-1]) if len(timeseries) else 0
+        horizon = max(round_up(months, 12 if months < 60 else HORIZON_JUMP), (self.exit_month or 0) + 6)
+        if self.axes.get_xlim()[1] != horizon:
+            self.axes.set_xlim(0, horizon)
+            self.background = None
+        steps = timeseries["step"].to_numpy()
+        for name, line in self.lines.items():
+            line.set_data(steps, timeseries[name].to_numpy(dtype=float))
+        after = branch[branch["step"] >= self.branch_month] if branch is not None else None
+        for name, line in self.branch_lines.items():
+            line.set_data(after["step"].to_numpy(), after[name].to_numpy(dtype=float))
+        if self.title not in SHARE_PANELS:
+            tops = [float(np.nanmax(timeseries[n])) for n in self.names if len(timeseries)]
+            if after is not None and len(after):
+                tops += [float(np.nanmax(after[n])) for n in self.names]
+            ceiling = nice_ceiling(max(tops, default=1.0))
+            if self.axes.get_ylim()[1] != ceiling:
+                self.axes.set_ylim(0, ceiling)
+                self.background = None
+
+    def to_png(self) -> bytes:
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self.background)
+        for line in [*self.lines.values(), *self.branch_lines.values()]:
+            self.axes.draw_artist(line)
+        self.axes.draw_artist(self.axes.get_legend())
+        return canvas_to_png(self.canvas)
+
+
+def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = None,
+               branch: pd.DataFrame | None = None, branch_month: int | None = None,
+               chart: FocusChart | None = None) -> tuple[bytes, FocusChart]:
+    """PNG of the focus chart (see :class:`FocusChart`); reuses ``chart`` when it shows the same things."""
     panels = available_panels(tuple(timeseries.columns))
-    names = panels.get(title) or next(iter(panels.values()))
     title = title if title in panels else next(iter(panels))
-    figure = Figure(figsize=FOCUS_SIZE, dpi=FOCUS_DPI)
-    figure.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.16)
-    ax = figure.add_subplot()
-    months = int(timeseries["step"].iloc[-1]) if len(timeseries) else 0
-    horizon = max(round_up(months, 12 if months < 60 else HORIZON_JUMP), (exit_month or 0) + 6)
-    colours = [f"C{k}" for k in range(len(names))]
-    for name, colour in zip(names, colours):
-        ax.plot(timeseries["step"], timeseries[name].to_numpy(dtype=float), color=colour, lw=2.2,
-                label=labels.output_label(name))
-        if branch is not None:
-            after = branch[branch["step"] >= (branch_month or 0)]
-            ax.plot(after["step"], after[name].to_numpy(dtype=float), color=colour, **BRANCH_STYLE,
-                    label=f"{labels.output_label(name)} (what-if)")
-    if branch_month is not None:
-        ax.axvline(branch_month, color="#6a1b9a", lw=1, ls=":")
-        ax.text(branch_month, 0.02, " branched", transform=ax.get_xaxis_transform(), fontsize=10, color="#6a1b9a")
-    style_panel(ax, title, horizon, names, fontsize=12)
-    ax.set_xlim(0, horizon)
-    if title not in SHARE_PANELS:
-        top = max((float(np.nanmax(timeseries[n])) for n in names if len(timeseries)), default=1.0)
-        if branch is not None and len(branch):
-            top = max([top] + [float(np.nanmax(branch[n])) for n in names])
-        ax.set_ylim(0, nice_ceiling(top))
-    if exit_month is not None and exit_month <= horizon:
-        mark_exit(ax, exit_month, fontsize=10)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    return canvas_to_png(canvas)
+    key = (title, panels[title], exit_month, branch_month if branch is not None else None)
+    if chart is None or chart.key != key:
+        chart = FocusChart(*key)
+    chart.update(timeseries, branch if key[3] is not None else None)
+    return chart.to_png(), chart
 
 
 def plot_comparison(bands: dict[str, pd.DataFrame], names: tuple[str, ...], colours=("#1f77b4", "#d62728"),

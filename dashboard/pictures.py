@@ -32,6 +32,7 @@ class Painter:
         self.view = view
         self.drawings: dict[str, drawing.AllianceDrawing | None] = {MAIN: None, BRANCH: None}
         self.chart: charts.TimeseriesChart | None = None
+        self.focus_chart: charts.FocusChart | None = None
 
     def paint(self, frame: Frame) -> Picture:
         focus, presenter = self.view()
@@ -40,9 +41,9 @@ class Painter:
             pngs[name], self.drawings[name] = drawing.render_alliance(snapshot.drawing, self.drawings[name])
         main, branch = frame.main, frame.branch
         exit_month = main.params.get("project_exit_month")
-        focus_png = charts.plot_focus(focus, main.timeseries, exit_month,
-                                      branch.timeseries if branch is not None else None,
-                                      branch.since_month if branch is not None else None)
+        focus_png, self.focus_chart = charts.plot_focus(
+            focus, main.timeseries, exit_month, branch.timeseries if branch is not None else None,
+            branch.since_month if branch is not None else None, self.focus_chart)
         charts_png = None
         if not presenter:
             if self.chart is None:

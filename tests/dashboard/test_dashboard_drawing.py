@@ -133,7 +133,13 @@ def test_every_chart_panel_has_outputs_the_model_reports():
 def test_focus_chart_and_panels_use_plain_labels_and_mark_the_exit(alliance):
     timeseries = alliance.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     timeseries.insert(0, "step", range(len(timeseries)))
-    assert charts.plot_focus("Uptake", timeseries, 54)[:4] == b"\x89PNG"
+    png, focus = charts.plot_focus("Uptake", timeseries, 54)
+    assert png[:4] == b"\x89PNG" and focus.exit_month == 54
+    x, y = focus.lines["uptake"].get_data()
+    assert np.array_equal(y, timeseries["uptake"].to_numpy(dtype=float))
+    with_branch, focus2 = charts.plot_focus("Uptake", timeseries, 54, timeseries, 10, focus)
+    assert focus2 is not focus and focus2.branch_lines and with_branch != png
+    assert charts.plot_focus("Uptake", timeseries, 54, timeseries, 10, focus2)[1] is focus2  # reused
     _, chart = charts.plot_timeseries(timeseries, None, 54)
     labels_shown = [line.get_label() for line in chart.lines.values()]
     assert all("_" not in label for label in labels_shown)

@@ -62,8 +62,10 @@ def parameters_by_step() -> dict[registry.SeedStep, list[registry.Parameter]]:
 
 
 def control_label(parameter: registry.Parameter) -> str:
-    unit = "" if parameter.unit in ("-", "category") else f" ({parameter.unit})"
-    return f"{labels.parameter_label(parameter)}{unit}"
+    """The plain label, with the unit unless the label already says it ("Meetings per year")."""
+    label = labels.parameter_label(parameter)
+    said = parameter.unit in ("-", "category") or label.lower().endswith(parameter.unit.lower())
+    return label if said else f"{label} ({parameter.unit})"
 
 
 def takes_whole_numbers(parameter: registry.Parameter) -> bool:

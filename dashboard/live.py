@@ -1,16 +1,22 @@
 """Page 1, "Live alliance": watch one Learning Alliance month by month, steer it, and branch a what-if.
 
 The page never touches the model: buttons post requests to the session's stepper (dashboard.stepper) and the
-views show the newest painted frame (``state.picture``). On projector-sized windows (below
+live views (images, status, narration) are widgets that the painter updates directly with each new picture
+(:func:`use_live_view`), so frames never re-render the page and clicks never wait behind a redraw. On projector-sized windows (below
 :data:`PRESENTER_MAX_WIDTH` px) the presenter layout closes the sidebar and shows the drawing and one chart
 large; on larger screens the full layout adds every chart and the event log.
 """
 
 from __future__ import annotations
 
+import html
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import ipyvuetify as v
+import ipywidgets
 import pandas as pd
 import solara
 
@@ -80,68 +86,128 @@ def RunButtons():
                     style={"font-weight": "500", "color": "#2e7d32" if playing else "#616161"})
 
 
+def use_live_widget(make: Callable[[], Any], update: Callable[[Any, Any], None]):
+    """A widget made once and kept out of Solara's hands: after mount ``update(widget, picture)`` runs with the
+    newest picture and every later one (in the painter thread). Re-renders of the page never touch it."""
+    widget = solara.use_memo(make, [])
+
+    def register():
+        def show(picture) -> None:
+            update(widget, picture)
+
+        latest = state.latest_picture()
+        if latest is not None:
+            show(latest)
+        remove = state.add_view(show)
+
+        def cleanup() -> None:
+            remove()
+            widget.close()
+
+        return cleanup
+
+    solara.use_effect(register, [])
+    return widget
+
+
+def set_if_changed(widget, name: str, value) -> None:
+    if value is not None and getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+@solara.component
+def LiveImage(field: str, css: str):
+    """An image that follows one PNG field of the newest picture."""
+    widget = use_live_widget(
+        lambda: ipywidgets.Image(value=b"", format="png", layout=ipywidgets.Layout(width="100%"), _dom_classes=[css]),
+        lambda widget, picture: set_if_changed(widget, "value", getattr(picture, field)))
+    solara.Div(children=[widget])
+
+
+@solara.component
+def LiveText(text_of: Callable[[Any], str], css: str, style: str = ""):
+    """A line of text computed from the newest picture."""
+    widget = use_live_widget(lambda: v.Html(tag="div", children=[text_of(None)], class_=css, style_=style),
+                             lambda widget, picture: set_if_changed(widget, "children", [text_of(picture)]))
+    solara.Div(children=[widget])
+
+
 @solara.component
 def AllianceStatus():
-    solara.Text(status_text(state.picture.value), classes=["alliance-status"], style={"font-size": "1.15em", "font-weight": "500"})
+    LiveText(status_text, "alliance-status", "font-size: 1.15em; font-weight: 500")
 
 
 @solara.component
 def AllianceDrawingView():
-    picture = state.picture.value
-    if picture is not None:
-        solara.Image(picture.drawing_png, width="100%", classes=["alliance-drawing"])
+    LiveImage("drawing_png", "alliance-drawing")
 
 
 @solara.component
 def FocusChart():
-    picture = state.picture.value
     titles = list(charts.available_panels())
     with solara.Div(style={"max-width": "260px"}):
         solara.Select("Chart", values=titles, value=state.focus_chart.value, on_value=state.set_focus_chart,
                       classes=["focus-chart-select"])
-    if picture is not None:
-        solara.Image(picture.focus_png, width="100%", classes=["focus-chart"])
+    LiveImage("focus_png", "focus-chart")
 
 
 @solara.component
 def ChartsView():
-    picture = state.picture.value
-    if picture is not None and picture.charts_png is not None:
-        solara.Image(picture.charts_png, width="100%", classes=["alliance-charts"])
+    LiveImage("charts_png", "alliance-charts")
+
+
+def narration_html(picture) -> str:
+    if picture is None:
+        return ""
+    main = picture.frame.main
+    periods = narration.narrate(main.events, main.month)[:PERIODS_SHOWN]
+    exit_note = narration.after_exit(main.timeseries, main.params.get("project_exit_month"))
+    parts = [f"<p><b>{html.escape(exit_note)}</b></p>"] if exit_note else []
+    for period in periods:
+        items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in period.sentences)
+        parts.append(f"<div class='narration-title'>{html.escape(period.title)}</div><ul>{items}</ul>")
+    return "".join(parts)
 
 
 @solara.component
 def Narration():
-    picture = state.picture.value
-    main = picture.frame.main if picture is not None else None
-    periods = solara.use_memo(lambda: narration.narrate(main.events, main.month)[:PERIODS_SHOWN] if main else [],
-                              [main.month if main else None, len(main.events) if main else 0])
-    if main is None:
-        return
-    exit_note = narration.after_exit(main.timeseries, main.params.get("project_exit_month"))
-    with solara.Card("What happened and why", classes=["narration", "workshop-panel"],
-                     style={"max-height": "420px", "overflow-y": "auto"}):
-        if exit_note:
-            solara.Text(exit_note, classes=["narration-exit"], style={"display": "block", "font-weight": "500"})
-        for period in periods:
-            solara.Text(period.title, classes=["narration-title"], style={"display": "block"})
-            for sentence in period.sentences:
-                solara.Text(sentence, classes=["narration-period"], style={"display": "block"})
+    """What happened and why, as a few sentences per year (one widget, updated by the painter)."""
+    told: dict = solara.use_memo(dict, [])
+
+    def tell(picture) -> str:
+        key = (picture.frame.main.month, len(picture.frame.main.events)) if picture is not None else None
+        if "html" not in told or told.get("key") != key:
+            told["key"], told["html"] = key, narration_html(picture)
+        return told["html"]
+
+    widget = use_live_widget(lambda: solara.widgets.HTML(tag="div", unsafe_innerHTML="",
+                                                         attributes={"class": "narration-text"}),
+                             lambda widget, picture: set_if_changed(widget, "unsafe_innerHTML", tell(picture)))
+    solara.Card("What happened and why", classes=["narration", "workshop-panel"],
+                style={"max-height": "420px", "overflow-y": "auto"}, children=[widget])
 
 
 @solara.component
 def EventLog():
-    picture = state.picture.value
+    """The raw event log, newest first; only followed frame by frame while it is open."""
+    is_open = solara.use_reactive(False)
+    solara.Button(("Hide" if is_open.value else "Show") + " the event log", text=True, classes=["event-log-button"],
+                  icon_name="mdi-chevron-up" if is_open.value else "mdi-chevron-down",
+                  on_click=lambda: is_open.set(not is_open.value))
+    if is_open.value:
+        EventLines()
+
+
+def event_lines(picture) -> str:
     if picture is None:
-        return
+        return ""
     records = list(picture.frame.main.events[-EVENTS_SHOWN:])[::-1]
-    with solara.Details("Event log (newest first)"):
-        with solara.Div(style={"max-height": "300px", "overflow-y": "auto"}):
-            if not records:
-                solara.Text("No events yet.")
-            for record in records:
-                solara.Text(f"Month {record['step']} · {record['kind']}: {record['text']}", classes=["event-line"],
-                            style={"display": "block", "font-size": "0.9em"})
+    return "\n".join(f"Month {r['step']} · {r['kind']}: {r['text']}" for r in records) or "No events yet."
+
+
+@solara.component
+def EventLines():
+    LiveText(event_lines, "event-lines", "white-space: pre-wrap; font-size: 0.9em; max-height: 300px; overflow-y: auto")
 
 
 @solara.component
@@ -213,41 +279,46 @@ def BranchSetup():
                           classes=["branch-button"])
 
 
+def branch_summary(picture) -> str:
+    branch = picture.frame.branch if picture is not None else None
+    if branch is None:
+        return ""
+    main = picture.frame.main
+    changes = {n: (main.params[n], branch.params[n]) for n in branch.params if branch.params[n] != main.params.get(n)}
+    change_text = "; ".join(f"{parameter_label(registry.REGISTRY[n])} {a:g} → {b:g}" for n, (a, b) in changes.items()
+                            if n in registry.REGISTRY) or "no lever changed"
+    return f"Branched at month {branch.since_month}: {change_text}."
+
+
+def branch_difference(picture) -> str:
+    branch = picture.frame.branch if picture is not None else None
+    if branch is None:
+        return ""
+    main = picture.frame.main
+    diverged = first_divergence(main.timeseries, branch.timeseries, branch.since_month)
+    return (f"Month {main.month}: uptake {main.uptake:.1%} as it was vs {branch.uptake:.1%} what-if "
+            f"({(branch.uptake - main.uptake) * 100:+.1f} points); members {main.members} vs {branch.members}. "
+            + ("The two futures are still identical." if diverged is None else f"They first differed in month {diverged}."))
+
+
 @solara.component
 def BranchResult():
-    picture = state.picture.value
-    branch = picture.frame.branch if picture is not None else None
-    if True:
-        if branch is None:
-            return
-        main = picture.frame.main
-        changes = {n: (main.params[n], branch.params[n]) for n in branch.params if branch.params[n] != main.params.get(n)}
-        change_text = "; ".join(f"{parameter_label(registry.REGISTRY[n])} {a:g} → {b:g}" for n, (a, b) in changes.items()) \
-            or "no lever changed"
-        diverged = first_divergence(main.timeseries, branch.timeseries, branch.since_month)
-        difference = branch.uptake - main.uptake
-        solara.Text(f"Branched at month {branch.since_month}: {change_text}.", classes=["branch-summary"],
-                    style={"display": "block", "font-weight": "500"})
-        solara.Text(f"Month {main.month}: uptake {main.uptake:.1%} as it was vs {branch.uptake:.1%} what-if "
-                    f"({difference * 100:+.1f} points); members {main.members} vs {branch.members}. "
-                    + ("The two futures are still identical." if diverged is None
-                       else f"They first differed in month {diverged}."),
-                    classes=["branch-difference"], style={"display": "block"})
-        with solara.Columns([1, 1]):
-            with solara.Column():
-                solara.Text("As it was", style={"font-weight": "500"})
-                solara.Image(picture.drawing_png, width="100%", classes=["original-drawing"])
-            with solara.Column():
-                solara.Text("What if", style={"font-weight": "500"})
-                if picture.branch_drawing_png is not None:
-                    solara.Image(picture.branch_drawing_png, width="100%", classes=["branch-drawing"])
-        solara.Button("Drop the branch", icon_name="mdi-close", text=True, on_click=state.drop_branch,
-                      classes=["drop-branch-button"])
+    LiveText(branch_summary, "branch-summary", "font-weight: 500")
+    LiveText(branch_difference, "branch-difference")
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.Text("As it was", style={"font-weight": "500"})
+            LiveImage("drawing_png", "original-drawing")
+        with solara.Column():
+            solara.Text("What if", style={"font-weight": "500"})
+            LiveImage("branch_drawing_png", "branch-drawing")
+    solara.Button("Drop the branch", icon_name="mdi-close", text=True, on_click=state.drop_branch,
+                  classes=["drop-branch-button"])
 
 
 def run_csv() -> bytes:
     """The shown run's monthly outputs (and the what-if branch's, when there is one) as CSV."""
-    picture = state.picture.value
+    picture = state.latest_picture()
     if picture is None:
         return b""
     frames = []
@@ -261,7 +332,7 @@ def run_csv() -> bytes:
 
 
 def full_charts_png() -> bytes:
-    picture = state.picture.value
+    picture = state.latest_picture()
     if picture is None:
         return b""
     main = picture.frame.main
@@ -270,7 +341,7 @@ def full_charts_png() -> bytes:
 
 
 def shown_png(kind: str) -> bytes:
-    picture = state.picture.value
+    picture = state.latest_picture()
     return b"" if picture is None else getattr(picture, kind)
 
 

@@ -89,7 +89,8 @@ def sentences_for(records: list[dict]) -> list[str]:
     if pilots:
         wins = sum("succeeded" in t for t in pilots)
         documented = sum("(documented)" in t for t in pilots)
-        out.append(f"{plural(len(pilots), 'pilot')} finished: {wins} succeeded (small wins that build trust), "
+        why = " (small wins that build trust)" if wins else ""
+        out.append(f"{plural(len(pilots), 'pilot')} finished: {wins} succeeded{why}, "
                    f"{len(pilots) - wins} failed; {documented} documented as evidence.")
     monitoring = by_kind.get("monitoring", [])
     if monitoring:

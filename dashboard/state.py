@@ -2,14 +2,19 @@
 parameters, the loaded teaching preset and what the page currently shows.
 
 Solara scopes module-level reactive values to each browser session (virtual kernel), so two trainers on
-the same server each get their own alliance. The page never reads the model: it reads :data:`picture`, a
-consistent snapshot taken under the model lock and painted by the stepper's painter thread.
+the same server each get their own alliance. The page never reads the model: it shows the newest
+:class:`~dashboard.pictures.Picture` (a consistent snapshot taken under the model lock, painted by the
+stepper's painter thread). Frames do not go through a reactive value: the painter hands each picture to the
+views registered with :func:`add_view`, which set their widgets directly, so a frame never re-renders the
+page and never holds up a click.
 Tests call :func:`restart_session` to start from scratch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import solara
@@ -32,14 +37,69 @@ presenter = solara.reactive(True)  # presenter layout (projector sizes); the pag
 applied = solara.reactive({})  # the values the running alliance was built with or last given mid-run
 branch_values: dict[str, solara.Reactive] = controls.new_parameter_values()  # levers of the next branch
 session = solara.reactive(None)  # the session's Session (stepper + painter), built on first view
-picture = solara.reactive(None)  # the newest painted Picture
+picture_ready = solara.reactive(False)  # True once the first picture is painted
 branch_month = solara.reactive(None)  # the month the shown what-if branch was copied at (None: no branch)
+
+
+@dataclass
+class Views:
+    """The live views of one session: each gets every new picture (called in the painter thread)."""
+
+    views: dict[int, Any] = field(default_factory=dict)
+    next_key: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, view) -> Callable[[], None]:
+        with self.lock:
+            key = self.next_key
+            self.next_key += 1
+            self.views[key] = view
+
+        def remove() -> None:
+            with self.lock:
+                self.views.pop(key, None)
+
+        return remove
+
+    def show(self, painted) -> None:
+        with self.lock:
+            views = list(self.views.values())
+        for view in views:
+            view(painted)
+
+
+_views = solara.reactive(None)  # the session's Views (read with peek: no component depends on it)
+
+
+def live_views() -> Views:
+    registry_ = _views.peek()
+    if registry_ is None:
+        registry_ = Views()
+        _views.set(registry_)
+    return registry_
 
 
 @dataclass
 class Session:
     stepper: stepping.Stepper
     painter: Painter
+    views: Views
+    latest: Picture | None = None
+
+    def show(self, painted: Picture) -> None:
+        """Hand a painted picture to every live view (painter thread)."""
+        self.latest = painted
+        self.views.show(painted)
+
+
+def latest_picture() -> Picture | None:
+    current = session.peek()
+    return current.latest if current is not None else None
+
+
+def add_view(view) -> Callable[[], None]:
+    """Register ``view(picture)`` for every new picture; returns the function that unregisters it."""
+    return live_views().add(view)
 
 
 def current_overrides() -> dict[str, Any]:
@@ -76,16 +136,22 @@ def get_session() -> Session | None:
         if built is None:
             return None
         painter = Painter(lambda: (focus_chart.value, presenter.value))
+        holder: list[Session] = []
+
         def paint(frame) -> None:
             painted = painter.paint(frame)
             since = frame.branch.since_month if frame.branch is not None else None
-            if branch_month.value != since:
+            holder[0].show(painted)
+            if branch_month.value != since:  # rare: the what-if panel changes its shape
                 branch_month.set(since)
-            picture.set(painted)
+            if not picture_ready.value:
+                picture_ready.set(True)
 
-        runner = stepping.Stepper(built, paint=paint, on_stop=on_stop, on_error=on_error)
+        runner = stepping.Stepper(built, paint=paint, on_stop=on_stop, on_error=on_error, start=False)
+        holder.append(Session(runner, painter, live_views()))
         runner.set_speed(speed.value)
-        session.set(Session(runner, painter))
+        session.set(holder[0])
+        runner.start()
         context = runner.context
         if context is not None:
             context.on_close(runner.close)
@@ -111,25 +177,25 @@ def reset_alliance() -> None:
 
 def step_alliance(months: int = 1) -> None:
     if (current := get_session()) is not None:
-        playing.set(False)
         current.stepper.step(months)
+        playing.set(False)
 
 
 def start_playing() -> None:
     if (current := get_session()) is not None:
+        current.stepper.play()  # the stepper first: it obeys even while the page is still redrawing
         playing.set(True)
-        current.stepper.play()
 
 
 def pause_playing() -> None:
-    playing.set(False)
     if session.value is not None:
         session.value.stepper.pause()
+    playing.set(False)
 
 
 def run_to_month(month: int) -> None:
     if (current := get_session()) is not None:
-        shown = picture.value.frame.main.month if picture.value is not None else 0
+        shown = latest_picture().frame.main.month if latest_picture() is not None else 0
         if int(month) <= shown:
             return
         playing.set(True)
@@ -221,7 +287,8 @@ def restart_session() -> None:
     if session.value is not None:
         session.value.stepper.close()
     session.set(None)
-    picture.set(None)
+    _views.set(None)
+    picture_ready.set(False)
     branch_month.set(None)
     playing.set(False)
     set_parameters({})

@@ -34,7 +34,7 @@ MAIN, BRANCH = "main", "branch"
 SPEED_RANGE = (1, 12)  # months per second while playing
 DEFAULT_SPEED = 4
 MAX_MONTH = 1200
-PAINT_GAP_S = 0.12  # the painter rests this long between pictures, so clicks are never starved by redraws
+PAINT_GAP_S = 0.25  # the painter rests this long between pictures, so clicks are never starved by redraws
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Stepper:
     """
 
     def __init__(self, alliance, paint: Callable[[Frame], None], on_stop: Callable[[], None] = lambda: None,
-                 on_error: Callable[[str], None] = lambda message: None):
+                 on_error: Callable[[str], None] = lambda message: None, start: bool = True):
         self.lock = threading.RLock()  # the model lock
         self.models: dict[str, Any] = {MAIN: alliance}
         self.since: dict[str, int] = {MAIN: 0}
@@ -144,8 +144,13 @@ class Stepper:
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
                          threading.Thread(target=self._guard(self._paint_loop), name="alliance-painter", daemon=True)]
+        if start:
+            self.start()
+
+    def start(self) -> None:
         for thread in self._threads:
-            thread.start()
+            if not thread.is_alive() and thread.ident is None:
+                thread.start()
 
     # ----------------------------------------------------------------------------- requests (any thread)
     def step(self, months: int = 1) -> None:
@@ -237,6 +242,9 @@ class Stepper:
             self._wake.notify_all()
         with self._paint_wake:
             self._paint_wake.notify_all()
+        for thread in self._threads:  # a picture half painted when Python exits can crash matplotlib
+            if thread is not threading.current_thread() and thread.ident is not None:
+                thread.join(timeout=5)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until every request is done and the newest frame painted (tests)."""

@@ -35,7 +35,11 @@ def live_page(render_page):
 def test_page_shows_a_fresh_alliance(live_page):
     assert live_page.text("alliance-status").startswith("Month 0")
     assert live_page.image("alliance-drawing")[:4] == b"\x89PNG" and live_page.image("focus-chart")[:4] == b"\x89PNG"
-    assert any("initiated the alliance" in w.children[0] for w in live_page.rc.find(v.Html, class_="narration-period").widgets)
+    import solara
+
+    (narration,) = [w.unsafe_innerHTML for w in live_page.rc.find(solara.widgets.HTML).widgets
+                    if w.attributes.get("class") == "narration-text"]
+    assert "initiated the alliance" in narration and "Month 0" in narration
 
 
 def test_step_advances_one_month_and_updates_the_views(live_page):
@@ -174,6 +178,17 @@ def test_run_data_csv_has_every_month_of_both_futures(live_page):
     assert table.groupby("future")["step"].max().to_dict() == {"as it was": 4, "what if": 4}
     assert list(table[table["future"] == "as it was"]["step"]) == [0, 1, 2, 3, 4]
     assert set(model.OUTPUTS) <= set(table.columns)
+
+
+def test_event_log_lists_newest_first_when_opened(live_page):
+    for _ in range(12):
+        live_page.button("step-button").click()
+    settle(live_page)
+    assert live_page.rc.find(v.Html, class_="event-lines").widgets == []  # folded: not redrawn every frame
+    live_page.button("event-log-button").click()
+    lines = live_page.text("event-lines").splitlines()
+    months = [int(line.split()[1]) for line in lines]
+    assert len(months) >= 2 and months == sorted(months, reverse=True) and months[0] <= 12
 
 
 def test_restore_defaults_clears_changes(live_page):

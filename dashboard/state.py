@@ -37,7 +37,6 @@ presenter = solara.reactive(True)  # presenter layout (projector sizes); the pag
 applied = solara.reactive({})  # the values the running alliance was built with or last given mid-run
 branch_values: dict[str, solara.Reactive] = controls.new_parameter_values()  # levers of the next branch
 session = solara.reactive(None)  # the session's Session (stepper + painter), built on first view
-picture_ready = solara.reactive(False)  # True once the first picture is painted
 branch_month = solara.reactive(None)  # the month the shown what-if branch was copied at (None: no branch)
 
 
@@ -144,8 +143,6 @@ def get_session() -> Session | None:
             holder[0].show(painted)
             if branch_month.value != since:  # rare: the what-if panel changes its shape
                 branch_month.set(since)
-            if not picture_ready.value:
-                picture_ready.set(True)
 
         runner = stepping.Stepper(built, paint=paint, on_stop=on_stop, on_error=on_error, start=False)
         holder.append(Session(runner, painter, live_views()))
@@ -288,7 +285,6 @@ def restart_session() -> None:
         session.value.stepper.close()
     session.set(None)
     _views.set(None)
-    picture_ready.set(False)
     branch_month.set(None)
     playing.set(False)
     set_parameters({})

@@ -207,3 +207,17 @@ def test_presenter_layout_leaves_out_the_chart_grid(render_page):
     ui.button("step-button").click()
     settle(ui)
     assert ui.images("alliance-charts") == []
+
+
+def test_every_parameter_a_trainer_may_change_has_exactly_one_control(live_page):
+    for step in controls.parameters_by_step():
+        found = live_page.rc.find(v.Btn, class_=f"group-{step}").widgets
+        if found:
+            found[0].click()
+    sidebar = [w.label for w in live_page.rc.find(v.Slider).widgets + live_page.rc.find(v.Select).widgets
+               if not str(w.label).startswith(live.BRANCH_PREFIX) and w.label not in ("Chart",)]
+    expected = [controls.control_label(p) for p in labels.dashboard_parameters()]
+    speed = "Speed (months per second)"
+    assert sorted(label for label in sidebar if label != speed) == sorted(expected)
+    fixed = [p for p in registry.PARAMETERS if getattr(p, "fixed", False)]
+    assert not any(controls.control_label(p) in sidebar for p in fixed)  # structural assumptions stay hidden

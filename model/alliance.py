@@ -157,6 +157,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         core = list(np.r_[i, others[keep][np.argsort(-self.trust[ties][keep])][: self.p["core_group_size"] - 1]])
         if self.p["mobilisation_order"] == "existing_network":
             core += list(np.flatnonzero(self.in_network))
+        core += list(np.flatnonzero(self.membership == MEMBER))  # members at the start an alliance table names
         core = np.unique(core)
         self.identified[core] = True
         self.admit(core, commitment=self.p["founding_commitment"], clarity=self.p["founding_clarity"])

@@ -42,8 +42,9 @@ FORMAT_VERSION = 1
 FORMAT_LINE = f"mus-alliance stakeholder table, format {FORMAT_VERSION}"
 SHEET, TIES_SHEET, GUIDE_SHEET = "stakeholders", "ties", "guide"
 GENERIC_COMMUNITY = "community"  # a community whose group type the model draws (as for the synthetic country)
-NOTICE = ("This folder was made from an alliance table with real names of organisations and people's groups. "
-          "It stays on this machine unless you share it; think before you do.")
+NOTICE = ("NOTICE: this folder was made from an alliance table, a stakeholder analysis with the real names of "
+          "organisations and people's groups, and may contain those names (events, manifest). Nothing was sent "
+          "anywhere; it stays on this machine unless you share it, so think before you do.")
 
 INTERESTS = tuple(f"interest_{use}" for use in WATER_USES)
 # column -> what it means (the template's guide, the README and the errors come from here)
@@ -123,6 +124,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)  # power, capacity, view, awareness, interests, flags
     stance: Stance | None = None
     count: int | None = None
+    given: tuple[str, ...] = ()  # the columns with a value in this row
 
 
 @dataclass
@@ -336,6 +338,7 @@ def parse_rows(columns: dict[str, int], data: list[tuple[int, list[Any]]], check
     for line, cells in data:
         cell = {name: (cells[pos] if pos < len(cells) else None) for name, pos in columns.items()}
         name = text(cell.get("name"))
+        filled = tuple(col for col, value in cell.items() if text(value) is not None)
         if name is None:
             check.add(line, "name", "empty; every stakeholder needs a name")
         type_text = text(cell.get("type"))
@@ -348,7 +351,7 @@ def parse_rows(columns: dict[str, int], data: list[tuple[int, list[Any]]], check
             check.add(line, "type", f"unknown type {type_text!r}; {hint}")
         kind, community = parsed if parsed else (None, False)
         row = Row(line, name or "", kind, community, None, text(cell.get("district")),
-                  text(cell.get("platform")), text(cell.get("second_seat")))
+                  text(cell.get("platform")), text(cell.get("second_seat")), given=filled)
         level_text = (text(cell.get("level")) or "").lower()
         if level_text:
             if level_text not in LEVELS:
@@ -491,19 +494,24 @@ class AllianceTable:
             "file": str(self.source.path), "sha256": self.source.sha256, "ties_file": str(self.source.ties_path or ""),
             "format_version": FORMAT_VERSION, "stakeholders": len(self.names), "rows": len(self.rows),
             "ties": None if self.ties is None else len(self.ties), "districts": len(self.districts),
-            "columns_from_table": list(self.columns),
-            "columns_from_registry_defaults": [c for c in COLUMNS if c not in self.columns],
+            "values_from_table": {col: f"{sum(col in r.given for r in self.rows)} of {len(self.rows)} rows"
+                                  for col in COLUMNS if any(col in r.given for r in self.rows)},
+            "columns_left_to_the_model": [c for c in COLUMNS if not any(c in r.given for r in self.rows)],
+            "open_values": "a blank cell or a missing column is drawn as for the synthetic country, from the "
+                           "run's parameters (registry defaults unless the scenario sets them)",
             "parameters_set_by_table": self.values,
             "parameters_fixed_by_table": self.fixed,
             "notice": NOTICE,
         }
 
-    def refuse_fixed(self, names, where: str = "") -> None:
-        """Raise ConfigError naming every parameter in ``names`` that the table fixes."""
+    def refuse_fixed(self, names, where: str = "", prefix: str = "") -> None:
+        """Raise ConfigError naming every parameter in ``names`` that the table fixes (``prefix`` goes before
+        each name, e.g. "factors.")."""
         bad = [n for n in names if n in self.fixed]
         if bad:
-            raise ConfigError(f"{where}{', '.join(bad)}: fixed by the alliance table {self.source.path.name} ("
-                              + "; ".join(f"{n}: {self.fixed[n]}" for n in bad) + "); remove it or change the table")
+            raise ConfigError(f"{where}{', '.join(prefix + n for n in bad)}: fixed by the alliance table "
+                              f"{self.source.path.name} (" + "; ".join(f"{n}: {self.fixed[n]}" for n in bad)
+                              + "); remove " + ("it" if len(bad) == 1 else "them") + " or change the table")
 
     # ---- the population
     def population(self, p: dict, rng: np.random.Generator) -> Population:
@@ -713,7 +721,7 @@ def assemble(path: Path, rows: list[Row], ties: list[Tie] | None, columns: tuple
         return None
     fixed = fixed_parameters(ordered, ties, values, len(orgs), n_pilot + n_out)
     digest = hashlib.sha256(path.read_bytes() + (ties_path.read_bytes() if ties_path else b"")).hexdigest()
-    return AllianceTable(Source(path, digest, ties_path), ordered, ties, districts, columns, fixed, values, names,
+    return AllianceTable(Source(path.resolve(), digest, ties_path.resolve() if ties_path else None), ordered, ties, districts, columns, fixed, values, names,
                          np.array(expanded_from, dtype=np.int64))
 
 

@@ -298,9 +298,9 @@ def number(cell: Any, line: int, column: str, check: Checker, low: float | None 
             value = float(str(cell).strip())
         except ValueError:
             value = None
-    span = f"in [{low:g}, {high:g}]" if high is not None else f">= {low:g}"
+    span = f"[{low:g}, {high:g}]" if high is not None else f"[{low:g}, ...)"
     if value is None or not np.isfinite(value):
-        check.add(line, column, f"expected a number {span}, got {cell!r}", path)
+        check.add(line, column, f"expected a number in {span}, got {cell!r}", path)
         return None
     if (low is not None and value < low) or (high is not None and value > high):
         check.add(line, column, f"{value:g} is outside {span}", path)

@@ -6,7 +6,9 @@
 - ``summary.parquet`` / ``.csv``: one row per replicate: its seed and the run's summary outcomes;
 - ``events.csv``: the event log of every replicate, in plain words;
 - ``outcomes.png`` / ``.svg``: the main outcomes over time, median and 10-90% band over replicates;
-- ``manifest.json``: scenario, every parameter value, seeds, package version, git commit, times.
+- ``manifest.json``: scenario, every parameter value, seeds, package version, git commit, times; for a
+  scenario with an alliance table, which values came from it (``alliance_table``);
+- ``NOTICE.txt`` (only with an alliance table): the folder contains real names.
 
 Replicate r runs with seed S + r, so ``mus-alliance run CONFIG --seed S+r --replicates 1`` reproduces it.
 The folder is built beside its final place and swapped in only when complete.

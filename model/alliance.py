@@ -148,7 +148,8 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         """Step 1, initiation (Tool 24): the initiator and a core group around it start the first platform;
         with the order ``existing_network`` the alliance is built on a network whose members start together.
 
-        The core group is the initiator plus the organisations it trusts most among its ties.
+        The core group is the initiator plus the organisations it trusts most among its ties, plus any
+        member at the start that an alliance table names (model/alliance_table.py).
         """
         i = self.initiator
         ties = np.flatnonzero((self.src == i) | (self.dst == i))

@@ -465,6 +465,7 @@ class AllianceTable:
     values: dict[str, Any]     # parameter values the table implies (they enter the run's parameters)
     names: list[str]           # every stakeholder's name, count rows expanded, in the model's order
     expanded_from: np.ndarray  # for each stakeholder, its row's index in ``rows``
+    _given: dict = field(default_factory=dict, repr=False)
 
     def __str__(self) -> str:  # what manifests and study fingerprints record: the content, not the names
         return f"alliance table {self.source.path.name} (sha256 {self.source.sha256})"
@@ -518,7 +519,15 @@ class AllianceTable:
         for key, value in self.values.items():
             if p[key] != value:
                 raise ConfigError(f"{key}: the alliance table {self.source.path.name} sets it to {value!r}, got {p[key]!r}")
-        return build_population(p, rng, Given(self, p))
+        if p["initiator"] != "project":
+            level = LEVELS[p["initiator_level"]]
+            if not any(r.level == level and (r.platform or "").lower() != "none" for r in self.rows):
+                raise ConfigError(f"initiator_level: the alliance table {self.source.path.name} has no stakeholder "
+                                  f"at {p['initiator_level']} level to start the alliance (initiator {p['initiator']})")
+        key = p["initiator"] == "project"  # whether the model adds a project office the table does not list
+        if key not in self._given:  # what the table fixes does not depend on the seed: built once per process
+            self._given[key] = Given(self, p)
+        return build_population(p, rng, self._given[key])
 
 
 class Given:
@@ -572,6 +581,10 @@ class Given:
                 values[i], mask[i] = got, True
         if mask.any():
             self.columns["interests"] = (values, mask)
+        where = {name: i for i, name in enumerate(table.names)}
+        ties = table.ties or []
+        self.tie_pairs = np.array([sorted((where[tie.a], where[tie.b])) for tie in ties], dtype=np.int64).reshape(-1, 2)
+        self.tie_trust = np.array([np.nan if tie.trust is None else tie.trust for tie in ties], dtype=float)
 
     def fix(self, name: str, drawn: np.ndarray) -> np.ndarray:
         """``drawn`` where the table is silent, the table's value where it speaks."""
@@ -614,9 +627,7 @@ class Given:
         listed = np.zeros(self.n, dtype=bool)
         listed[: len(t.expanded_from)] = [t.rows[k].count is None for k in t.expanded_from]
         keep = ~(listed[pop.src] & listed[pop.dst])
-        where = {name: i for i, name in enumerate(t.names)}
-        pairs = np.array([sorted((where[tie.a], where[tie.b])) for tie in t.ties], dtype=np.int64).reshape(-1, 2)
-        trust = np.array([np.nan if tie.trust is None else tie.trust for tie in t.ties])
+        pairs, trust = self.tie_pairs, self.tie_trust.copy()
         open_ = np.isnan(trust)
         if open_.any():
             trust[open_] = tie_trust(p, rng, pairs[open_, 0], pairs[open_, 1], pop.in_network)

@@ -10,7 +10,7 @@ import model
 from model import alliance_table as at
 from model.states import Level, Membership
 
-from .conftest import SMALL, SMALL_TIES, population_of, write_csv
+from .conftest import SMALL, SMALL_TIES, population_of, scenario_for, write_csv
 
 
 @pytest.fixture
@@ -107,3 +107,25 @@ def test_the_dashboard_call_returns_params_or_problems(tmp_path):
     params, problems = at.load_alliance_table(bad)
     assert params is None and len(problems) == 2
     assert any("column power" in p for p in problems) and any("column type" in p for p in problems)
+
+
+DISTRICT_ONLY = """\
+    name,type,district,count
+    Lake district water office,district_water_office,Lake,
+    Lake NGO,district_ngo,Lake,
+    Lake villages,community,Lake,30
+"""
+
+
+def test_the_initiator_comes_from_the_table_or_is_refused(tmp_path, mus):
+    write_csv(tmp_path, "district.csv", DISTRICT_ONLY)
+    scenario = scenario_for(tmp_path, "district.csv", '[parameters]\ninitiator = "government"\ninitiator_level = "district"\n')
+    alliance = model.build_model(model.load_scenario(scenario).params, seed=1)
+    assert alliance.names[alliance.initiator] == "Lake district water office"
+    # the project office the model adds when the table lists none
+    plain = model.build_model(model.load_scenario(scenario_for(tmp_path, "district.csv")).params, seed=1)
+    assert plain.names[plain.initiator] == "Project office" and len(plain.names) == 33
+    scenario = scenario_for(tmp_path, "district.csv", '[parameters]\ninitiator = "government"\n')
+    rc, _, stderr = mus("run", scenario, "--replicates", 1, "--steps", 2, "--out", tmp_path / "o", "--quiet")
+    assert rc == 2 and stderr.count("\n") == 1 and not (tmp_path / "o").exists()
+    assert "no stakeholder at national level to start the alliance" in stderr

@@ -586,35 +586,42 @@ class Given:
         self.tie_pairs = np.array([sorted((where[tie.a], where[tie.b])) for tie in ties], dtype=np.int64).reshape(-1, 2)
         self.tie_trust = np.array([np.nan if tie.trust is None else tie.trust for tie in ties], dtype=float)
 
-    def fix(self, name: str, drawn: np.ndarray) -> np.ndarray:
-        """``drawn`` where the table is silent, the table's value where it speaks."""
-        if name not in self.columns:
-            return drawn
-        values, mask = self.columns[name]
-        out = drawn.copy()
-        out[mask] = values[mask].astype(drawn.dtype)
+    def fix(self, name: str, drawn: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
+        """``drawn`` where the table is silent, the table's value where it speaks. Views (given ``rng``) also
+        take a draw within the band of a stance given without a view, and for the champions of a count row."""
+        out = drawn
+        if name in self.columns:
+            values, mask = self.columns[name]
+            out = drawn.copy()
+            out[mask] = values[mask].astype(drawn.dtype)
+        if name == "view" and rng is not None:
+            out = self.draw_stances(out.copy(), rng)
         return out
 
-    def finish(self, pop: Population, p: dict, rng: np.random.Generator) -> Population:
-        """The values fixed after the draws: power, capacity, interests, views, awareness, members at the
-        start, second seats, ties and names. Draws only for a stance without a view, community champions of a
-        count row and ties without trust (none of which the default country's template has)."""
-        t, rows, at = self.table, self.table.rows, self.table.expanded_from
-        for name in ("power", "capacity", "interests", "view", "awareness", "bridge_platform"):
-            setattr(pop, name, self.fix(name, getattr(pop, name)))
-        if "member" in self.columns:
-            pop.membership = np.where(self.columns["member"][1], np.int8(Membership.MEMBER), pop.membership).astype(np.int8)
+    def draw_stances(self, view: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Draws only for a stance without a view and for community champions of a count row (none of which
+        the default country's template has, so it reads back with the default country's draws)."""
+        rows, at = self.table.rows, self.table.expanded_from
         for i in range(len(at)):  # a stance without a view: a view within the stance's band
             r = rows[at[i]]
             if r.stance is not None and r.values.get("view") is None:
-                low, high = STANCE_BANDS[r.stance]
-                pop.view[i] = rng.uniform(low, high)
+                view[i] = rng.uniform(*STANCE_BANDS[r.stance])
         for k, r in enumerate(rows):  # community champions of a count row
             share = r.values.get("share_champions")
             if share:
                 members = np.flatnonzero(at == k)
                 champions = members[rng.random(len(members)) < share]
-                pop.view[champions] = rng.uniform(*STANCE_BANDS[Stance.CHAMPION], len(champions))
+                view[champions] = rng.uniform(*STANCE_BANDS[Stance.CHAMPION], len(champions))
+        return view
+
+    def finish(self, pop: Population, p: dict, rng: np.random.Generator) -> Population:
+        """The values fixed after the draws, which nothing in the build depends on: power, capacity,
+        interests, members at the start, second seats, ties and names. Draws only for ties without trust."""
+        t = self.table
+        for name in ("power", "capacity", "interests", "bridge_platform"):
+            setattr(pop, name, self.fix(name, getattr(pop, name)))
+        if "member" in self.columns:
+            pop.membership = np.where(self.columns["member"][1], np.int8(Membership.MEMBER), pop.membership).astype(np.int8)
         if t.ties is not None:
             pop.src, pop.dst, pop.trust = self.ties(pop, p, rng)
         pop.names = list(t.names) + pop.names[len(t.names):]

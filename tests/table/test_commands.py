@@ -95,8 +95,9 @@ def test_parameters_the_table_fixes_are_refused_everywhere(mus, tmp_path):
 
 def test_compare_and_allocate_play_the_table(mus, tmp_path):
     out = tmp_path / "cmp"
+    # 60 months: past the project's exit (month 54), so uptake after exit is defined for the report
     rc, stdout, stderr = mus("compare", "business-as-usual", "pilot-heavy", "--base", RIVERSIDE, "--replicates", 3,
-                             "--steps", 12, "--workers", 1, "--out", out, "--quiet")
+                             "--steps", 60, "--workers", 1, "--out", out, "--quiet")
     assert rc == 0, stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["base"]["alliance_table"]["stakeholders"] == 194  # 13 organisations, the project office, 3 named groups, 177 villages
@@ -105,7 +106,7 @@ def test_compare_and_allocate_play_the_table(mus, tmp_path):
     assert str(RIVERSIDE) in rerun and not any("population_table" in a or "n_districts" in a for a in rerun)
     assert (out / "NOTICE.txt").exists()
     out = tmp_path / "alloc"
-    rc, _, stderr = mus("allocate", "--budget", 600, "--base", RIVERSIDE, "--replicates", 2, "--steps", 12,
+    rc, _, stderr = mus("allocate", "--budget", 600, "--base", RIVERSIDE, "--replicates", 2, "--steps", 60,
                         "--workers", 1, "--out", out, "--quiet")
     assert rc == 0, stderr
     assert json.loads((out / "manifest.json").read_text())["base"]["alliance_table"]["districts"] == 2

@@ -123,3 +123,18 @@ def test_a_scenario_table_path_is_relative_to_the_scenario(tmp_path, monkeypatch
     (folder / "scenario.toml").write_text('[population]\ntable = "alliance.csv"\ntypo = 1\n')
     with pytest.raises(model.ConfigError, match="population.typo: unknown key"):
         model.load_scenario(scenario)
+
+
+def test_a_study_notices_an_edited_table(mus, tmp_path):
+    """A sweep resumes only the same study: the table's content (sha256) is part of its spec."""
+    write_csv(tmp_path, "alliance.csv", SMALL, SMALL_TIES)
+    scenario = scenario_for(tmp_path, "alliance.csv")
+    spec = tmp_path / "study.toml"
+    spec.write_text(f'method = "ofat"\nbase = "{scenario}"\nN = 2\nsteps = 3\noutputs = ["uptake_final"]\n'
+                    '[factors]\nguidance = {}\n')
+    out = tmp_path / "study"
+    rc, _, stderr = mus("sweep", spec, "--out", out, "--workers", 1, "--no-progress")
+    assert rc == 0, stderr
+    write_csv(tmp_path, "alliance.csv", SMALL.replace("0.9,blocker", "0.8,blocker"), SMALL_TIES)
+    rc, _, stderr = mus("sweep", spec, "--out", out, "--workers", 1, "--no-progress")
+    assert rc == 2 and "base_params.population_table" in stderr and "sha256" in stderr

@@ -129,3 +129,12 @@ def test_the_initiator_comes_from_the_table_or_is_refused(tmp_path, mus):
     rc, _, stderr = mus("run", scenario, "--replicates", 1, "--steps", 2, "--out", tmp_path / "o", "--quiet")
     assert rc == 2 and stderr.count("\n") == 1 and not (tmp_path / "o").exists()
     assert "no stakeholder at national level to start the alliance" in stderr
+
+
+def test_an_organisation_may_work_at_another_level_than_its_type(tmp_path):
+    table = at.load_table(write_csv(tmp_path, "t.csv", SMALL.replace(
+        "Hill district NGO,district_ngo,,Hill,", "Hill district NGO,district_ngo,,Hill,\n    Hill donor desk,donor,district,Hill,", 1)))
+    pop = population_of(table, 1)
+    desk = index(table, "Hill donor desk")
+    assert pop.level[desk] == Level.DISTRICT and pop.district[desk] == 1 and pop.platform[desk] == 2
+    assert at.KINDS[pop.kind[desk]].name == "donor"

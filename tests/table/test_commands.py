@@ -93,6 +93,7 @@ def test_parameters_the_table_fixes_are_refused_everywhere(mus, tmp_path):
         load_strategy(strategy, model.load_scenario(scenario))
 
 
+@pytest.mark.slow  # two commands on whole runs (~10 s)
 def test_compare_and_allocate_play_the_table(mus, tmp_path):
     out = tmp_path / "cmp"
     # 60 months: past the project's exit (month 54), so uptake after exit is defined for the report

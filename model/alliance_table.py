@@ -85,14 +85,12 @@ TIE_COLUMNS: dict[str, str] = {
     "to": "Required. Another stakeholder's name (ties have no direction).",
     "trust": "Trust on the tie before the alliance starts, 0 to 1. Blank: drawn (initial_trust).",
 }
-NOTE_COLUMNS = ("notes", "note", "comment", "comments", "source")
-UNIT = ("power", "capacity", "view", "awareness", "share_marginalised", "share_champions")
+NOTE_COLUMNS = ("notes", "note", "comment", "comments")
 FLAGS = ("marginalised", "member_at_start", "existing_network")
 YES, NO = ("yes", "y", "true", "1", "x"), ("no", "n", "false", "0")
 STANCE_BANDS = {Stance.BLOCKER: (0.0, 1 / 3), Stance.NEUTRAL: (1 / 3, 2 / 3), Stance.CHAMPION: (2 / 3, 1.0)}
 LEVELS = {"national": Level.NATIONAL, "district": Level.DISTRICT, "community": Level.COMMUNITY}
 LEVEL_NAME = {v: k for k, v in LEVELS.items()}
-INITIATOR_LEVEL = {Level.NATIONAL: "national", Level.DISTRICT: "district", Level.COMMUNITY: "community"}
 PROJECT = KIND_INDEX["project_office"]
 
 
@@ -728,7 +726,7 @@ def assemble(path: Path, rows: list[Row], ties: list[Tie] | None, columns: tuple
     if projects:
         values["initiator"] = "project"
         if projects[0].level is not None:
-            values["initiator_level"] = INITIATOR_LEVEL[projects[0].level]
+            values["initiator_level"] = LEVEL_NAME[projects[0].level]
     for key, value in values.items():
         spec = REGISTRY[key]
         if spec.kind != "choice" and not spec.low <= value <= spec.high:

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "experiments.sweep.cli",         # sweep, analyze
     "experiments.strategies.cli",    # compare, allocate
     "experiments.screen",            # screen
+    "experiments.tables",            # template
 )
 
 
@@ -44,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # bad options: one line and exit 2 (OneLineParser)
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, UserError) as exc:
-        print(f"mus-alliance {args.command}: error: {exc}", file=sys.stderr)
+    except (ConfigError, UserError) as exc:  # one line per problem (an alliance table may have several)
+        for line in str(exc).splitlines() or [""]:
+            print(f"mus-alliance {args.command}: error: {line}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `mus-alliance params | head`
         sys.stderr.close()

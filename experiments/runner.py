@@ -6,7 +6,9 @@
 - ``summary.parquet`` / ``.csv``: one row per replicate: its seed and the run's summary outcomes;
 - ``events.csv``: the event log of every replicate, in plain words;
 - ``outcomes.png`` / ``.svg``: the main outcomes over time, median and 10-90% band over replicates;
-- ``manifest.json``: scenario, every parameter value, seeds, package version, git commit, times.
+- ``manifest.json``: scenario, every parameter value, seeds, package version, git commit, times; for a
+  scenario with an alliance table, which values came from it (``alliance_table``);
+- ``NOTICE.txt`` (only with an alliance table): the folder contains real names.
 
 Replicate r runs with seed S + r, so ``mus-alliance run CONFIG --seed S+r --replicates 1`` reproduces it.
 The folder is built beside its final place and swapped in only when complete.
@@ -26,6 +28,7 @@ from tqdm import tqdm
 import model
 from model import registry
 
+from . import tables as table_outputs
 from .figures import plot_outcomes
 from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
 from .provenance import git_commit
@@ -66,6 +69,8 @@ def scenario_from_args(args) -> model.Scenario:
         name, sep, value = text.partition("=")
         if not sep:
             raise UserError(f"--set {text}: expected NAME=VALUE")
+        if scenario.table is not None:
+            scenario.table.refuse_fixed([name.strip()], prefix="--set ")
         scenario.params[name.strip()] = registry.parse_value(name.strip(), value.strip())
     for key in ("seed", "replicates", "steps"):
         value = getattr(args, key)
@@ -115,7 +120,9 @@ def run_command(args) -> int:
             "steps": scenario.steps, "replicates": scenario.replicates,
             "seeds": [r.seed for r in results], "version": model.__version__, "git_commit": git_commit(),
             "started": started.isoformat(), "seconds": round(elapsed, 3),
+            **({"alliance_table": table_outputs.provenance(scenario.params)} if scenario.table is not None else {}),
         })
+        table_outputs.write_notice(tmp, scenario.params)
     print_report(scenario, summary, out)
     return 0
 
@@ -144,6 +151,8 @@ def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path) -> 
     print(f"\nResults in {out}/")
     for name in ("summary.csv", "timeseries.csv", "events.csv", "outcomes.png", "manifest.json"):
         print(f"  {out / name}")
+    if scenario.table is not None:
+        print(f"  {out / 'NOTICE.txt'}  (made from {scenario.table.source.path.name}: the folder contains real names)")
 
 
 # --------------------------------------------------------------------------------------------- params

@@ -148,7 +148,8 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         """Step 1, initiation (Tool 24): the initiator and a core group around it start the first platform;
         with the order ``existing_network`` the alliance is built on a network whose members start together.
 
-        The core group is the initiator plus the organisations it trusts most among its ties.
+        The core group is the initiator plus the organisations it trusts most among its ties, plus any
+        member at the start that an alliance table names (model/alliance_table.py).
         """
         i = self.initiator
         ties = np.flatnonzero((self.src == i) | (self.dst == i))
@@ -157,6 +158,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         core = list(np.r_[i, others[keep][np.argsort(-self.trust[ties][keep])][: self.p["core_group_size"] - 1]])
         if self.p["mobilisation_order"] == "existing_network":
             core += list(np.flatnonzero(self.in_network))
+        core += list(np.flatnonzero(self.membership == MEMBER))  # members at the start an alliance table names
         core = np.unique(core)
         self.identified[core] = True
         self.admit(core, commitment=self.p["founding_commitment"], clarity=self.p["founding_clarity"])

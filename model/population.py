@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .registry import TABLE
 from .states import Level, Membership
 
 WATER_USES = ("domestic", "irrigation", "livestock", "enterprise")
@@ -107,10 +108,15 @@ def platform_ids(n_districts: int) -> tuple[np.ndarray, list[str]]:
     return levels.astype(np.int8), names
 
 
-def build_population(p: dict, rng: np.random.Generator) -> Population:
+def build_population(p: dict, rng: np.random.Generator, given=None) -> Population:
+    """The country at month 0. With an alliance table (``p[registry.TABLE]``, see model/alliance_table.py)
+    ``given`` says who exists and fixes every value the table states; each value it leaves open is drawn
+    here as for the synthetic country, with the same draws (same table and seed, same population)."""
+    if given is None and p.get(TABLE) is not None:
+        return p[TABLE].population(p, rng)
+    fix = given.fix if given is not None else _as_drawn
     nd = p["n_districts"]
-    nat = [KIND_INDEX[NATIONAL_KINDS[i % len(NATIONAL_KINDS)]] for i in range(p["n_national_orgs"])]
-    dis = [KIND_INDEX[DISTRICT_KINDS[i % len(DISTRICT_KINDS)]] for i in range(p["n_district_orgs"])] * nd
+    nat, dis, dis_district = given.organisations if given is not None else organisations(p)
     n_pilot, n_out = p["n_pilot_communities"], p["n_outside_communities"]
     n_comm = n_pilot + n_out
     project = p["initiator"] == "project"
@@ -121,22 +127,25 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
     comm[n_org:n_org + n_comm] = True
 
     district = np.full(n, -1, dtype=np.int32)
-    district[len(nat):n_org] = np.repeat(np.arange(nd), p["n_district_orgs"])
+    district[len(nat):n_org] = dis_district
     district[n_org:n_org + n_comm] = np.arange(n_comm) % nd
 
     marginalised = np.zeros(n, dtype=bool)
-    marginalised[n_org:n_org + n_comm] = rng.random(n_comm) < p["share_marginalised"]
+    marginalised[n_org:n_org + n_comm] = rng.random(n_comm) < fix("share_marginalised", np.full(n_comm, p["share_marginalised"]))
+    marginalised = fix("marginalised", marginalised)
     u = rng.random(n_comm)
     m = marginalised[n_org:n_org + n_comm]
     kind[n_org:n_org + n_comm] = np.where(
         m, np.where(u < 0.6, KIND_INDEX["womens_group"], KIND_INDEX["farmers_group"]),
         np.where(u < 0.6, KIND_INDEX["water_committee"], KIND_INDEX["farmers_group"]))
+    kind = fix("kind", kind)
 
     table = np.array([[k.level, k.power, k.capacity, k.busy, k.blocker_weight] for k in KINDS])
     level = table[kind, 0].astype(np.int8)
     if project:  # the project office sits where the project starts the alliance
         level[-1] = {"community": C, "district": D, "national": N}[p["initiator_level"]]
         district[-1] = -1 if level[-1] == N else 0
+    level, district = fix("level", level), fix("district", district)
     ineq = p["power_inequality"]
     power = (1 - ineq) * 0.5 + ineq * table[kind, 1] + rng.normal(0, 0.05, n)
     power = np.clip(np.where(marginalised, power * 0.5, power), 0.01, 1.0)
@@ -150,27 +159,46 @@ def build_population(p: dict, rng: np.random.Generator) -> Population:
     interests = (1 - div) * 0.25 + div * (0.6 * base + 0.4 * rng.dirichlet(np.ones(4), n))
 
     view, awareness = initial_views(p, rng, kind, table[:, 4], comm, n_org, n_pilot)
+    view, awareness = fix("view", view, rng), fix("awareness", awareness)
     entrenchment = np.where((view < 1 / 3) & ~comm, p["blocker_entrenchment"], 0.0)  # blocking organisations
     membership = np.full(n, Membership.NOT_INVITED, dtype=np.int8)
     membership[n_org + n_pilot:n_org + n_comm] = Membership.OUTSIDE
 
     plat_level, plat_names = platform_ids(nd)
     platform = np.where(level == Level.NATIONAL, 0, np.where(level == Level.DISTRICT, 1 + district, 1 + nd + district))
-    platform = np.where(membership == Membership.OUTSIDE, -1, platform).astype(np.int32)
+    platform = fix("platform", np.where(membership == Membership.OUTSIDE, -1, platform).astype(np.int32))
     bridges = (rng.random(n) < p["bridge_share"]) & (platform > 0)
     bridge_platform = np.where(bridges, np.where(level == Level.DISTRICT, 0, 1 + district), -1).astype(np.int32)
 
-    in_network = (rng.random(n) < p["existing_network_share"]) & (membership != Membership.OUTSIDE)
+    in_network = fix("in_network", (rng.random(n) < p["existing_network_share"]) & (membership != Membership.OUTSIDE))
     src, dst = build_ties(p, rng, level, district, comm, in_network, n_org, project)
-    trust = np.clip(rng.normal(p["initial_trust"], 0.1, len(src)), 0.0, 1.0)
-    trust = np.where(in_network[src] & in_network[dst], np.minimum(1.0, trust + 0.2), trust)
+    trust = tie_trust(p, rng, src, dst, in_network)
 
     initiator = choose_initiator(p, rng, kind, level, membership)
     names = name_stakeholders(kind, district, n_org)
     plat_district = np.r_[-1, np.arange(nd), np.arange(nd)].astype(np.int32)
-    return Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, entrenchment,
-                      view, awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
-                      initiator, plat_level, plat_district, plat_names)
+    pop = Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, entrenchment,
+                     view, awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
+                     initiator, plat_level, plat_district, plat_names)
+    return given.finish(pop, p, rng) if given is not None else pop
+
+
+def _as_drawn(_name: str, values: np.ndarray, _rng=None) -> np.ndarray:
+    return values
+
+
+def organisations(p: dict) -> tuple[list[int], list[int], np.ndarray]:
+    """The synthetic country's organisations: national kinds in turn, then each district's, and the
+    district of each district organisation."""
+    nat = [KIND_INDEX[NATIONAL_KINDS[i % len(NATIONAL_KINDS)]] for i in range(p["n_national_orgs"])]
+    dis = [KIND_INDEX[DISTRICT_KINDS[i % len(DISTRICT_KINDS)]] for i in range(p["n_district_orgs"])] * p["n_districts"]
+    return nat, dis, np.repeat(np.arange(p["n_districts"]), p["n_district_orgs"])
+
+
+def tie_trust(p, rng, src, dst, in_network) -> np.ndarray:
+    """Trust on ties before the alliance starts: around ``initial_trust``, higher inside an existing network."""
+    trust = np.clip(rng.normal(p["initial_trust"], 0.1, len(src)), 0.0, 1.0)
+    return np.where(in_network[src] & in_network[dst], np.minimum(1.0, trust + 0.2), trust)
 
 
 def initial_views(p, rng, kind, blocker_weight, comm, n_org, n_pilot):

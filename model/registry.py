@@ -442,6 +442,9 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 REGISTRY: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+# Not a parameter: a scenario's stakeholder-analysis table (model/alliance_table.py) rides with the parameters
+# under this key, so every run, sweep and comparison of the scenario builds its population from the table.
+TABLE = "population_table"
 
 
 def defaults() -> dict[str, Any]:
@@ -460,6 +463,9 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults updated with ``overrides``, every value checked against the registry."""
     params = defaults()
     for key, value in (overrides or {}).items():
+        if key == TABLE:
+            params[key] = value
+            continue
         if key not in REGISTRY:
             raise ConfigError(unknown_key_message(key))
         params[key] = REGISTRY[key].check(value)

@@ -12,6 +12,9 @@ seed = 1
 
 [parameters]     # any registry parameter; everything else keeps its default
 meetings_per_year = 4
+
+[population]     # optional: your own alliance, a stakeholder-analysis table (model/alliance_table.py)
+table = "alliances/riverside.xlsx"   # relative to this file; CSV or XLSX
 ```
 """
 
@@ -22,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .registry import ConfigError, REGISTRY, resolve, unknown_key_message
+from .registry import ConfigError, REGISTRY, TABLE, resolve, unknown_key_message
 
 RUN_DEFAULTS = {"steps": 120, "replicates": 5, "seed": 1}
 RUN_LIMITS = {"steps": (1, 100_000), "replicates": (1, 100_000), "seed": (0, 2**63 - 1)}
-SECTIONS = ("scenario", "run", "parameters")
+SECTIONS = ("scenario", "run", "parameters", "population")
+POPULATION_KEYS = ("table",)
 
 
 @dataclass
@@ -42,6 +46,11 @@ class Scenario:
     def resolved(self) -> dict[str, Any]:
         """Every parameter: defaults with this scenario's overrides."""
         return resolve(self.params)
+
+    @property
+    def table(self):
+        """The scenario's alliance table (:class:`~model.alliance_table.AllianceTable`), or None."""
+        return self.params.get(TABLE)
 
 
 def check_run_setting(key: str, value: Any) -> int:
@@ -94,9 +103,28 @@ def scenario_from_dict(data: dict, path: Path | None = None) -> Scenario:
             params[key] = REGISTRY[key].check(value)
     except ConfigError as exc:
         raise ConfigError(where + str(exc)) from None
+    params = {**population_table(data.get("population", {}), path, where, params), **params}
     name = meta.get("name") or (path.stem if path else "scenario")
     return Scenario(name=name, description=meta.get("description", "").strip(), params=params,
                     path=path, **{**RUN_DEFAULTS, **run})
+
+
+def population_table(section: dict, path: Path | None, where: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a ``[population] table = "FILE"`` sets (the table itself and the country size it
+    implies); a parameter the table fixes may not also be set in ``[parameters]``."""
+    for key in section:
+        if key not in POPULATION_KEYS:
+            raise ConfigError(where + unknown_key_message(f"population.{key}", [f"population.{k}" for k in POPULATION_KEYS], "key"))
+    if "table" not in section:
+        return {}
+    if not isinstance(section["table"], str) or not section["table"].strip():
+        raise ConfigError(f"{where}population.table: expected the table's file name, got {section['table']!r}")
+    from .alliance_table import load_table
+
+    file = Path(section["table"]).expanduser()
+    table = load_table(file if file.is_absolute() or path is None else Path(path).parent / file)
+    table.refuse_fixed(params, where, "parameters.")
+    return table.params()
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -40,6 +40,7 @@ import model
 from model.registry import REGISTRY
 
 from ..io import StagedDir, UserError, atomic_write_json, atomic_write_text, write_table
+from .. import tables
 from ..provenance import git_commit
 from . import formatting as fmt
 from .accounts import cost_table, play_strategies
@@ -256,10 +257,12 @@ def write_allocation(result: Allocation, out: Path) -> Path:
             "version": model.__version__, "git_commit": git_commit(), "budget": result.budget,
             "outcome": result.outcome.name, "replicates": result.replicates,
             "screen_replicates": result.screen_replicates, "steps": result.steps, "seed": result.seed,
-            "base": {"path": str(result.base.path), "parameters": result.base.params},
+            "base": {"path": str(result.base.path), "parameters": result.base.params,
+                     "alliance_table": tables.provenance(result.base.params)},
             "costs": {"path": str(result.costs.path), "currency": result.costs.currency,
                       "unit_costs": result.costs.unit_costs},
         })
+        tables.write_notice(tmp, result.base.params)
     return Path(out)
 
 

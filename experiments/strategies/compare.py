@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 import model
-from model.registry import REGISTRY
+from model.registry import REGISTRY, TABLE
 
 from ..io import StagedDir, atomic_write_json, atomic_write_text, write_table
+from .. import tables
 from ..provenance import git_commit
 from . import formatting as fmt
 from .accounts import cost_table, play_strategies
@@ -107,6 +108,7 @@ def write_comparison(comp: Comparison, out: Path) -> Path:
         atomic_write_text(tmp / "report.md", to_markdown(blocks))
         atomic_write_text(tmp / "report.html", to_html(blocks, title(comp)))
         atomic_write_json(tmp / "manifest.json", manifest(comp))
+        tables.write_notice(tmp, comp.base.params)
     return Path(out)
 
 
@@ -123,7 +125,8 @@ def manifest(comp: Comparison) -> dict:
     return {
         "kind": "compare", "started": comp.started, "seconds": round(comp.seconds, 3),
         "version": model.__version__, "git_commit": git_commit(),
-        "base": {"path": str(comp.base.path), "name": comp.base.name, "parameters": comp.base.params},
+        "base": {"path": str(comp.base.path), "name": comp.base.name, "parameters": comp.base.params,
+                 "alliance_table": tables.provenance(comp.base.params)},
         "steps": comp.steps, "replicates": len(comp.seeds), "seed": comp.seed, "seeds": comp.seeds,
         "seed_rule": SEED_RULE, "budget": comp.budget, "communities": comp.communities,
         "costs": {"path": str(comp.costs.path), "currency": comp.costs.currency, "unit_costs": comp.costs.unit_costs},
@@ -139,6 +142,8 @@ def rerun_args(comp: Comparison, s: Strategy) -> list[str]:
     """`mus-alliance run` arguments repeating one replicate of this strategy (put its seed for SEED)."""
     args = ["run", str(comp.base.path), "--steps", str(comp.steps), "--replicates", "1", "--seed", "SEED"]
     for name, value in s.params.items():
+        if name == TABLE or (comp.base.table is not None and name in comp.base.table.values):
+            continue  # the base scenario names its alliance table
         args += ["--set", f"{name}={value if REGISTRY[name].kind == 'choice' else repr(value)}"]
     return args
 

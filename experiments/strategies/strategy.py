@@ -161,6 +161,8 @@ def strategy_from_dict(data: dict, base: model.Scenario, path: Path | None = Non
     try:
         meta = check_meta(data)
         settings = {key: check_setting(key, value) for key, value in data.get("settings", {}).items()}
+        if base.table is not None:  # the country's alliance table fixes some population parameters
+            base.table.refuse_fixed(settings, prefix="settings.")
         platforms, _ = country_size({**base.params, **settings})
         plan = check_plan(data.get("plan", {}), {**base.params, **settings}, platforms)
         params = {**base.params, **settings, **check_rates(plan, platforms)}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import model
-from model.registry import REGISTRY, ConfigError, numeric, resolve, unknown_key_message
+from model.registry import REGISTRY, TABLE, ConfigError, numeric, resolve, unknown_key_message
 
 from .targets import FUNCTION_OUTPUT, MODEL_TARGET, load_function
 
@@ -192,6 +192,10 @@ def read_factors(raw: dict[str, Any], target: str, base: dict[str, Any], method:
         given = {name: {} for name in given}
     if not isinstance(given, dict):
         raise ConfigError("factors: expected a table of factors or a list of names")
+    table = base.get(TABLE)  # the base scenario's alliance table fixes some population parameters
+    if table is not None:
+        table.refuse_fixed(list(given), prefix="factors.")
+        tables = {name: t for name, t in tables.items() if name not in table.fixed}
     tables.update(given)
     if not tables:
         raise ConfigError("factors: no factors; name at least one (or include = \"numeric\")")

@@ -1,0 +1,14 @@
+"""Functions with a known answer, for the evidence tests (importable by sweep workers)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def boxes(a: float, b: float, c: str, seed: int) -> dict[str, float]:
+    """``fail`` is 1 in two known boxes of the factor space: {a < 0.3 and c == "p"} and {b > 0.8 and a > 0.6},
+    0 elsewhere; 3% of runs, drawn from the run's seed, have it flipped (noise PRIM must see through).
+    ``score`` is a plain number for expressions with arithmetic."""
+    inside = (a < 0.3 and c == "p") or (b > 0.8 and a > 0.6)
+    flip = np.random.default_rng(seed).random() < 0.03
+    return {"fail": float(inside != flip), "score": a + b}

@@ -1,0 +1,125 @@
+"""`mus-alliance discover`: PRIM and CART find boxes that are known in advance, and bad conditions are refused
+in one line."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from experiments.discover import Runs, discover
+from experiments.sweep.engine import run_study
+from experiments.sweep.spec import load_spec
+
+from .conftest import write
+
+SPEC = """
+method = "sobol"
+function = "tests.evidence.functions:boxes"
+N = 512
+seed = 3
+outputs = ["fail", "score"]
+
+[factors]
+a = { low = 0.0, high = 1.0 }
+b = { low = 0.0, high = 1.0 }
+c = { choices = ["p", "q", "r"] }
+"""
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """A finished sweep of the two-box function: 512 x 5 = 2,560 runs (Sobol' A, B and mixed matrices)."""
+    root = tmp_path_factory.mktemp("discover")
+    spec = load_spec(write(root / "boxes.toml", SPEC))
+    run_study(spec, root / "study", workers=1, progress=False)
+    return root / "study"
+
+
+def limits(box) -> dict[str, dict]:
+    return {r["factor"]: r for r in box.limits.to_dict("records")}
+
+
+def test_prim_finds_both_known_boxes_with_their_limits(mus, study):
+    # --density 0.9: the box is as wide as it can be while 90% of its runs fail; with edges at the true limits
+    # that allows a limit at most 0.3 / 0.9 * 0.97 - 0.3 = 0.023 too wide (3% noise), peeling steps add ~0.02.
+    rc, out, err = mus("discover", study, "--where", "fail > 0.5", "--density", "0.9")
+    assert rc == 0, err
+    folder = study / "discover" / "fail-gt-0.5"
+    stats = pd.read_parquet(folder / "box_stats.parquet")
+    boxes = pd.read_parquet(folder / "boxes.parquet")
+    # Two boxes by covering, each found with its own factors and nothing else restricted.
+    assert len(stats) >= 2
+    first = boxes[boxes["box"] == 1].set_index("factor")
+    second = boxes[boxes["box"] == 2].set_index("factor")
+    found = {frozenset(first.index), frozenset(second.index)}
+    assert found == {frozenset({"a", "c"}), frozenset({"a", "b"})}
+    box_ac, box_ab = (first, second) if "c" in first.index else (second, first)
+    assert box_ac.loc["c", "choices"] == "p"
+    assert abs(box_ac.loc["a", "high"] - 0.3) < 0.05 and pd.isna(box_ac.loc["a", "low"])
+    assert abs(box_ab.loc["a", "low"] - 0.6) < 0.05 and abs(box_ab.loc["b", "low"] - 0.8) < 0.05
+    assert bool(boxes.loc[boxes["box"] <= 2, "significant"].all())
+    # The first two boxes hold most failures, and failures dominate inside them (3% noise allowed for).
+    top = stats[stats["box"] <= 2]
+    assert top["coverage"].sum() > 0.8 and (top["density"] > 0.8).all()
+    assert "c is p" in out and "coverage" in out
+    assert (folder / "figures" / "tradeoff.png").stat().st_size > 0
+    assert json.loads((folder / "manifest.json").read_text())["kind"] == "discover"
+    report = (folder / "report.md").read_text()
+    assert "Box 1" in report and "Decision tree" in report
+
+
+def test_cart_second_view_names_the_boxes(study):
+    from experiments.discover import load_runs
+
+    d = discover(load_runs(study), "fail == 1")
+    rules = " | ".join(d.cart["rule"])
+    assert "c is p" in rules and "a <=" in rules
+    assert d.cart["density"].iloc[0] > 0.8
+
+
+def test_condition_may_use_arithmetic_and_factors(study):
+    from experiments.discover import load_runs
+
+    d = discover(load_runs(study), "score > 1.6 and c != \"q\"")
+    assert d.boxes, "a box exists: a + b > 1.6 with c in {p, r}"
+    rows = limits(d.boxes[0])
+    assert rows["c"]["choices"] == "p, r"
+
+
+def test_no_box_reported_where_the_condition_is_noise():
+    """A condition unrelated to any factor gets no significant box: PRIM must not invent structure."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    n = 1500
+    x = pd.DataFrame({"a": rng.random(n), "b": rng.random(n)})
+    outputs = pd.DataFrame({"y": (rng.random(n) < 0.2).astype(float)})
+    d = discover(Runs(None, "sweep", x, outputs, {"a": {"kind": "float"}, "b": {"kind": "float"}}), "y == 1")
+    # Any box found on noise has density near the base rate 0.2 (well below a real box's > 0.8).
+    assert all(b.stats["density"] < 0.45 for b in d.boxes)
+
+
+@pytest.mark.parametrize("where, message", [
+    ("uptake_final < 0.1", "unknown name 'uptake_final'"),
+    ("fail <", "not a valid expression"),
+    ("fail + 1", "not a condition"),
+    ("__import__('os')", "only abs"),
+    ("fail > 5", "no run of"),
+    ("fail >= 0", "every run"),
+    ("c < 2", "compares text with a number"),
+])
+def test_bad_conditions_one_line_exit_2(mus, study, where, message):
+    rc, out, err = mus("discover", study, "--where", where)
+    assert rc == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_folders_one_line_exit_2(mus, tmp_path):
+    rc, _, err = mus("discover", tmp_path / "nothing", "--where", "x > 1")
+    assert rc == 2 and "no such study folder" in err
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "manifest.json").write_text('{"kind": "run"}')
+    rc, _, err = mus("discover", tmp_path / "run", "--where", "x > 1")
+    assert rc == 2 and "discover reads sweep or calibration folders" in err and len(err.strip().splitlines()) == 1

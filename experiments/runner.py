@@ -32,6 +32,7 @@ from . import tables as table_outputs
 from .figures import plot_outcomes
 from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
 from .provenance import git_commit
+from .worlds import Worlds, load_worlds
 
 RESULTS = Path("results")
 
@@ -46,6 +47,8 @@ def add_parser(sub) -> None:
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
                      help="change one parameter (repeatable); see `mus-alliance params`")
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario file name>)")
+    run.add_argument("--worlds", type=Path, metavar="FILE",
+                     help="each replicate plays in a plausible world drawn from this ensemble (Parquet)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=run_command)
 
@@ -79,20 +82,26 @@ def scenario_from_args(args) -> model.Scenario:
     return scenario
 
 
-def run_replicates(scenario: model.Scenario, quiet: bool = False) -> list[model.RunResult]:
+def run_replicates(scenario: model.Scenario, quiet: bool = False, worlds: Worlds | None = None) -> list[model.RunResult]:
+    """Replicate r runs with seed S + r; with ``worlds``, in the world that seed draws (scenario settings win)."""
     seeds = [scenario.seed + r for r in range(scenario.replicates)]
     bar = tqdm(seeds, desc=f"{scenario.name}", unit="run", disable=quiet, file=sys.stderr)
-    return [model.run_model(scenario.params, seed=s, steps=scenario.steps) for s in bar]
+    if worlds is None:
+        return [model.run_model(scenario.params, seed=s, steps=scenario.steps) for s in bar]
+    return [model.run_model(worlds.layer(s, scenario.params), seed=s, steps=scenario.steps) for s in bar]
 
 
-def tables(results: list[model.RunResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Timeseries, summary and events of all replicates, each row led by its replicate and seed."""
+def tables(results: list[model.RunResult], worlds: Worlds | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Timeseries, summary and events of all replicates, each row led by its replicate and seed (and the world
+    it played in, with ``worlds``)."""
     ts, summary, events = [], [], []
     for r, res in enumerate(results):
-        ts.append(res.timeseries.assign(replicate=r, seed=res.seed))
-        summary.append({"replicate": r, "seed": res.seed, **res.summary})
-        events.append(res.events.assign(replicate=r, seed=res.seed))
-    return lead(pd.concat(ts, ignore_index=True)), pd.DataFrame(summary), lead(pd.concat(events, ignore_index=True))
+        key = {"replicate": r, "seed": res.seed} | ({} if worlds is None else {"world": worlds.world_id(res.seed)})
+        ts.append(res.timeseries.assign(**key))
+        summary.append({**key, **res.summary})
+        events.append(res.events.assign(**key))
+    front = ("replicate", "seed") if worlds is None else ("replicate", "seed", "world")
+    return lead(pd.concat(ts, ignore_index=True), front), pd.DataFrame(summary), lead(pd.concat(events, ignore_index=True), front)
 
 
 def lead(df: pd.DataFrame, front: tuple[str, ...] = ("replicate", "seed")) -> pd.DataFrame:
@@ -103,16 +112,17 @@ def run_command(args) -> int:
     scenario = scenario_from_args(args)
     out = args.out or RESULTS / (scenario.path.stem if scenario.path else "scenario")
     check_out_folder(out, "run")
+    worlds = load_worlds(args.worlds) if args.worlds is not None else None
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    results = run_replicates(scenario, args.quiet)
+    results = run_replicates(scenario, args.quiet, worlds)
     elapsed = time.perf_counter() - t0
-    timeseries, summary, events = tables(results)
+    timeseries, summary, events = tables(results, worlds)
     with StagedDir(out) as tmp:
         write_table(timeseries, tmp / "timeseries")
         write_table(summary, tmp / "summary")
         events.to_csv(tmp / "events.csv", index=False)
-        plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name,
+        plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name + (" (in plausible worlds)" if worlds else ""),
                       exit_month=results[0].params["project_exit_month"])
         atomic_write_json(tmp / "manifest.json", {
             "kind": "run", "scenario": scenario.name, "description": scenario.description,
@@ -121,9 +131,12 @@ def run_command(args) -> int:
             "seeds": [r.seed for r in results], "version": model.__version__, "git_commit": git_commit(),
             "started": started.isoformat(), "seconds": round(elapsed, 3),
             **({"alliance_table": table_outputs.provenance(scenario.params)} if scenario.table is not None else {}),
+            "worlds": None if worlds is None else {
+                **worlds.describe(), "drawn": [worlds.world_id(r.seed) for r in results],
+                "overridden_by_scenario": worlds.overridden(scenario.params)},
         })
         table_outputs.write_notice(tmp, scenario.params)
-    print_report(scenario, summary, out)
+    print_report(scenario, summary, out, worlds)
     return 0
 
 
@@ -131,7 +144,7 @@ REPORTED = ("uptake_final", "enabling_env_final", "members_final", "dropouts", "
             "uptake_after_exit", "equity_gap_final", "cost_total")
 
 
-def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path) -> None:
+def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path, worlds: Worlds | None = None) -> None:
     """Median and 10-90% over replicates of the main outputs, labelled from the output registry; a milestone
     not reached in some replicates says in how many (its months are undefined there)."""
     print(f"\n{scenario.name}: {scenario.replicates} replicates x {scenario.steps} months "
@@ -148,6 +161,11 @@ def print_report(scenario: model.Scenario, summary: pd.DataFrame, out: Path) -> 
             if missing:
                 text += f"  [{'not reached' if o.kind == 'months' else 'undefined'} in {missing} of {len(summary)}]"
         print(f"  {o.label + ' (' + o.unit + ')':<58} {text}")
+    if worlds is not None:
+        print(worlds.note())
+        masked = worlds.overridden(scenario.params)
+        if masked:
+            print(f"The scenario sets {', '.join(masked)} itself; the worlds' values of these are not used.")
     print(f"\nResults in {out}/")
     for name in ("summary.csv", "timeseries.csv", "events.csv", "outcomes.png", "manifest.json"):
         print(f"  {out / name}")

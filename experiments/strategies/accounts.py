@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..worlds import Worlds
 from .costs import UNIT_COUNTERS, UNITS, CostTable
 from .runs import Contender, play
 from .stats import cost_per_additional, interval, mean_interval, paired
@@ -32,9 +33,10 @@ COST_OF_PERIOD = {"in_project": "funder_cost", "to_end": "total_cost"}
 
 
 def play_strategies(strategies: list[Strategy], seeds: list[int], steps: int, workers: int, progress: bool,
-                    costs: CostTable, communities: int, desc: str = "compare") -> tuple[pd.DataFrame, np.ndarray]:
-    """Play strategies on common seeds; (runs with costs, monthly uptake [strategy, replicate, month])."""
-    played = play([Contender(s.label, s.params) for s in strategies], seeds, steps, workers, progress, desc)
+                    costs: CostTable, communities: int, desc: str = "compare",
+                    worlds: Worlds | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Play strategies on common seeds (and worlds); (runs with costs, monthly uptake [strategy, replicate, month])."""
+    played = play([Contender(s.label, s.params) for s in strategies], seeds, steps, workers, progress, desc, worlds)
     return add_costs(played.runs, strategies, costs, communities), played.uptake
 
 

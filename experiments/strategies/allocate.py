@@ -55,6 +55,7 @@ from .document import (
     to_html,
     to_markdown,
 )
+from ..worlds import Worlds
 from .runs import replicate_seeds
 from .stats import Outcome, describe, differences
 from .strategy import RATE_OF, Plan, Strategy, country_size
@@ -84,6 +85,7 @@ class Allocation:
     screen_replicates: int
     seconds: float
     started: str
+    worlds: Worlds | None = None
 
 
 # -------------------------------------------------------------------------------------------- splits
@@ -155,7 +157,7 @@ def as_strategy(label: str, plan: Plan, template: Strategy | None, base: model.S
 # -------------------------------------------------------------------------------------------- search
 def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Outcome, replicates: int,
              steps: int, seed: int, workers: int = 1, template: Strategy | None = None,
-             progress: bool = True) -> Allocation:
+             progress: bool = True, worlds: Worlds | None = None) -> Allocation:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     facilitators = template.plan.facilitators if template else 1.0
@@ -170,19 +172,20 @@ def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Out
     screen_seeds = replicate_seeds(seed, screen_reps, stream=0)
     points = latin.sample(cube(), SCREEN_POINTS, seed=SEARCH_SEED + seed)
     screened = evaluate(strategies_at(points, 0), points, "screen", screen_seeds, steps, workers, progress,
-                        costs, communities, outcome, budget)
+                        costs, communities, outcome, budget, worlds)
     around = points[distinct_best(screened, REFINE_AROUND)["point"].to_numpy()]
     refine_points = np.vstack([box_around(x, k, seed) for k, x in enumerate(around)])
     refined = evaluate(strategies_at(refine_points, len(points)), refine_points, "refine", screen_seeds, steps,
-                       workers, progress, costs, communities, outcome, budget)
+                       workers, progress, costs, communities, outcome, budget, worlds)
     screening = pd.concat([screened, refined], ignore_index=True)
     chosen = distinct_best(screening, FINALISTS)
     all_points = np.vstack([points, refine_points])
     finalists = strategies_at(all_points[chosen["point"].to_numpy()], 0)
     finalists = [s.relabel(label) for s, label in zip(finalists, chosen["split"])]
-    runs, table = confirm(finalists, replicates, seed, steps, workers, progress, costs, communities, outcome, budget)
+    runs, table = confirm(finalists, replicates, seed, steps, workers, progress, costs, communities, outcome, budget,
+                          worlds)
     return Allocation(budget, outcome, costs, base, steps, seed, screening, table, runs, replicates, screen_reps,
-                      time.perf_counter() - t0, started)
+                      time.perf_counter() - t0, started, worlds)
 
 
 def cube() -> dict:
@@ -203,9 +206,10 @@ def distinct_best(table: pd.DataFrame, n: int) -> pd.DataFrame:
 
 def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: list[int], steps: int,
              workers: int, progress: bool, costs: CostTable, communities: int, outcome: Outcome,
-             budget: float) -> pd.DataFrame:
+             budget: float, worlds: Worlds | None = None) -> pd.DataFrame:
     """Play splits on the given seeds; one row per split with its plan, shares and mean outcome."""
-    runs, _ = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, f"allocate {stage}")
+    runs, _ = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, f"allocate {stage}",
+                              worlds)
     rows = []
     for s, x, (_, group) in zip(strategies, points, runs.groupby("contender", sort=True)):
         mean = float(group[outcome.name].mean())
@@ -217,10 +221,12 @@ def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: 
 
 
 def confirm(finalists: list[Strategy], replicates: int, seed: int, steps: int, workers: int, progress: bool,
-            costs: CostTable, communities: int, outcome: Outcome, budget: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+            costs: CostTable, communities: int, outcome: Outcome, budget: float,
+            worlds: Worlds | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-run the finalists on fresh seeds; rank by mean outcome and compare each with the best, paired."""
     seeds = replicate_seeds(seed, replicates, stream=1)
-    runs, _ = play_strategies(finalists, seeds, steps, workers, progress, costs, communities, "allocate confirm")
+    runs, _ = play_strategies(finalists, seeds, steps, workers, progress, costs, communities, "allocate confirm",
+                              worlds)
     summary = describe(runs, [outcome.name]).set_index("strategy")
     order = sorted(finalists, key=lambda s: -outcome.better * summary.loc[s.label, "mean"])
     diffs = differences(runs, [s.label for s in order], (outcome,)).set_index("strategy")
@@ -261,6 +267,7 @@ def write_allocation(result: Allocation, out: Path) -> Path:
                      "alliance_table": tables.provenance(result.base.params)},
             "costs": {"path": str(result.costs.path), "currency": result.costs.currency,
                       "unit_costs": result.costs.unit_costs},
+            "worlds": None if result.worlds is None else result.worlds.describe(),
         })
         tables.write_notice(tmp, result.base.params)
     return Path(out)
@@ -322,6 +329,7 @@ def report_blocks(result: Allocation) -> list[Block]:
             + ", ".join(tied["split"]) + ". Any of them is a defensible choice; pick on other grounds.",
             "Shares of the budget: facilitation is the facilitator(s) plus platform meetings.",
             absorption_text(result),
+            *((result.worlds.note(),) if result.worlds is not None else ()),
         )),
         Heading("The best splits found"),
         Table(("Split", "Project months", "Facilitation / pilots / dissemination (share of budget)",
@@ -396,4 +404,6 @@ def print_allocation(result: Allocation, out: Path, file: TextIO) -> None:
         print(f"  {r['split']:<9} {r['project_months']:>3} months  {shares_text(r)}  average {value(result, r['mean'])}, "
               f"median {fmt.with_interval(result.outcome.kind, r['median'], r['low'], r['high'], result.steps)}  "
               f"[{verdict(r)}]", file=file)
+    if result.worlds is not None:
+        print(result.worlds.note(), file=file)
     print(f"\nReport: {out / 'report.html'} (and report.md); tables: {out}/*.csv, *.parquet", file=file)

@@ -18,7 +18,9 @@ from . import formatting as fmt
 from .allocate import allocate, print_allocation, write_allocation
 from .compare import compare, outcome_cell, write_comparison
 from .costs import load_costs
+from ..worlds import load_worlds
 from .folders import default_folder
+from .robust import parse_targets, rank_outcome
 from .stats import OUTCOME
 from .strategy import CONFIGS, load_strategy, strategy_path, unique_labels
 
@@ -35,6 +37,11 @@ def add_parser(sub) -> None:
     cmp.add_argument("strategies", nargs="+", metavar="STRATEGY",
                      help="strategy file, or a name in configs/strategies/ (e.g. light-touch)")
     cmp.add_argument("--budget", type=budget_amount, help="the funder's budget, in the cost table's currency")
+    cmp.add_argument("--target", action="append", default=[], metavar="CONDITION",
+                     help='a target the funder sets, e.g. "uptake_final>=0.25" (repeatable); the report leads with '
+                          'how often each strategy meets them')
+    cmp.add_argument("--rank-by", default="uptake_final", metavar="OUTCOME",
+                     help="outcome for regret and ranking flips (default uptake_final)")
     add_common(cmp, replicates=30)
     cmp.set_defaults(func=compare_command)
 
@@ -60,6 +67,9 @@ def add_common(parser: argparse.ArgumentParser, replicates: int) -> None:
                         help="the country scenario (default configs/baseline.toml)")
     parser.add_argument("--costs", type=Path, default=DEFAULT_COSTS, help="cost table (default configs/costs.toml)")
     parser.add_argument("--out", type=Path, help="results folder")
+    parser.add_argument("--worlds", type=Path, metavar="FILE",
+                        help="play every replicate in a plausible world drawn from this ensemble (Parquet), the "
+                             "same world for every strategy")
     parser.add_argument("--workers", type=positive_int, default=default_workers(),
                         help="worker processes (default: the CPUs available)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -86,10 +96,13 @@ def compare_command(args) -> int:
     base = base_scenario(args)
     costs = load_costs(args.costs)
     strategies = unique_labels([load_strategy(strategy_path(t), base) for t in args.strategies])
+    targets = parse_targets(args.target)
+    rank_by = rank_outcome(args.rank_by)
+    worlds = load_worlds(args.worlds) if args.worlds is not None else None
     out = args.out or default_folder("compare", [s.path.stem if s.path else s.name for s in strategies])
     check_out_folder(out, "compare")
     comp = compare(strategies, costs, base, base.steps, args.replicates, base.seed, args.budget, args.workers,
-                   progress=not args.quiet)
+                   progress=not args.quiet, worlds=worlds, targets=targets, rank_by=rank_by)
     write_comparison(comp, out)
     print_summary(comp, out)
     return 0
@@ -98,6 +111,12 @@ def compare_command(args) -> int:
 def print_summary(comp, out: Path) -> None:
     print(f"\n{len(comp.strategies)} strategies x {len(comp.seeds)} replicates x {comp.steps} months "
           f"in {comp.seconds:.1f} s; reference: {comp.reference}")
+    if comp.robustness is not None:
+        from .compare import robust_blocks
+
+        for item in robust_blocks(comp)[1].items:
+            print("  - " + item.replace("**", "").replace("`", ""))
+        print()
     for row in comp.cost_table.to_dict("records"):
         flag = "  OVER BUDGET" if row["over_budget"] else ""
         print(f"  {row['strategy']:<34} uptake {outcome_cell(comp, row['strategy'], 'uptake_final')}"
@@ -113,8 +132,9 @@ def allocate_command(args) -> int:
     template = load_strategy(strategy_path(args.strategy), base) if args.strategy else None
     out = args.out or default_folder("allocate", [f"{args.outcome}-budget-{args.budget:g}"])
     check_out_folder(out, "allocate")
+    worlds = load_worlds(args.worlds) if args.worlds is not None else None
     result = allocate(base, costs, args.budget, OUTCOME[args.outcome], args.replicates, base.steps, base.seed,
-                      args.workers, template, progress=not args.quiet)
+                      args.workers, template, progress=not args.quiet, worlds=worlds)
     write_allocation(result, out)
     print_allocation(result, out, file=sys.stdout)
     return 0

@@ -41,7 +41,11 @@ from .document import (
 )
 from .figures import plot_costs, plot_differences, plot_uptake
 from .runs import replicate_seeds
-from .stats import HIGH, LOW, OUTCOME, OUTCOMES, describe, differences
+from ..expressions import Expression
+from ..worlds import Worlds
+from .robust import Robustness, robustness
+from .robust import findings as robust_findings
+from .stats import HIGH, LOW, OUTCOME, OUTCOMES, Outcome, describe, differences
 from .strategy import Strategy, country_size
 
 SEED_RULE = "replicate r: SeedSequence([seed, 0, r]).generate_state(1, uint64)[0] >> 1, the same for every strategy"
@@ -64,6 +68,8 @@ class Comparison:
     uptake: np.ndarray
     seconds: float
     started: str
+    worlds: Worlds | None = None
+    robustness: Robustness | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -75,18 +81,24 @@ class Comparison:
 
 
 def compare(strategies: list[Strategy], costs: CostTable, base: model.Scenario, steps: int, replicates: int,
-            seed: int, budget: float | None = None, workers: int = 1, progress: bool = True) -> Comparison:
-    """Run every strategy on the same seeds and compute outcomes, paired differences and costs."""
+            seed: int, budget: float | None = None, workers: int = 1, progress: bool = True,
+            worlds: Worlds | None = None, targets: list[Expression] | None = None,
+            rank_by: Outcome | None = None) -> Comparison:
+    """Run every strategy on the same seeds (and, with ``worlds``, the same plausible worlds) and compute
+    outcomes, paired differences and costs; with worlds or targets, robustness across the futures too."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     seeds = replicate_seeds(seed, replicates)
     _, communities = country_size(base.params)
-    runs, uptake = play_strategies(strategies, seeds, steps, workers, progress, costs, communities)
+    runs, uptake = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, worlds=worlds)
     labels = [s.label for s in strategies]
+    robust = None
+    if worlds is not None or targets:
+        robust = robustness(runs, labels, list(targets or []), rank_by or OUTCOME["uptake_final"], worlds)
     return Comparison(
         strategies, costs, base, steps, seeds, seed, budget, communities, runs,
         describe(runs, [o.name for o in OUTCOMES]), differences(runs, labels), cost_table(runs, strategies, costs, budget),
-        uptake, time.perf_counter() - t0, started,
+        uptake, time.perf_counter() - t0, started, worlds, robust,
     )
 
 
@@ -100,6 +112,10 @@ def write_comparison(comp: Comparison, out: Path) -> Path:
         write_table(comp.cost_table, tmp / "costs")
         write_table(uptake_bands(comp), tmp / "uptake_bands")
         write_table(pd.DataFrame(comp.costs.as_rows()), tmp / "unit_costs")
+        if comp.robustness is not None:
+            write_table(comp.robustness.table, tmp / "robustness")
+            write_table(comp.robustness.flips, tmp / "flips")
+            write_table(comp.robustness.flip_parameters, tmp / "flip_parameters")
         plot_uptake(comp.uptake, comp.labels, [s.exit_month for s in comp.strategies], tmp / "uptake")
         if len(comp.strategies) > 1:
             plot_differences(comp.differences, comp.labels[1:], comp.reference, tmp / "differences")
@@ -129,6 +145,11 @@ def manifest(comp: Comparison) -> dict:
                  "alliance_table": tables.provenance(comp.base.params)},
         "steps": comp.steps, "replicates": len(comp.seeds), "seed": comp.seed, "seeds": comp.seeds,
         "seed_rule": SEED_RULE, "budget": comp.budget, "communities": comp.communities,
+        "worlds": None if comp.worlds is None else {
+            **comp.worlds.describe(),
+            "overridden_by_strategies": sorted({p for s in comp.strategies for p in comp.worlds.overridden(s.params)})},
+        "targets": [] if comp.robustness is None else [t.text for t in comp.robustness.targets],
+        "rank_by": None if comp.robustness is None else comp.robustness.outcome.name,
         "costs": {"path": str(comp.costs.path), "currency": comp.costs.currency, "unit_costs": comp.costs.unit_costs},
         "strategies": [{
             "label": s.label, "name": s.name, "path": str(s.path), "description": s.description,
@@ -156,6 +177,7 @@ def title(comp: Comparison) -> str:
 def report_blocks(comp: Comparison) -> list[Block]:
     return [
         Heading(title(comp), 1),
+        *robust_blocks(comp),
         Paragraph(introduction(comp)),
         Heading("In short"), Bullets(tuple(findings(comp))),
         Heading("The strategies"), *strategy_blocks(comp),
@@ -173,12 +195,40 @@ def report_blocks(comp: Comparison) -> list[Block]:
     ]
 
 
+def robust_blocks(comp: Comparison) -> list[Block]:
+    """The report's lead when the funder gave targets or plausible worlds: robustness in plain words."""
+    rob = comp.robustness
+    if rob is None:
+        return []
+    kind = rob.outcome.kind
+
+    def amount(x: float) -> str:
+        return fmt.value(kind, x, comp.steps) if kind != "share" else fmt.difference("share", x).lstrip("+")
+
+    where = "plausible worlds" if comp.worlds is not None else "simulated futures"
+    columns = [c for c in rob.table.columns if c.startswith("meets")]
+    p = [c for c in rob.table.columns if c.startswith("regret p")][0]
+    rows = tuple((r["strategy"], *(fmt.percent(r[c]) for c in columns), amount(r["mean regret"]), amount(r[p]),
+                  fmt.percent(r["share best"])) for r in rob.table.to_dict("records"))
+    return [
+        Heading(f"Robust choice across {where}"),
+        Bullets(tuple(robust_findings(rob, amount))),
+        Table(("Strategy", *[c.replace("meets: ", "Meets ") for c in columns],
+               f"Regret: {rob.outcome.short} given up (average)", "Regret, 9 futures in 10 at most",
+               "Best in"), rows),
+        Paragraph(f"Each of the {rob.futures} {where} is played by every strategy. Regret is what a strategy gives "
+                  f"up against the best strategy in that same future; \"best in\" is the share of futures where "
+                  f"it is the best. Tables: robustness, flips (futures where the ranking flips)"
+                  + (", flip_parameters." if comp.worlds is not None else ".")),
+    ]
+
+
 def introduction(comp: Comparison) -> str:
     return (f"Each strategy was played out in the same {len(comp.seeds)} simulated futures of the country "
             f"described by the scenario \"{comp.base.name}\" ({comp.communities} communities), over "
             f"{comp.steps} months. Because every strategy meets exactly the same futures, a difference between "
             f"two strategies is due to the strategies, not to luck. Every strategy is compared with the first "
-            f"one, **{comp.reference}**.")
+            f"one, **{comp.reference}**." + (" " + comp.worlds.note() if comp.worlds is not None else ""))
 
 
 def outcome_cell(comp: Comparison, label: str, name: str) -> str:

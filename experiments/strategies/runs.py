@@ -27,6 +27,7 @@ from experiments.sweep.design import run_seed
 from experiments.sweep.engine import chunk_sizes
 from experiments.sweep.execute import execute, open_backend
 
+from ..worlds import Worlds
 from .costs import UNIT_COUNTERS
 
 SECONDS_PER_MONTH = 0.001  # one month of the default scenario on one core (for chunk sizing only)
@@ -54,9 +55,13 @@ def replicate_seeds(seed: int, replicates: int, stream: int = 0) -> list[int]:
 
 
 def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int = 1,
-         progress: bool = True, desc: str = "compare") -> Played:
-    """Run every contender on every seed (common random numbers)."""
-    items = [(c * len(seeds) + r, contender.params, seed, steps)
+         progress: bool = True, desc: str = "compare", worlds: Worlds | None = None) -> Played:
+    """Run every contender on every seed (common random numbers); with ``worlds``, replicate r plays in the
+    world its seed draws, the same for every contender (the contender's own settings win over the world)."""
+    def params(contender: Contender, seed: int) -> dict[str, Any]:
+        return contender.params if worlds is None else worlds.layer(seed, contender.params)
+
+    items = [(c * len(seeds) + r, params(contender, seed), seed, steps)
              for c, contender in enumerate(contenders) for r, seed in enumerate(seeds)]
     results: dict[int, tuple[dict, np.ndarray]] = {}
     bar = tqdm(total=len(items), unit="run", desc=desc, disable=not progress, file=sys.stderr,
@@ -69,7 +74,10 @@ def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int
         run_items(items, steps, workers, on_done)
     finally:
         bar.close()
-    return collect(contenders, seeds, results)
+    played = collect(contenders, seeds, results)
+    if worlds is not None:
+        played.runs.insert(4, "world", [worlds.world_id(s) for s in played.runs["seed"]])
+    return played
 
 
 def run_items(items: list, steps: int, workers: int, on_done) -> None:

@@ -30,6 +30,8 @@ def add_parser(subparsers) -> None:
                        help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster")
     sweep.add_argument("--out", type=Path, metavar="DIR", help="study folder (default: results/sweeps/<spec name>/)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument("--worlds", type=Path, metavar="FILE",
+                       help="run each run in a plausible world drawn from this ensemble (Parquet; see README)")
     sweep.set_defaults(func=cmd_sweep)
 
     analyze_cmd = subparsers.add_parser(
@@ -53,6 +55,10 @@ def positive_int(text: str) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
+    if args.worlds is not None:
+        from ..worlds import load_worlds, sweep_spec_in_worlds
+
+        spec = sweep_spec_in_worlds(spec, load_worlds(args.worlds))
     out = args.out or default_out(spec)
     try:
         study = run_study(spec, out, args.workers, args.scheduler, progress=not args.no_progress)

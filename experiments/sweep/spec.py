@@ -19,7 +19,7 @@ from typing import Any
 import model
 from model.registry import REGISTRY, TABLE, ConfigError, numeric, resolve, unknown_key_message
 
-from .targets import FUNCTION_OUTPUT, MODEL_TARGET, load_function
+from .targets import FUNCTION_OUTPUT, MODEL_TARGET, WORLDS_TARGET, load_function
 
 METHODS = ("sobol", "morris", "ofat", "grid")
 SPEC_KEYS = (
@@ -76,7 +76,7 @@ class Spec:
 
     @property
     def is_model(self) -> bool:
-        return self.target == MODEL_TARGET
+        return self.target == MODEL_TARGET or self.target.startswith(WORLDS_TARGET)
 
     def fingerprint(self) -> dict[str, Any]:
         return {

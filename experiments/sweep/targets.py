@@ -20,6 +20,7 @@ from typing import Any
 
 MODEL_TARGET = "model"
 FUNCTION_OUTPUT = "y"  # the output name of a function that returns a plain number
+WORLDS_TARGET = "model+worlds:"  # the model in plausible worlds: experiments.worlds.sweep_target
 
 Evaluate = Callable[[dict[str, Any], int, int], Mapping[str, Any]]
 
@@ -41,6 +42,10 @@ def resolve_target(target: str) -> Evaluate:
     """A callable ``(params, seed, steps) -> outputs`` for the target (cached per process)."""
     if target == MODEL_TARGET:
         return model_summary
+    if target.startswith(WORLDS_TARGET):  # the model with each run in a plausible world (--worlds)
+        from experiments.worlds import worlds_target
+
+        return worlds_target(target[len(WORLDS_TARGET):])
     fn = load_function(target)
     takes_seed = "seed" in inspect.signature(fn).parameters
 

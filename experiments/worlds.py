@@ -1,0 +1,210 @@
+"""Plausible worlds: an ensemble of parameter sets that every tool can run on (``--worlds FILE``).
+
+A worlds file is a Parquet table, one row per world: ``world`` (an integer id), ``weight`` (how plausible
+the world is; the ensemble's weights need not sum to 1) and one column per registry parameter the worlds
+differ in. ``mus-alliance calibrate`` writes one (``worlds.parquet``); ``configs/worlds/default.parquet``
+is the shipped ensemble for the default country. Country size (structural parameters) is not a world
+property: it belongs to the base scenario.
+
+**Which world a run plays in.** A run with seed ``s`` plays in world ``draw(s)``: with
+``u = numpy.random.default_rng(SeedSequence([WORLD_TAG, s])).random()``, the first world whose cumulative
+normalised weight exceeds ``u`` (worlds in file order). The world depends only on the run's seed, so:
+
+- in ``compare`` and ``allocate`` every strategy meets the same world *and* the same seed in replicate r
+  (common random numbers now pair parameter uncertainty too);
+- ``mus-alliance run --seed S --replicates 1 --worlds F`` repeats any replicate of any command exactly;
+- the numbers do not depend on executors, workers or chunking.
+
+The world's stream (``WORLD_TAG``) is separate from the model's own randomness, which keeps using the seed.
+
+**What a world changes.** A world's values replace the registry's defaults; anything a scenario file, a
+strategy (settings and plan), a ``--set`` or a sweep factor names explicitly wins over the world, and the
+commands say which world parameters were overridden so.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.registry import REGISTRY, ConfigError, unknown_key_message
+
+from .io import UserError
+
+WORLD_TAG = 0x776F726C64  # "world": the world draw's own stream
+DRAW_RULE = ("world of a run with seed s: u = default_rng(SeedSequence([0x776F726C64, s])).random(); the first "
+             "world (file order) whose cumulative normalised weight exceeds u")
+from .sweep.targets import WORLDS_TARGET as WORLDS_PREFIX  # a sweep target: the model, each run in its world
+META_COLUMNS = ("world", "weight")
+UNCERTAINTY_NOTE = ("Bands and intervals include parameter uncertainty: each replicate plays in a plausible world "
+                    "drawn from {path} ({n} worlds), as well as chance.")
+
+
+@dataclass(frozen=True)
+class Worlds:
+    path: Path
+    ids: np.ndarray              # world id per row
+    weights: np.ndarray          # normalised
+    parameters: tuple[str, ...]
+    values: tuple[dict[str, Any], ...]  # per row: parameter -> value (checked against the registry)
+    digest: str                  # sha256 of the file's bytes
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def index(self, seed: int) -> int:
+        """Row of the world a run with ``seed`` plays in (see the module doc)."""
+        u = np.random.default_rng(np.random.SeedSequence([WORLD_TAG, int(seed)])).random()
+        cdf = np.cumsum(self.weights)
+        return int(min(np.searchsorted(cdf / cdf[-1], u, side="right"), len(cdf) - 1))
+
+    def world_id(self, seed: int) -> int:
+        return int(self.ids[self.index(seed)])
+
+    def layer(self, seed: int, explicit: dict[str, Any]) -> dict[str, Any]:
+        """A run's parameter overrides: its world's values under the ``explicit`` ones."""
+        return {**self.values[self.index(seed)], **explicit}
+
+    def overridden(self, explicit: Iterable[str]) -> list[str]:
+        """World parameters that ``explicit`` settings replace (to tell the user)."""
+        return [p for p in self.parameters if p in set(explicit)]
+
+    def describe(self) -> dict[str, Any]:
+        return {"path": str(self.path), "sha256": self.digest, "worlds": len(self), "parameters": list(self.parameters),
+                "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world"}
+
+    def note(self) -> str:
+        return UNCERTAINTY_NOTE.format(path=self.path, n=len(self))
+
+
+def load_worlds(path: str | Path) -> Worlds:
+    """Read and check a worlds file; any problem is one line (UserError) naming the file and the column."""
+    return _load(str(Path(path).resolve()), _mtime(path))
+
+
+def _mtime(path) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path_text: str, _mtime: float) -> Worlds:
+    path = Path(path_text)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"--worlds {path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"--worlds {path}: is a folder, not a worlds file") from None
+    except OSError as exc:
+        raise UserError(f"--worlds {path}: cannot read ({exc.strerror})") from None
+    try:
+        import io
+
+        table = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise UserError(f"--worlds {path}: not a readable Parquet table ({type(exc).__name__})") from None
+    return check_table(path, table, hashlib.sha256(data).hexdigest())
+
+
+def check_table(path: Path, table: pd.DataFrame, digest: str = "") -> Worlds:
+    where = f"--worlds {path}"
+    if len(table) == 0:
+        raise UserError(f"{where}: holds no worlds")
+    parameters = [c for c in table.columns if c not in META_COLUMNS]
+    if not parameters:
+        raise UserError(f"{where}: no parameter columns; a world sets at least one registry parameter")
+    for name in parameters:
+        if name not in REGISTRY:
+            raise UserError(f"{where}: column {unknown_key_message(str(name))}")
+        if REGISTRY[name].structural:
+            raise UserError(f"{where}: column {name}: describes the country's size; set it in the base scenario")
+    ids = table["world"] if "world" in table else pd.Series(np.arange(len(table)))
+    if ids.isna().any() or not all(float(i).is_integer() for i in ids) or ids.duplicated().any():
+        raise UserError(f"{where}: column world: expected distinct whole numbers")
+    weights = table["weight"] if "weight" in table else pd.Series(np.ones(len(table)))
+    w = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise UserError(f"{where}: column weight: expected finite weights >= 0, not all 0")
+    values = []
+    for i, row in enumerate(table[parameters].to_dict("records")):
+        try:
+            values.append({k: REGISTRY[k].check(plain(v)) for k, v in row.items()})
+        except ConfigError as exc:
+            raise UserError(f"{where}: world {int(ids.iloc[i])}: {exc}") from None
+    return Worlds(path, ids.to_numpy(dtype=np.int64), w / w.sum(), tuple(parameters), tuple(values), digest)
+
+
+def plain(value: Any) -> Any:
+    value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, float) and value.is_integer():
+        return value  # Parameter.check turns whole floats into ints for int parameters
+    return value
+
+
+def write_worlds(path: Path, table: pd.DataFrame, metadata: dict[str, str] | None = None) -> None:
+    """Write a worlds table (world, weight, parameters) as Parquet, atomically, with text metadata."""
+    import os
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    check_table(Path(path), table)
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
+                                          **{k.encode(): str(v).encode() for k, v in (metadata or {}).items()}})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(arrow, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------------------- sweeps
+def sweep_target(worlds: Worlds, keep: Iterable[str]) -> str:
+    """The sweep target that runs the model with each run in its world; ``keep`` are the parameters the
+    study sets itself (base scenario overrides and factors), which win over the world. The file's digest is
+    part of the target, so a study folder refuses to resume with a changed worlds file."""
+    return f"{WORLDS_PREFIX}{worlds.path}#{worlds.digest}#{','.join(sorted(set(keep)))}"
+
+
+def worlds_target(rest: str):
+    """``(params, seed, steps) -> summary`` for a sweep target made by :func:`sweep_target`."""
+    from .sweep.targets import model_summary
+
+    path, digest, keep_text = rest.split("#", 2)
+    worlds = load_worlds(path)
+    if worlds.digest != digest:
+        raise UserError(f"--worlds {path}: the file changed since the study started")
+    keep = set(filter(None, keep_text.split(",")))
+
+    def evaluate(params: dict[str, Any], seed: int, steps: int) -> dict[str, Any]:
+        world = {k: v for k, v in worlds.values[worlds.index(seed)].items() if k not in keep}
+        return model_summary({**params, **world}, seed, steps)
+
+    return evaluate
+
+
+def sweep_spec_in_worlds(spec, worlds: Worlds):
+    """The sweep spec with every run in a plausible world (a model study only); its name gains the worlds'."""
+    import model
+
+    if not spec.is_model:
+        raise UserError(f"--worlds: {spec.path} runs a function, not the model; worlds are model parameters")
+    explicit = set(model.load_scenario(spec.base_path).params) | set(spec.factor_names)
+    return replace(spec, target=sweep_target(worlds, explicit), name=f"{spec.name}-worlds-{worlds.path.stem}")

@@ -1,0 +1,55 @@
+"""Robustness measures of `compare --worlds/--target`: satisficing, regret and ranking flips, checked against
+their definitions on a small table, and bad targets refused in one line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.strategies.robust import parse_targets, robustness
+from experiments.strategies.stats import OUTCOME
+
+
+def runs_table(values: dict[str, list[float]]) -> pd.DataFrame:
+    rows = []
+    for label, xs in values.items():
+        for r, x in enumerate(xs):
+            rows.append({"label": label, "replicate": r, "seed": 100 + r, "uptake_final": x, "months_to_50": 60 + 10 * x})
+    return pd.DataFrame(rows)
+
+
+def test_satisficing_regret_and_flips_follow_their_definitions():
+    values = {"A": [0.30, 0.10, 0.28, 0.40], "B": [0.20, 0.25, 0.26, 0.10], "C": [0.05, 0.05, 0.05, np.nan]}
+    rob = robustness(runs_table(values), ["A", "B", "C"], parse_targets(["uptake_final >= 0.25"]), OUTCOME["uptake_final"])
+    t = rob.table.set_index("strategy")
+    x = pd.DataFrame(values)
+    best = x.max(axis=1)
+    for label in "AB":
+        assert t.loc[label, "meets all targets"] == pytest.approx((x[label] >= 0.25).mean())
+        assert t.loc[label, "mean regret"] == pytest.approx((best - x[label]).mean())
+        assert t.loc[label, "share best"] == pytest.approx((x[label] == best).mean())
+    assert t.loc["C", "undefined: uptake_final >= 0.25"] == pytest.approx(0.25)  # NaN is undefined, not met
+    assert t.loc["C", "meets all targets"] == 0.0
+    assert rob.best_on_average == "A"
+    assert list(rob.flips["replicate"]) == [1] and list(rob.flips["best"]) == ["B"]
+
+
+def test_regret_respects_an_outcome_where_less_is_better():
+    values = {"A": [0.3, 0.1], "B": [0.2, 0.2]}
+    rob = robustness(runs_table(values), ["A", "B"], [], OUTCOME["months_to_50"])  # months: 63/61 vs 62/62
+    t = rob.table.set_index("strategy")
+    assert t.loc["A", "mean regret"] == pytest.approx((1 + 0) / 2)
+    assert t.loc["B", "mean regret"] == pytest.approx((0 + 1) / 2)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--target", "uptake_fnal >= 0.25"], "did you mean uptake_final"),
+    (["--target", "uptake_final"], "not a condition"),
+    (["--target", "uptake_final >="], "not a valid expression"),
+    (["--rank-by", "happiness"], "unknown outcome"),
+])
+def test_bad_targets_one_line_exit_2(mus, tmp_path, args, message):
+    rc, _, err = mus("compare", "light-touch", *args, "--out", tmp_path / "c", "--quiet")
+    assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "c").exists()

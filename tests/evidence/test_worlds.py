@@ -1,0 +1,156 @@
+"""Plausible worlds (`--worlds FILE`): the documented draw, precedence of explicit settings, common random
+numbers across strategies, bit-identical results on any worker count, and refusals of bad files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.worlds import load_worlds, write_worlds
+
+from .conftest import write
+
+SMALL = """
+[scenario]
+name = "small country"
+[run]
+steps = 30
+replicates = 6
+seed = 4
+[parameters]
+n_districts = 1
+n_national_orgs = 3
+n_district_orgs = 2
+n_pilot_communities = 10
+n_outside_communities = 20
+project_exit_month = 18
+"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    return write(tmp_path / "small.toml", SMALL)
+
+
+@pytest.fixture
+def meeting_worlds(tmp_path):
+    """Two worlds that differ only in how often platforms meet: 1 and 12 meetings a year."""
+    path = tmp_path / "worlds.parquet"
+    write_worlds(path, pd.DataFrame({"world": [7, 9], "weight": [1.0, 1.0], "meetings_per_year": [1.0, 12.0]}))
+    return path
+
+
+def test_draw_follows_the_weights_and_depends_only_on_the_seed(tmp_path):
+    path = tmp_path / "w.parquet"
+    write_worlds(path, pd.DataFrame({"weight": [1.0, 3.0, 0.0, 6.0], "bass_q": [0.01, 0.02, 0.03, 0.04]}))
+    worlds = load_worlds(path)
+    draws = np.array([worlds.index(s) for s in range(4000)])
+    assert [worlds.index(s) for s in range(50)] == [load_worlds(path).index(s) for s in range(50)]
+    share = np.bincount(draws, minlength=4) / len(draws)
+    # Binomial sd of a share p over 4000 draws is at most 0.008; 4 sd = 0.032.
+    assert np.allclose(share, [0.1, 0.3, 0.0, 0.6], atol=0.032)
+    assert share[2] == 0.0  # weight 0: never drawn
+
+
+def test_run_plays_each_replicate_in_its_world(mus, small, meeting_worlds, tmp_path):
+    rc, out, err = mus("run", small, "--worlds", meeting_worlds, "--out", tmp_path / "r", "--quiet",
+                       "--replicates", "12")
+    assert rc == 0, err
+    summary = pd.read_parquet(tmp_path / "r" / "summary.parquet")
+    worlds = load_worlds(meeting_worlds)
+    assert list(summary["world"]) == [worlds.world_id(s) for s in summary["seed"]]
+    assert set(summary["world"]) == {7, 9}
+    # Every world-9 run (12 meetings a year) held more meetings than every world-7 run (1 a year).
+    assert summary.loc[summary["world"] == 9, "meetings"].min() > summary.loc[summary["world"] == 7, "meetings"].max()
+    assert "parameter uncertainty" in out
+
+
+def test_a_replicate_reruns_alone_from_its_seed(mus, small, meeting_worlds, tmp_path):
+    mus("run", small, "--worlds", meeting_worlds, "--out", tmp_path / "all", "--quiet")
+    summary = pd.read_parquet(tmp_path / "all" / "summary.parquet")
+    row = summary.iloc[3]
+    rc, _, err = mus("run", small, "--worlds", meeting_worlds, "--seed", int(row["seed"]), "--replicates", "1",
+                     "--out", tmp_path / "one", "--quiet")
+    assert rc == 0, err
+    again = pd.read_parquet(tmp_path / "one" / "summary.parquet").iloc[0]
+    assert again.drop("replicate").equals(row.drop("replicate"))
+
+
+def test_explicit_settings_win_over_the_world(mus, small, meeting_worlds, tmp_path):
+    """--set names meetings_per_year, the only world parameter: the worlds then change nothing at all."""
+    mus("run", small, "--set", "meetings_per_year=4", "--out", tmp_path / "plain", "--quiet")
+    rc, out, _ = mus("run", small, "--set", "meetings_per_year=4", "--worlds", meeting_worlds, "--out",
+                     tmp_path / "worlds", "--quiet")
+    assert rc == 0 and "sets meetings_per_year itself" in out
+    plain = pd.read_parquet(tmp_path / "plain" / "summary.parquet")
+    in_worlds = pd.read_parquet(tmp_path / "worlds" / "summary.parquet").drop(columns="world")
+    pd.testing.assert_frame_equal(plain, in_worlds)
+
+
+def test_compare_pairs_worlds_and_seeds_and_is_identical_on_any_worker_count(mus, small, tmp_path):
+    path = tmp_path / "w.parquet"
+    rng = np.random.default_rng(2)
+    write_worlds(path, pd.DataFrame({"weight": rng.random(15), "bass_q": rng.uniform(0.005, 0.1, 15),
+                                     "mutual_trust": rng.uniform(0.1, 0.9, 15)}))
+    common = ["compare", "business-as-usual", "pilot-heavy", "--base", small, "--replicates", "8", "--worlds", path,
+              "--target", "uptake_final >= 0.1", "--quiet"]
+    rc1, _, err1 = mus(*common, "--workers", "1", "--out", tmp_path / "one")
+    rc2, _, err2 = mus(*common, "--workers", "2", "--out", tmp_path / "two")
+    assert rc1 == 0 and rc2 == 0, err1 + err2
+    one = pd.read_parquet(tmp_path / "one" / "runs.parquet")
+    pd.testing.assert_frame_equal(one, pd.read_parquet(tmp_path / "two" / "runs.parquet"))
+    per_replicate = one.groupby("replicate")[["world", "seed"]].nunique()
+    assert (per_replicate == 1).all().all()  # same world and seed for every strategy in a replicate
+    assert one["world"].nunique() > 3
+    report = (tmp_path / "one" / "report.md").read_text()
+    lead = report.split("\n## ")[1]
+    assert lead.startswith("Robust choice across plausible worlds") and "parameter uncertainty" in report
+
+
+def test_sweep_runs_in_worlds_and_refuses_a_changed_worlds_file(mus, small, meeting_worlds, tmp_path):
+    spec = write(tmp_path / "s.toml", f"""
+        method = "grid"
+        base = "{small.name}"
+        replicates = 3
+        steps = 24
+        outputs = ["meetings", "pilots_run"]
+        [factors]
+        pilots_per_year = {{ values = [1.0, 6.0] }}
+    """)
+    rc, _, err = mus("sweep", spec, "--worlds", meeting_worlds, "--out", tmp_path / "study", "--workers", "1",
+                     "--no-progress")
+    assert rc == 0, err
+    results = pd.read_parquet(tmp_path / "study" / "results.parquet")
+    worlds = load_worlds(meeting_worlds)
+    frequent = np.array([worlds.values[worlds.index(s)]["meetings_per_year"] == 12.0 for s in results["seed"]])
+    assert 0 < frequent.sum() < len(results)
+    assert results.loc[frequent, "meetings"].min() > results.loc[~frequent, "meetings"].max()
+    write_worlds(meeting_worlds, pd.DataFrame({"world": [7, 9], "meetings_per_year": [2.0, 12.0]}))
+    rc, _, err = mus("sweep", spec, "--worlds", meeting_worlds, "--out", tmp_path / "study", "--workers", "1",
+                     "--no-progress")
+    assert rc == 2 and "differs" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("table, message", [
+    (pd.DataFrame({"bass_qq": [0.1]}), "unknown parameter"),
+    (pd.DataFrame({"n_districts": [2]}), "country's size"),
+    (pd.DataFrame({"bass_q": [5.0]}), "out of range"),
+    (pd.DataFrame({"weight": [-1.0], "bass_q": [0.1]}), "column weight"),
+    (pd.DataFrame({"world": [1, 1], "bass_q": [0.1, 0.2]}), "column world"),
+    (pd.DataFrame({"bass_q": pd.Series([], dtype=float)}), "holds no worlds"),
+])
+def test_bad_worlds_files_one_line_exit_2(mus, small, tmp_path, table, message):
+    path = tmp_path / "bad.parquet"
+    table.to_parquet(path)
+    rc, _, err = mus("run", small, "--worlds", path, "--out", tmp_path / "r", "--quiet")
+    assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_missing_or_corrupt_worlds_file(mus, small, tmp_path):
+    rc, _, err = mus("compare", "light-touch", "--base", small, "--worlds", tmp_path / "none.parquet", "--quiet")
+    assert rc == 2 and "no such file" in err
+    (tmp_path / "junk.parquet").write_text("not parquet")
+    rc, _, err = mus("allocate", "--budget", "500", "--base", small, "--worlds", tmp_path / "junk.parquet", "--quiet")
+    assert rc == 2 and "not a readable Parquet table" in err

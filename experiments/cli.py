@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "experiments.strategies.cli",    # compare, allocate
     "experiments.screen",            # screen
     "experiments.tables",            # template
+    "experiments.calibrate.cli",     # calibrate
     "experiments.discover",          # discover
 )
 

@@ -12,3 +12,12 @@ def boxes(a: float, b: float, c: str, seed: int) -> dict[str, float]:
     inside = (a < 0.3 and c == "p") or (b > 0.8 and a > 0.6)
     flip = np.random.default_rng(seed).random() < 0.03
     return {"fail": float(inside != flip), "score": a + b}
+
+
+def gaussian_pair(mu: float, spread: float, seed: int) -> dict[str, float]:
+    """A stochastic model in miniature with a known answer: ``level`` is mu plus noise of sd 0.05, ``width``
+    is spread plus noise of sd 0.05, and ``both`` their sum."""
+    rng = np.random.default_rng(seed)
+    level = mu + 0.05 * rng.standard_normal()
+    width = spread + 0.05 * rng.standard_normal()
+    return {"level": level, "width": width, "both": level + width}

@@ -1,0 +1,122 @@
+"""What one candidate parameter set is run as, and the task a worker executes.
+
+A candidate is run ``replicates`` times (seeds from :func:`candidate_seed`); each run gives its **measures**
+and every pattern's statistic is evaluated on them, then aggregated over the replicates (``mean``,
+``median``, or ``share`` of replicates in which a condition holds). A statistic undefined in any replicate
+(NaN) is undefined for the candidate.
+
+Measures of a model run (the names a pattern's statistic may use):
+
+- every summary output (``mus-alliance params`` and the README list them: ``uptake_final``, ``members_peak``, ...);
+- for every monthly output ``x``: ``x_at_start`` (month 0), ``x_at_12``, ``x_at_24``, ``x_at_36`` (end of years
+  1-3), ``x_at_exit`` (the month the project leaves), ``x_2y_after_exit`` (24 months later) and
+  ``x_mean_in_project`` (mean over months 1 to the exit); NaN where the month lies beyond the horizon;
+- ``platforms`` and ``communities`` (the country's size) and ``project_years`` (the project's length in years).
+
+A function target's measures are the outputs it returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import numpy as np
+
+from ..expressions import parse
+
+MONTHS = (12, 24, 36)
+
+
+def candidate_seed(seed: int, generation: int, candidate: int, replicate: int) -> int:
+    """The seed of one run: a function of (calibration seed, generation, candidate, replicate) only."""
+    state = np.random.SeedSequence([seed, generation, candidate, replicate]).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+def series_names(column: str) -> list[str]:
+    return [f"{column}_at_start", *(f"{column}_at_{m}" for m in MONTHS), f"{column}_at_exit",
+            f"{column}_2y_after_exit", f"{column}_mean_in_project"]
+
+
+@functools.cache
+def country(base_items: tuple) -> dict[str, float]:
+    from ..strategies.strategy import country_size
+
+    platforms, communities = country_size(dict(base_items))
+    return {"platforms": float(platforms), "communities": float(communities)}
+
+
+def measure_names(target: str, base_params: dict[str, Any], steps: int, sample: dict[str, Any] | None = None) -> list[str]:
+    if target == "model":
+        import model
+
+        return [*model.SUMMARY_OUTPUTS, *(n for c in model.OUTPUTS for n in series_names(c)),
+                "platforms", "communities", "project_years"]
+    from ..sweep.targets import resolve_target
+
+    return list(resolve_target(target)(sample or {}, 0, steps)) if sample is not None else []
+
+
+def model_measures(params: dict[str, Any], seed: int, steps: int, constants: dict[str, float]) -> dict[str, float]:
+    import model
+
+    result = model.run_model(params, seed=seed, steps=steps)
+    ts = result.timeseries
+    horizon = len(ts) - 1
+    exit_month = int(result.params["project_exit_month"])
+    out = {k: float(v) for k, v in result.summary.items()}
+    for column in model.OUTPUTS:
+        x = ts[column].to_numpy(dtype=float)
+        at = lambda m: float(x[m]) if m <= horizon else math.nan  # noqa: E731
+        out[f"{column}_at_start"] = float(x[0])
+        for m in MONTHS:
+            out[f"{column}_at_{m}"] = at(m)
+        out[f"{column}_at_exit"] = at(exit_month)
+        out[f"{column}_2y_after_exit"] = at(exit_month + 24)
+        out[f"{column}_mean_in_project"] = float(x[1:min(exit_month, horizon) + 1].mean()) if horizon >= 1 else math.nan
+    out.update(constants)
+    out["project_years"] = exit_month / 12
+    return out
+
+
+@functools.cache
+def statistic(text: str, names: tuple[str, ...]):
+    return parse(text, names, "statistic")
+
+
+def aggregate(values: list[float], over: str) -> float:
+    x = np.asarray(values, dtype=float)
+    if np.isnan(x).any():
+        return math.nan
+    if over == "median":
+        return float(np.median(x))
+    return float(x.mean())  # mean, or share of replicates where the condition holds (1/0)
+
+
+def evaluate_chunk(target: str, base_params: dict[str, Any], steps: int, patterns: tuple[tuple[str, str, str], ...],
+                   names: tuple[str, ...], items: list[tuple[int, dict[str, Any], list[int]]]) -> list[tuple[int, dict[str, float], str]]:
+    """Run candidates [(key, parameter values, replicate seeds)]; per candidate its aggregated statistics
+    {pattern: value} and an error text ('' if every run went well)."""
+    out = []
+    constants = country(tuple(sorted(base_params.items()))) if target == "model" else {}
+    for key, values, seeds in items:
+        per_pattern: dict[str, list[float]] = {name: [] for name, _, _ in patterns}
+        error = ""
+        try:
+            for seed in seeds:
+                if target == "model":
+                    measures = model_measures({**base_params, **values}, seed, steps, constants)
+                else:
+                    from ..sweep.targets import resolve_target
+
+                    measures = dict(resolve_target(target)(values, seed, steps))
+                for name, text, _ in patterns:
+                    per_pattern[name].append(float(statistic(text, names).evaluate(measures)[0]))
+            stats = {name: aggregate(per_pattern[name], over) for name, _, over in patterns}
+        except Exception as exc:  # a failing candidate must not cost the calibration; its row says why
+            stats = {name: math.nan for name, _, _ in patterns}
+            error = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500]
+        out.append((key, stats, error))
+    return out

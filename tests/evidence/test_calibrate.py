@@ -1,0 +1,239 @@
+"""`mus-alliance calibrate`: recovers known parameter values from patterns they generate, reports patterns
+that contradict each other, resumes to the same numbers on any worker count, and refuses bad specs in one line."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.worlds import load_worlds
+from tests.evidence.functions import gaussian_pair
+
+from .conftest import write
+
+TRUTH = {"mu": 0.3, "spread": 0.7}
+
+
+def function_spec(folder, patterns: str, name: str = "cal", abc: str = "generations = 3") -> object:
+    return write(folder / f"{name}.toml", f"""
+        description = "verification on a function with a known answer"
+        function = "tests.evidence.functions:gaussian_pair"
+        replicates = 2
+        seed = 5
+
+        [abc]
+        population = 60
+        rejection_candidates = 300
+        {abc}
+
+        [parameters]
+        mu = {{ low = 0.0, high = 1.0 }}
+        spread = {{ low = 0.0, high = 1.0 }}
+    """ + patterns)
+
+
+def synthetic_patterns() -> str:
+    """Targets from the function itself at the true values: mean of 20 runs, +- 0.02 (about the sd of a
+    2-replicate mean, 0.035, so the truth meets them easily but far values do not)."""
+    runs = pd.DataFrame([gaussian_pair(**TRUTH, seed=1000 + s) for s in range(20)])
+    level, width = runs["level"].mean(), runs["width"].mean()
+    return f"""
+        [patterns.level]
+        statistic = "level"
+        target = [{level - 0.02}, {level + 0.02}]
+        tolerance = 0.05
+        source = "synthetic: the function at mu = 0.3"
+
+        [patterns.width]
+        statistic = "width"
+        over = "median"
+        target = [{width - 0.02}, {width + 0.02}]
+        tolerance = 0.05
+        source = "synthetic: the function at spread = 0.7"
+    """
+
+
+def interval_contains(folder, truth: dict[str, float], min_narrowing: float) -> pd.DataFrame:
+    table = pd.read_parquet(folder / "parameters.parquet").set_index("parameter")
+    for name, value in truth.items():
+        assert table.loc[name, "posterior_5%"] <= value <= table.loc[name, "posterior_95%"], table
+        assert table.loc[name, "narrowing"] > min_narrowing, table
+    return table
+
+
+def test_recovers_known_values_within_the_90_percent_interval(mus, tmp_path):
+    spec = function_spec(tmp_path, synthetic_patterns())
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    # The patterns pin each value to about +-0.1 of a [0, 1] prior: the posterior must be far narrower.
+    interval_contains(tmp_path / "cal", TRUTH, min_narrowing=0.6)
+    history = pd.read_csv(tmp_path / "cal" / "history.csv")
+    assert list(history["generation"]) == [0, 1, 2, 3]
+    assert (np.diff(history["epsilon"]) < 0).all()  # each SMC generation asks for a closer fit
+    posterior = pd.read_parquet(tmp_path / "cal" / "posterior.parquet")
+    assert len(posterior) == 60 and posterior["weight"].sum() == pytest.approx(1.0)
+    assert {"meets level", "meets width"} <= set(posterior.columns)
+    for figure in ("posterior", "patterns", "pairs"):
+        assert (tmp_path / "cal" / "figures" / f"{figure}.png").stat().st_size > 0
+    assert "narrowed" in out
+    # The calibration folder is a study discover can read: where do candidates fit well?
+    rc, out, err = mus("discover", tmp_path / "cal", "--where", "distance < 1")
+    assert rc == 0, err
+    assert "mu" in out
+
+
+def test_contradictory_patterns_are_reported(mus, tmp_path):
+    """level >= 0.7 needs mu >= ~0.7; level + width <= 0.5 needs mu <= 0.5: each is met by many prior draws,
+    never both."""
+    spec = function_spec(tmp_path, """
+        [patterns.high_level]
+        statistic = "level"
+        above = 0.7
+        tolerance = 0.05
+        source = "test"
+
+        [patterns.small_sum]
+        statistic = "both"
+        below = 0.5
+        tolerance = 0.05
+        source = "test"
+    """, abc="generations = 1")
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    warnings = (tmp_path / "cal" / "warnings.txt").read_text()
+    assert "patterns high_level and small_sum contradict each other" in warnings
+    assert "contradict" in err
+
+
+def test_resume_after_interruption_gives_identical_numbers_on_any_worker_count(mus, tmp_path):
+    spec = function_spec(tmp_path, synthetic_patterns())
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "full", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    # An interrupted copy: only the parts of generation 0 and half of what followed survive.
+    shutil.copytree(tmp_path / "full", tmp_path / "cut")
+    parts = sorted((tmp_path / "cut" / "runs").glob("part-*.parquet"))
+    later = [p for p in parts if not p.name.startswith("part-000-")]
+    assert len(later) >= 2
+    for p in later[len(later) // 2:]:
+        p.unlink()
+    for name in ("posterior.parquet", "candidates.parquet", "worlds.parquet"):
+        (tmp_path / "cut" / name).unlink(missing_ok=True)
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cut", "--workers", "2", "--no-progress")
+    assert rc == 0, err
+    for table in ("posterior", "candidates", "history"):
+        full = pd.read_parquet(tmp_path / "full" / f"{table}.parquet").drop(columns=["seconds"], errors="ignore")
+        cut = pd.read_parquet(tmp_path / "cut" / f"{table}.parquet").drop(columns=["seconds"], errors="ignore")
+        pd.testing.assert_frame_equal(full, cut)
+
+
+def test_a_changed_spec_is_refused_on_resume(mus, tmp_path):
+    spec = function_spec(tmp_path, synthetic_patterns(), abc="generations = 0")
+    assert mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")[0] == 0
+    changed = function_spec(tmp_path, synthetic_patterns(), abc="generations = 0\nquantile = 0.3")
+    rc, _, err = mus("calibrate", changed, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 2 and "the spec differs" in err and len(err.strip().splitlines()) == 1
+
+
+MODEL_BASE = """
+[scenario]
+name = "tiny"
+[run]
+steps = 24
+[parameters]
+n_districts = 1
+n_national_orgs = 3
+n_district_orgs = 2
+n_pilot_communities = 10
+n_outside_communities = 10
+project_exit_month = 24
+"""
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[parameters]\nbass_q = {}\n[patterns.p]\nstatistic = "uptake_fnal"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     "unknown name 'uptake_fnal'; did you mean uptake_final"),
+    ('[parameters]\nbass_qq = {}\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     "unknown parameter"),
+    ('[parameters]\nmobilisation_order = {}\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     "categorical parameter cannot be calibrated"),
+    ('[parameters]\nbass_q = {}\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\nsource = "x"',
+     "tolerance: missing"),
+    ('[parameters]\nbass_q = {}\n[patterns.p]\nstatistic = "uptake_final"\ntarget = [0.5, 0.1]\ntolerance = 0.1\nsource = "x"',
+     "inverted interval"),
+    ('[parameters]\nbass_q = {}\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\ntolerance = 0.1',
+     "source: missing"),
+    ('[parameters]\nbass_q = { low = -1 }\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     "outside the registry range"),
+    ('[parameters]\nbass_q = {}\n[patterns.p]\nstatistic = "uptake_final > 0.1"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     'use over = "share"'),
+    ('[parameters]\nbass_q = {}\n[abc]\npopulation = 50\nrejection_candidates = 10\n[patterns.p]\nstatistic = "uptake_final"\nabove = 0.1\ntolerance = 0.1\nsource = "x"',
+     "fewer than the population"),
+])
+def test_bad_specs_one_line_exit_2(mus, tmp_path, body, message):
+    write(tmp_path / "base.toml", MODEL_BASE)
+    spec = write(tmp_path / "bad.toml", 'base = "base.toml"\n' + body)
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--no-progress")
+    assert rc == 2, err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "cal").exists()
+
+
+def test_empty_posterior_one_line_exit_2(mus, tmp_path):
+    spec = function_spec(tmp_path, """
+        [patterns.undefined]
+        statistic = "(level - level) / (level - level)"
+        above = 0
+        tolerance = 1
+        source = "a statistic that is never defined"
+    """)
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 2 and "empty posterior" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_model_recovers_known_values_and_exports_worlds(mus, tmp_path):
+    """Synthetic patterns generated by the model itself at known values of two parameters (a tiny country,
+    24 months): the calibration's 90% posterior intervals contain the true values, and its worlds run."""
+    import model
+
+    truth = {"meetings_per_year": 6.0, "dissemination_events_per_year": 8.0}
+    base = write(tmp_path / "base.toml", MODEL_BASE)
+    scenario = model.load_scenario(base)
+    runs = pd.DataFrame([model.run_model({**scenario.params, **truth}, seed=500 + s, steps=24).summary for s in range(12)])
+    meetings, events = runs["meetings"].mean(), runs["dissemination_events"].mean()
+    # +-10% of the value: counts a run's parameter drives almost proportionally (meetings also depend on who is a
+    # member); the final epsilon and 2-run noise widen the posterior beyond that: measured 39% and 75% narrowing
+    # with these seeds, so the test asks for 30% (a posterior that fails to concentrate still fails it).
+    spec = write(tmp_path / "model.toml", f"""
+        base = "base.toml"
+        replicates = 2
+        seed = 3
+        [abc]
+        population = 30
+        rejection_candidates = 120
+        generations = 2
+        [parameters]
+        meetings_per_year = {{ low = 1, high = 12 }}
+        dissemination_events_per_year = {{ low = 1, high = 24 }}
+        [patterns.meetings]
+        statistic = "meetings"
+        target = [{0.9 * meetings}, {1.1 * meetings}]
+        tolerance = {0.1 * meetings}
+        source = "synthetic: the model at meetings_per_year = 6"
+        [patterns.events]
+        statistic = "dissemination_events_at_exit"
+        target = [{0.9 * events}, {1.1 * events}]
+        tolerance = {0.1 * events}
+        source = "synthetic: the model at dissemination_events_per_year = 8"
+    """)
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "2", "--no-progress")
+    assert rc == 0, err
+    interval_contains(tmp_path / "cal", truth, min_narrowing=0.3)
+    worlds = load_worlds(tmp_path / "cal" / "worlds.parquet")
+    assert set(worlds.parameters) == set(truth) and len(worlds) == 30
+    rc, out, err = mus("run", base, "--worlds", tmp_path / "cal" / "worlds.parquet", "--replicates", "3",
+                       "--out", tmp_path / "run", "--quiet")
+    assert rc == 0, err

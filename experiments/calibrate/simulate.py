@@ -10,7 +10,8 @@ Measures of a model run (the names a pattern's statistic may use):
 - every summary output (``mus-alliance params`` and the README list them: ``uptake_final``, ``members_peak``, ...);
 - for every monthly output ``x``: ``x_at_start`` (month 0), ``x_at_12``, ``x_at_24``, ``x_at_36`` (end of years
   1-3), ``x_at_exit`` (the month the project leaves), ``x_2y_after_exit`` (24 months later) and
-  ``x_mean_in_project`` (mean over months 1 to the exit); NaN where the month lies beyond the horizon;
+  ``x_mean_in_project`` (mean over months 1 to the exit where x is defined); NaN where the month lies beyond
+  the horizon;
 - ``platforms`` and ``communities`` (the country's size) and ``project_years`` (the project's length in years).
 
 A function target's measures are the outputs it returns.
@@ -75,10 +76,16 @@ def model_measures(params: dict[str, Any], seed: int, steps: int, constants: dic
             out[f"{column}_at_{m}"] = at(m)
         out[f"{column}_at_exit"] = at(exit_month)
         out[f"{column}_2y_after_exit"] = at(exit_month + 24)
-        out[f"{column}_mean_in_project"] = float(x[1:min(exit_month, horizon) + 1].mean()) if horizon >= 1 else math.nan
+        out[f"{column}_mean_in_project"] = mean_defined(x[1:min(exit_month, horizon) + 1])
     out.update(constants)
     out["project_years"] = exit_month / 12
     return out
+
+
+def mean_defined(x: np.ndarray) -> float:
+    """Mean over the months where the output is defined (attendance is undefined in months without meetings)."""
+    x = x[~np.isnan(x)]
+    return float(x.mean()) if len(x) else math.nan
 
 
 @functools.cache

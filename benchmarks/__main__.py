@@ -2,7 +2,8 @@
 
 import importlib
 
-for name in ("benchmarks.model_bench", "benchmarks.sweep_bench", "benchmarks.dashboard_bench"):
+for name in ("benchmarks.model_bench", "benchmarks.sweep_bench", "benchmarks.dashboard_bench",
+             "benchmarks.calibrate_bench"):
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:

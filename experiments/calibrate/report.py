@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_write_json, atomic_write_text, write_table
-from ..provenance import git_commit
 from ..worlds import write_worlds
 from .abc import Result
 
@@ -165,7 +164,7 @@ def write_outputs(result: Result) -> dict[str, pd.DataFrame]:
         worlds.insert(0, "world", np.arange(len(worlds), dtype=np.int64))
         write_worlds(root / "worlds.parquet", worlds, {
             "mus_alliance_source": f"mus-alliance calibrate {spec.path}", "mus_alliance_generation": str(result.posterior.number),
-            "mus_alliance_seed": str(spec.seed), "mus_alliance_git_commit": git_commit() or ""})
+            "mus_alliance_seed": str(spec.seed)})  # no commit or time: the same calibration gives the same bytes
     atomic_write_json(root / "summary.json", {
         "posterior_generation": result.posterior.number, "epsilon": result.posterior.epsilon,
         "accepted": result.posterior.filled, "candidates": len(result.candidates),

@@ -16,7 +16,7 @@ from ..sweep.cli import positive_int
 from ..sweep.execute import default_workers
 from . import formatting as fmt
 from .allocate import allocate, print_allocation, write_allocation
-from .compare import compare, outcome_cell, write_comparison
+from .compare import compare, outcome_cell, robust_items, write_comparison
 from .costs import load_costs
 from ..worlds import load_worlds
 from .folders import default_folder
@@ -111,12 +111,8 @@ def compare_command(args) -> int:
 def print_summary(comp, out: Path) -> None:
     print(f"\n{len(comp.strategies)} strategies x {len(comp.seeds)} replicates x {comp.steps} months "
           f"in {comp.seconds:.1f} s; reference: {comp.reference}")
-    if comp.robustness is not None:
-        from .compare import robust_blocks
-
-        for item in robust_blocks(comp)[1].items:
-            print("  - " + item.replace("**", "").replace("`", ""))
-        print()
+    for item in robust_items(comp):
+        print("  - " + item.replace("**", "").replace("`", ""))
     for row in comp.cost_table.to_dict("records"):
         flag = "  OVER BUDGET" if row["over_budget"] else ""
         print(f"  {row['strategy']:<34} uptake {outcome_cell(comp, row['strategy'], 'uptake_final')}"

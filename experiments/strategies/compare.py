@@ -195,15 +195,23 @@ def report_blocks(comp: Comparison) -> list[Block]:
     ]
 
 
+def regret_amount(comp: Comparison):
+    """Formats an amount of the ranking outcome given up (regret)."""
+    kind = comp.robustness.outcome.kind
+    return lambda x: fmt.value(kind, x, comp.steps) if kind != "share" else fmt.difference("share", x).lstrip("+")
+
+
+def robust_items(comp: Comparison) -> list[str]:
+    """Robustness in plain words (empty without targets or worlds)."""
+    return [] if comp.robustness is None else robust_findings(comp.robustness, regret_amount(comp))
+
+
 def robust_blocks(comp: Comparison) -> list[Block]:
     """The report's lead when the funder gave targets or plausible worlds: robustness in plain words."""
     rob = comp.robustness
     if rob is None:
         return []
-    kind = rob.outcome.kind
-
-    def amount(x: float) -> str:
-        return fmt.value(kind, x, comp.steps) if kind != "share" else fmt.difference("share", x).lstrip("+")
+    amount = regret_amount(comp)
 
     where = "plausible worlds" if comp.worlds is not None else "simulated futures"
     columns = [c for c in rob.table.columns if c.startswith("meets")]
@@ -212,7 +220,7 @@ def robust_blocks(comp: Comparison) -> list[Block]:
                   fmt.percent(r["share best"])) for r in rob.table.to_dict("records"))
     return [
         Heading(f"Robust choice across {where}"),
-        Bullets(tuple(robust_findings(rob, amount))),
+        Bullets(tuple(robust_items(comp))),
         Table(("Strategy", *[c.replace("meets: ", "Meets ") for c in columns],
                f"Regret: {rob.outcome.short} given up (average)", "Regret, 9 futures in 10 at most",
                "Best in"), rows),

@@ -154,3 +154,13 @@ def test_missing_or_corrupt_worlds_file(mus, small, tmp_path):
     (tmp_path / "junk.parquet").write_text("not parquet")
     rc, _, err = mus("allocate", "--budget", "500", "--base", small, "--worlds", tmp_path / "junk.parquet", "--quiet")
     assert rc == 2 and "not a readable Parquet table" in err
+
+
+@pytest.mark.slow  # allocate's search: ~320 runs
+def test_allocate_plays_its_splits_in_common_worlds(mus, small, meeting_worlds, tmp_path):
+    rc, out, err = mus("allocate", "--budget", "400", "--base", small, "--replicates", "4", "--worlds",
+                       meeting_worlds, "--out", tmp_path / "a", "--quiet", "--workers", "1")
+    assert rc == 0, err
+    runs = pd.read_parquet(tmp_path / "a" / "runs.parquet")
+    assert (runs.groupby("replicate")["world"].nunique() == 1).all()
+    assert "parameter uncertainty" in out and "parameter uncertainty" in (tmp_path / "a" / "report.md").read_text()

@@ -9,9 +9,11 @@ members_peak``)? Two views on the runs of a finished sweep or calibration folder
   boxes by *covering*: after a box is chosen, the runs inside it are set aside and the next box is sought in
   the rest. On each box's peeling trajectory the box reported is the one with the highest **coverage** (share
   of all runs meeting the condition that fall in the box) among those with **density** (share of runs in the
-  box meeting the condition) of at least ``--density`` (default 0.8), or the densest box if none gets there.
+  box meeting the condition) of at least ``--density`` (default 0.8), or, if none gets there, the best balance
+  of coverage and density (their harmonic mean).
   Each restricted factor carries its quasi-p value (Bryant & Lempert 2010): the one-sided binomial chance of
-  the box's density if that limit were dropped; limits with qp > 0.05 are flagged as not significant.
+  the box's density if that limit were dropped; limits with qp > 0.05 are dropped one at a time (least
+  significant first), so a box names only factors that matter.
 - **CART** (scikit-learn's decision tree, depth ``--cart-depth``) as a second view: the leaves that predict
   the condition, with their coverage and density, categorical factors one-hot encoded.
 
@@ -127,9 +129,10 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]
             found = finder.find_box()
             if found is None:
                 break
-            trajectory = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
-            i = choose(trajectory, min_density)
+            i = choose(found.peeling_trajectory, min_density)
             found.select(i)
+            i = prune(found, i)
+            trajectory = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
             stats = {k: float(trajectory.iloc[i][k]) for k in ("coverage", "density", "mass", "res_dim")}
             stats["n"] = int(len(found.yi))
             if stats["res_dim"] == 0 or stats["density"] <= base_rate:
@@ -141,14 +144,44 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]
     return boxes
 
 
+def prune(box, i: int) -> int:
+    """Drop, one at a time, the least significant limit (quasi-p > SIGNIFICANT; one side of a numeric range at
+    a time) of the chosen box: noisy peeling restricts factors that do not matter, and Bryant & Lempert (2010)
+    drop such limits the same way. Returns the index of the pruned box on the trajectory (EMA Workbench
+    appends each updated box to it)."""
+    from ema_workbench.analysis import scenario_discovery_util as sdutil
+
+    while True:
+        worst, worst_p = None, SIGNIFICANT
+        for name, qps in box.p_values[i].items():
+            for side, q in enumerate(qps):
+                if q is not None and q != -1 and q > worst_p:
+                    worst, worst_p = (name, side), q
+        if worst is None:
+            return i
+        name, side = worst
+        lims = box.box_lims[i].copy()
+        init = box.prim.box_init
+        if isinstance(init[name].iloc[0], set):
+            lims[name] = init[name]
+        else:
+            lims.iloc[side, lims.columns.get_loc(name)] = init[name].iloc[side]
+        remaining = box.prim.yi_remaining
+        inside = sdutil._in_box(box.prim.x.loc[remaining, :], lims)  # as EMA's own drop_restriction does
+        box.update(lims, remaining[inside])
+        i = len(box.peeling_trajectory) - 1
+
+
 def choose(trajectory: pd.DataFrame, min_density: float) -> int:
     """Index of the box reported: the highest coverage with density >= min_density (ties: the later, denser
-    one), else the densest."""
+    one); if no box is that dense, the best balance of the two (highest harmonic mean of coverage and
+    density), since the densest box of a noisy condition is a handful of runs."""
     dense = trajectory.index[trajectory["density"] >= min_density - 1e-12]
     if len(dense):
         best = trajectory.loc[dense, "coverage"].max()
         return int(max(j for j in dense if trajectory.loc[j, "coverage"] >= best - 1e-12))
-    return int(trajectory["density"].to_numpy().argmax())
+    c, d = trajectory["coverage"].to_numpy(), trajectory["density"].to_numpy()
+    return int(np.argmax(2 * c * d / np.maximum(c + d, 1e-12)))
 
 
 def box_limits(lims: pd.DataFrame, init: pd.DataFrame, qp: dict[str, list[float]],

@@ -18,7 +18,9 @@ from model.registry import REGISTRY, ConfigError, unknown_key_message
 
 from ..expressions import Expression, parse
 from ..io import UserError
-from ..sweep.spec import check_keys, check_function, read_toml
+from model import read_toml
+
+from ..sweep.spec import check_function, check_keys
 
 SPEC_KEYS = ("description", "base", "function", "steps", "replicates", "seed", "abc", "parameters", "patterns")
 ABC_KEYS = ("population", "rejection_candidates", "generations", "quantile", "max_candidates", "batch")

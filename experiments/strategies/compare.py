@@ -372,8 +372,11 @@ def findings(comp: Comparison) -> list[str]:
             f"{extra_money(comp, row['additional_funder_cost'])}; "
             f"cost per additional adopting community: {per_additional_text(comp, row.to_dict())}.")
     after = comp.outcomes[comp.outcomes["outcome"] == "uptake_after_exit"].set_index("strategy")["median"]
-    items.append(f"After the money stops, uptake grows most with **{after.idxmax()}** "
-                 f"({fmt.difference('share', after.max())} in the median future after the project left).")
+    if after.notna().any():
+        items.append(f"After the money stops, uptake grows most with **{after.idxmax()}** "
+                     f"({fmt.difference('share', after.max())} in the median future after the project left).")
+    else:
+        items.append(f"Uptake after the money stops is undefined: no project leaves within the {comp.steps} months simulated.")
     if comp.budget is not None:
         over = comp.cost_table.loc[comp.cost_table["over_budget"], "strategy"].tolist()
         named = ", ".join(f"**{o}**" for o in over) if over else "none"

@@ -81,7 +81,15 @@ class Worlds:
                 "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world"}
 
     def note(self) -> str:
-        return UNCERTAINTY_NOTE.format(path=self.path, n=len(self))
+        return UNCERTAINTY_NOTE.format(path=shown(self.path), n=len(self))
+
+
+def shown(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def load_worlds(path: str | Path) -> Worlds:

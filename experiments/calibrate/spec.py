@@ -92,8 +92,10 @@ class CalibrationSpec:
         return self.target == "model"
 
     def fingerprint(self) -> dict[str, Any]:
-        """Everything that decides the calibration's numbers."""
+        """Everything that decides the calibration's numbers, the model's code included (the git tree of
+        ``model/``), so a folder is never resumed with a changed model."""
         return {
+            "model_code": model_code() if self.is_model else None,
             "target": self.target, "base_params": dict(sorted(self.base_params.items())), "steps": self.steps,
             "replicates": self.replicates, "seed": self.seed,
             "parameters": {p.name: [p.kind, p.low, p.high] for p in self.parameters},
@@ -101,6 +103,15 @@ class CalibrationSpec:
             "patterns": {p.name: [p.statistic.text, p.over, p.low, p.high, p.tolerance, p.weight] for p in self.patterns},
             "abc": dict(sorted(self.abc.items())),
         }
+
+
+def model_code() -> str | None:
+    """The git tree hash of ``model/`` (None outside git), plus whether it has uncommitted changes."""
+    from ..provenance import git
+
+    tree = git("rev-parse", "HEAD:model")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "model")
+    return None if tree is None else tree + ("+uncommitted" if dirty else "")
 
 
 def load_calibration(path: str | Path) -> CalibrationSpec:

@@ -137,16 +137,22 @@ def findings(rob: Robustness, amount) -> list[str]:
     where = "plausible worlds" if rob.worlds is not None else "simulated futures"
     n = f"{rob.futures} {where}"
     items = []
+    plural = "s" if len(rob.targets) > 1 else ""
+    top_share = float(t["meets all targets"].max()) if rob.targets else float("nan")
+    leaders = list(t.index[t["meets all targets"] >= top_share - 1e-12]) if rob.targets else []
     if rob.targets:
         order = t["meets all targets"].sort_values(ascending=False, kind="stable")
         what = " and ".join(f"`{x.text}`" for x in rob.targets)
-        top = order.index[0]
-        items.append(f"**{top}** meets your target{'s' if len(rob.targets) > 1 else ''} ({what}) in "
-                     f"**{pct(order.iloc[0])}** of the {n}"
-                     + "".join(f"; {s}: {pct(v)}" for s, v in order.iloc[1:].items()) + ".")
-        if order.iloc[0] < 0.5:
-            items.append(f"No strategy meets the target{'s' if len(rob.targets) > 1 else ''} in most {where}: "
-                         "the target is ambitious for every strategy on offer.")
+        if top_share == 0:
+            items.append(f"No strategy meets your target{plural} ({what}) in any of the {n}.")
+        else:
+            named = " and ".join(f"**{s}**" for s in leaders)
+            items.append(f"{named} meet{'s' if len(leaders) == 1 else ''} your target{plural} ({what}) in "
+                         f"**{pct(top_share)}** of the {n}"
+                         + "".join(f"; {s}: {pct(v)}" for s, v in order.items() if s not in leaders) + ".")
+            if top_share < 0.5:
+                items.append(f"No strategy meets the target{plural} in most {where}: the target{plural} "
+                             f"{'are' if plural else 'is'} ambitious for every strategy on offer.")
     regret = t["mean regret"].sort_values(kind="stable")
     least = regret.index[0]
     p = f"regret p{int(100 * REGRET_QUANTILE)}"
@@ -167,13 +173,16 @@ def findings(rob: Robustness, amount) -> list[str]:
                              f"(median {top['median where it flips']:.3g} there against {top['median elsewhere']:.3g} elsewhere).")
     else:
         items.append(f"**{rob.best_on_average}** is the best strategy in every one of the {n}.")
-    if rob.targets:
-        top_target = t["meets all targets"].idxmax()
-        if top_target == least:
+    if rob.targets and top_share > 0:
+        if least in leaders:
             items.append(f"**{least}** is the robust choice: it meets the targets most often and costs the least regret.")
         else:
-            items.append(f"No single robust choice: **{top_target}** meets the targets most often, **{least}** costs the "
-                         "least regret; choose by which matters more to you.")
+            items.append(f"No single robust choice: {' and '.join(f'**{s}**' for s in leaders)} meet"
+                         f"{'s' if len(leaders) == 1 else ''} the targets most often, **{least}** costs the least "
+                         "regret; choose by which matters more to you.")
+    elif rob.targets:
+        items.append(f"**{least}** costs the least regret, but no strategy reaches the target{plural}: consider a "
+                     "different target or a strategy not on this list.")
     if rob.worlds is not None:
         items.append(rob.worlds.note())
     return items

@@ -53,3 +53,16 @@ def test_bad_targets_one_line_exit_2(mus, tmp_path, args, message):
     rc, _, err = mus("compare", "light-touch", *args, "--out", tmp_path / "c", "--quiet")
     assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "c").exists()
+
+
+def test_no_strategy_meeting_a_target_is_said_plainly():
+    from experiments.strategies.robust import findings
+
+    values = {"A": [0.10, 0.12, 0.08], "B": [0.05, 0.20, 0.07]}
+    rob = robustness(runs_table(values), ["A", "B"], parse_targets(["uptake_final >= 0.25"]), OUTCOME["uptake_final"])
+    text = " ".join(findings(rob, lambda x: f"{100 * x:.1f} pts"))
+    assert "No strategy meets your target" in text and "meets the targets most often" not in text
+    values = {"A": [0.30, 0.12, 0.28], "B": [0.26, 0.30, 0.07]}  # both meet it in 2 of 3 futures: a tie
+    rob = robustness(runs_table(values), ["A", "B"], parse_targets(["uptake_final >= 0.25"]), OUTCOME["uptake_final"])
+    text = " ".join(findings(rob, lambda x: f"{100 * x:.1f} pts"))
+    assert "**A** and **B** meet your target" in text

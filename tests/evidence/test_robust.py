@@ -15,7 +15,7 @@ def runs_table(values: dict[str, list[float]]) -> pd.DataFrame:
     rows = []
     for label, xs in values.items():
         for r, x in enumerate(xs):
-            rows.append({"label": label, "replicate": r, "seed": 100 + r, "uptake_final": x, "months_to_50": 60 + 10 * x})
+            rows.append({"label": label, "replicate": r, "seed": 100 + r, "uptake_final": x, "dropouts": 10 + 10 * x})
     return pd.DataFrame(rows)
 
 
@@ -37,7 +37,7 @@ def test_satisficing_regret_and_flips_follow_their_definitions():
 
 def test_regret_respects_an_outcome_where_less_is_better():
     values = {"A": [0.3, 0.1], "B": [0.2, 0.2]}
-    rob = robustness(runs_table(values), ["A", "B"], [], OUTCOME["months_to_50"])  # months: 63/61 vs 62/62
+    rob = robustness(runs_table(values), ["A", "B"], [], OUTCOME["dropouts"])  # dropouts: 13/11 vs 12/12
     t = rob.table.set_index("strategy")
     assert t.loc["A", "mean regret"] == pytest.approx((1 + 0) / 2)
     assert t.loc["B", "mean regret"] == pytest.approx((0 + 1) / 2)

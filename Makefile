@@ -10,7 +10,7 @@ export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 export MPLBACKEND := Agg
 
-.PHONY: demo test test-fast test-dashboard bench dashboard install assets chromium clean
+.PHONY: demo test test-fast test-dashboard bench mutate dashboard install assets chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
@@ -54,6 +54,11 @@ test-fast: install assets
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# Deliberate breaks of central behaviours, each run against the tests that should catch it; prints a table
+# (tests/mutation/mutate.py; minutes; not part of `make test`). `make mutate K=equity` runs a subset.
+mutate: install
+	$(BIN)/python -m tests.mutation.mutate $(if $(K),-k "$(K)")
 
 # Production mode: no development checks that contact solara.dev, no file watcher; Ctrl-C stops it at once.
 dashboard: install assets

@@ -315,3 +315,15 @@ def test_government_pays_in_proportion_to_embedding():
 def test_scenario_section_takes_only_name_and_description_text(meta, fragment):
     with pytest.raises(ConfigError, match=fragment.replace(".", r"\.")):
         scenario_from_dict({"scenario": meta})
+
+
+@pytest.mark.parametrize("doc, fragment", [
+    ({"scenario": "Baseline"}, "scenario: expected a [scenario] table"),
+    ({"run": 3}, "run: expected a [run] table"),
+    ({"parameters": ["guidance"]}, "parameters: expected a [parameters] table"),
+    ({"parametres": {}}, "parametres: unknown section"),
+])
+def test_scenario_sections_must_be_tables(doc, fragment):
+    with pytest.raises(ConfigError) as err:
+        scenario_from_dict(doc)
+    assert fragment in str(err.value)

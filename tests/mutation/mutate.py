@@ -77,14 +77,14 @@ MUTANTS: tuple[Mutant, ...] = (
     M("[scenario] key and table checks skipped", "model/scenario.py",
       "    for key in data:\n        if key not in SECTIONS:",
       "    for key in ():\n        if key not in SECTIONS:",
-      ("tests/cli/test_run_cli.py", "tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line"),
+      ("tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line", f"{MT}::test_scenario_sections_must_be_tables", "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written[unknown section]"),
       table=True, also=(("    for key in meta:\n", "    for key in ():\n"),)),
     M("scenario file: section-is-a-table check skipped", "model/scenario.py",
       "        if not isinstance(data[key], dict):\n            raise", "        if False:\n            raise",
-      ("tests/cli/test_run_cli.py", "tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line")),
+      (f"{MT}::test_scenario_sections_must_be_tables", "tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line")),
     M("scenario file: [scenario] name/description checks skipped", "model/scenario.py",
       "    for key in meta:\n", "    for key in ():\n",
-      ("tests/cli/test_run_cli.py", f"{MT}::test_scenario_section_takes_only_name_and_description_text")),
+      (f"{MT}::test_scenario_section_takes_only_name_and_description_text",)),
     M("equity reporter divides by all communities", "model/reporters.py",
       'return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])',
       'return sum(t["implementing"][g] for g in (2, 4)) / sum(t["total"][1:]) - _share(t, "implementing", [1, 3])',
@@ -189,24 +189,26 @@ MUTANTS: tuple[Mutant, ...] = (
     M("replicates of `run` share one seed", "experiments/runner.py",
       "seeds = [scenario.seed + r for r in range(scenario.replicates)]",
       "seeds = [scenario.seed for r in range(scenario.replicates)]",
-      ("tests/cli/test_run_cli.py",)),
+      ("tests/cli/test_run_cli.py::test_run_writes_tables_figure_events_and_manifest",)),
     M("compare: strategies run on different seeds (pairing broken)", "experiments/strategies/runs.py",
       "items = [(c * len(seeds) + r, contender.params, seed, steps)",
       "items = [(c * len(seeds) + r, contender.params, seed + c, steps)",
-      ("tests/strategies/test_pairing.py",)),
+      ("tests/strategies/test_pairing.py::test_identical_strategies_give_identical_runs",)),
     M("registry range check skipped", "model/registry.py",
       "if not (self.low <= value <= self.high):", "if False:",
       ("tests/model/test_registry.py",)),
     M("a ConfigError escapes the CLI as a traceback", "experiments/cli.py",
       "except (ConfigError, UserError) as exc:", "except UserError as exc:",
-      ("tests/cli/test_run_cli.py",)),
+      ("tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line", "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written[unknown parameter]")),
     M("strategy files: unknown sections accepted", "experiments/strategies/strategy.py",
       "        if key not in SECTIONS:\n            raise ConfigError(unknown_key_message(key, SECTIONS, \"section\"))",
       "        if False:\n            raise ConfigError(unknown_key_message(key, SECTIONS, \"section\"))",
-      ("tests/strategies/test_bad_input.py",)),
+      ("tests/properties/test_config_files.py::test_any_strategy_file_loads_or_is_refused_in_one_line",
+       "tests/strategies/test_bad_input.py::test_bad_strategy_file_is_refused[unknown section]")),
     M("sweep specs: unknown keys accepted", "experiments/sweep/spec.py",
       '    check_keys(raw, SPEC_KEYS, "")\n', "",
-      ("tests/sweep/test_spec.py",)),
+      ("tests/properties/test_config_files.py::test_any_sweep_spec_loads_or_is_refused_in_one_line",
+       "tests/sweep/test_spec.py")),
 )
 
 
@@ -221,18 +223,25 @@ def copy_repo(dest: Path) -> None:
             shutil.copy2(src, dest / f)
 
 
+# --existing: the suite's fast tier without the files written for issue 12 (what caught a break before them)
+NEW_FILES = ("tests/model/test_reporters.py", "tests/model/test_mechanism_units.py", "tests/properties")
+EXISTING = ("tests/model", "tests/cli", "tests/strategies", "tests/sweep",
+            *(f"--ignore={f}" for f in NEW_FILES), "-m", "not slow and not browser")
+
+
 def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, list[str], float]:
     """('caught' | 'survived' | 'error: ...', failing test ids, seconds)."""
     env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
-    cmd = [sys.executable, "-m", "pytest", *tests, "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:randomly",
-           "--maxfail=3", "-m", "not browser", "-x"]
+    marks = () if "-m" in tests else ("-m", "not browser")
+    cmd = [sys.executable, "-m", "pytest", *tests, "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:solara",
+           "-p", "no:playwright", "-x", *marks]
     start = time.perf_counter()
     try:
         proc = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "error: timeout", [], time.perf_counter() - start
     seconds = time.perf_counter() - start
-    failed = re.findall(r"^FAILED (\S+)", proc.stdout, flags=re.M)
+    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, flags=re.M)
     if proc.returncode == 0:
         return "survived", [], seconds
     if proc.returncode == 1:
@@ -246,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-k", dest="pattern", default="", help="only mutants whose name contains this text")
     ap.add_argument("--list", action="store_true", help="list the mutants and their tests")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per mutant")
+    ap.add_argument("--existing", action="store_true",
+                    help="run every mutant against the fast tier without the issue-12 test files instead of its own "
+                         "tests (shows which breaks the suite missed before them)")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTANTS if args.pattern.lower() in m.name.lower()]
+    tests_of = (lambda m: EXISTING) if args.existing else (lambda m: m.tests)
     if args.list:
         for i, m in enumerate(chosen, 1):
             print(f"{i:2d}. {m.name}  [{m.file}]\n      " + "\n      ".join(m.tests))
@@ -258,6 +271,14 @@ def main(argv: list[str] | None = None) -> int:
         where = subprocess.run([sys.executable, "-c", "import model; print(model.__file__)"], cwd=copy,
                                env={**os.environ, "PYTHONPATH": str(copy)}, capture_output=True, text=True).stdout
         assert where.startswith(str(copy)), f"the copy's code is not the one imported: {where}"
+        # the tests must pass on the unbroken code, or "caught" would mean nothing
+        baseline = sorted({t for m in chosen for t in tests_of(m)}) if not args.existing else list(EXISTING)
+        status, failed, seconds = run_tests(copy, tuple(baseline), args.timeout * 2)
+        print(f"unbroken code: {status} ({seconds:.0f} s)", file=sys.stderr, flush=True)
+        if status != "survived":
+            print(f"the tests fail on the unbroken code ({status}: {', '.join(failed)}); fix them first",
+                  file=sys.stderr)
+            return 2
         rows, start = [], time.perf_counter()
         for i, m in enumerate(chosen, 1):
             path = copy / m.file
@@ -271,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                     mutated = mutated.replace(old, new)
                 path.write_text(mutated)
                 try:
-                    rows.append((m, *run_tests(copy, m.tests, args.timeout)))
+                    rows.append((m, *run_tests(copy, tests_of(m), args.timeout)))
                 finally:
                     path.write_text(original)
             done = time.perf_counter() - start

@@ -132,6 +132,19 @@ def test_any_sweep_spec_loads_or_is_refused_in_one_line(tmp, doc):
         assert not (tmp / "never").exists()
 
 
+# --- not TOML at all ----------------------------------------------------------------------------------
+@example(b"[parameters\n")
+@example(b"\xff\xfe[run]\n")
+@example(b'[run]\nsteps = 1\n[run]\nsteps = 2\n')
+@given(st.binary(max_size=120) | st.text(max_size=120).map(str.encode))
+def test_any_bytes_load_or_are_refused_in_one_line(tmp, raw):
+    for name, load in (("s.toml", model.load_scenario), ("t.toml", lambda p: load_strategy(p, BASE)),
+                       ("k.toml", load_spec)):
+        path = tmp / name
+        path.write_bytes(raw)
+        loads_or_refuses(load, path)
+
+
 @pytest.mark.slow
 @settings(max_examples=200)
 @given(scenario_docs(), strategy_docs(), spec_docs(B))

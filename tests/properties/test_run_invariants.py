@@ -37,20 +37,22 @@ def may_be_undefined(o) -> bool:
 # fixed, the property tests let exactly these through, so `make test` stays green while the bug is visible;
 # when a fix lands, its xfail test passes, strict xfail fails the suite, and both the mark and the entry here
 # go. Output name -> what is let through.
+NAN, TINY_NEGATIVE = "NaN", "down to -1e-12"
 KNOWN_BUGS = {
-    "cost_project": "NaN or -1e-12 (test_costs_stay_defined_..., test_cost_paid_by_the_project_never_negative)",
-    "cost_members": "NaN (test_costs_stay_defined_when_nobody_pays_after_exit)",
-    "cost_government": "NaN (test_costs_stay_defined_when_nobody_pays_after_exit)",
-    "joint_action": "NaN (test_joint_action_undefined_only_where_the_registry_says_so)",
-    "joint_action_final": "NaN (as joint_action)",
-    "uptake_outside": "NaN (test_uptake_outside_undefined_only_where_the_registry_says_so)",
-    "uptake_outside_final": "NaN (as uptake_outside)",
+    "cost_project": TINY_NEGATIVE,  # test_cost_paid_by_the_project_never_negative
+    "joint_action": NAN,            # test_joint_action_undefined_only_where_the_registry_says_so
+    "joint_action_final": NAN,
+    "uptake_outside": NAN,          # test_uptake_outside_undefined_only_where_the_registry_says_so
+    "uptake_outside_final": NAN,
 }
 
 
 def check_value(o, x: np.ndarray, where: str, known_bugs: bool = True) -> None:
-    if known_bugs and o.name in KNOWN_BUGS:
-        x = np.where(np.isnan(x) | ((x > -1e-12) & (x < 0)), 0.0, x)
+    bug = KNOWN_BUGS.get(o.name) if known_bugs else None
+    if bug == NAN:
+        x = x[~np.isnan(x)]
+    elif bug == TINY_NEGATIVE:
+        x = np.where((x > -1e-12) & (x < 0), 0.0, x)
     nan = np.isnan(x)
     assert may_be_undefined(o) or not nan.any(), f"{where} {o.name}: NaN but the output registry does not say it can be undefined"
     x = x[~nan]
@@ -80,10 +82,10 @@ def check_run(params: dict, seed: int, steps: int) -> model.RunResult:
     # cumulative counters never fall
     for name in COUNTERS:
         x = ts[name].to_numpy()
-        d = np.diff(x[~np.isnan(x)] if name in KNOWN_BUGS else x)
+        d = np.diff(x)
         assert (d >= -1e-9 * max(1.0, ts[name].abs().max())).all(), f"{name} fell: {d.min()}"
     paid = s["cost_project"] + s["cost_members"] + s["cost_government"]
-    assert s["cost_total"] == pytest.approx(paid, rel=1e-9, abs=1e-9) or math.isnan(paid)  # NaN: KNOWN_BUGS
+    assert s["cost_total"] == pytest.approx(paid, rel=1e-9, abs=1e-9)
     # milestones agree with the uptake series
     u = ts["uptake"].to_numpy()
     for level in (25, 50):
@@ -178,10 +180,9 @@ def test_same_seed_same_run_many_examples(params, seed, steps):
 # --- counterexamples found by Hypothesis, kept as plain tests -------------------------------------------
 # Each is marked xfail(strict=True) while the product bug stands (reported to the lead with the example):
 # once fixed, the test passes, strict xfail turns that into a failure, and the mark must be removed.
-@pytest.mark.xfail(strict=True, reason="model/funding.py fund(): payers = (...)/spent with spent = planned x "
-                   "support = 0 when nobody pays after exit, so cost_project/members/government become NaN "
-                   "for the rest of the run (found by Hypothesis: project_exit_month=0, contribution_rate=0)")
 def test_costs_stay_defined_when_nobody_pays_after_exit():
+    # Found by Hypothesis (project_exit_month=0, contribution_rate=0): fund() divided by spent = 0 when nobody
+    # paid after exit, and the costs by purse stayed NaN for the rest of the run; fixed on main in a5fe661.
     ts = model.run_model(dict(project_exit_month=12, contribution_rate=0.0, government_budget=0.0), seed=1,
                          steps=24).timeseries
     assert not ts[["cost_project", "cost_members", "cost_government"]].isna().any().any()

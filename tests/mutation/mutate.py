@@ -47,6 +47,9 @@ class Mutant:
 
 M = Mutant
 R, MT = "tests/model/test_reporters.py", "tests/model/test_mechanism_units.py"
+PROPS, CONF = "tests/properties/test_run_invariants.py", "tests/properties/test_config_files.py"
+SCENARIO_FILES = f"{CONF}::test_any_scenario_file_loads_or_is_refused_in_one_line"
+BAD_CONFIG = "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written"
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- issue 12's table ----------------------------------------------------------------------------
@@ -77,11 +80,11 @@ MUTANTS: tuple[Mutant, ...] = (
     M("[scenario] key and table checks skipped", "model/scenario.py",
       "    for key in data:\n        if key not in SECTIONS:",
       "    for key in ():\n        if key not in SECTIONS:",
-      ("tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line", f"{MT}::test_scenario_sections_must_be_tables", "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written[unknown section]"),
+      (SCENARIO_FILES, f"{MT}::test_scenario_sections_must_be_tables", f"{BAD_CONFIG}[unknown section]"),
       table=True, also=(("    for key in meta:\n", "    for key in ():\n"),)),
     M("scenario file: section-is-a-table check skipped", "model/scenario.py",
       "        if not isinstance(data[key], dict):\n            raise", "        if False:\n            raise",
-      (f"{MT}::test_scenario_sections_must_be_tables", "tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line")),
+      (f"{MT}::test_scenario_sections_must_be_tables", SCENARIO_FILES)),
     M("scenario file: [scenario] name/description checks skipped", "model/scenario.py",
       "    for key in meta:\n", "    for key in ():\n",
       (f"{MT}::test_scenario_section_takes_only_name_and_description_text",)),
@@ -94,7 +97,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'self.p["intermediary_strength"] * self.reach', '0.0 * self.reach',
       (f"{MT}::test_trusted_intermediaries_pull_communities",)),
     M("intermediaries reach whoever, trusted or not", "model/spread.py",
-      "strength = self.trust_both_ways * pull[self.link_to]", "strength = 1.0 * pull[self.link_to]",
+      "strength = self.trust[self.link_tie] * pull[self.link_to]", "strength = 1.0 * pull[self.link_to]",
       ("tests/model/test_pathways.py::test_trusted_committed_intermediaries_reach_communities",)),
     M("joint action no longer matters for pilot success", "model/pilots.py",
       "* (1 - wj + wj * quality)", "* 1.0",
@@ -147,7 +150,8 @@ MUTANTS: tuple[Mutant, ...] = (
       (f"{MT}::test_members_contributions_pay_after_exit",)),
     # --- each reporter ------------------------------------------------------------------------------
     M("adopted counts only implementers", "model/reporters.py",
-      'return _share(tally(model), "decided", [1, 2, 3, 4])', 'return _share(tally(model), "implementing", [1, 2, 3, 4])',
+      'return _share(tally(model), "decided", [1, 2, 3, 4])',
+      'return _share(tally(model), "implementing", [1, 2, 3, 4])',
       (f"{R}::test_uptake_counts_implementing_and_confirmed_communities_not_decided_ones",)),
     M("uptake_pilot reads the outside group", "model/reporters.py",
       'return _share(tally(model), "implementing", [1, 2])', 'return _share(tally(model), "implementing", [1, 3])',
@@ -161,7 +165,7 @@ MUTANTS: tuple[Mutant, ...] = (
       (f"{R}::test_opposition_weights_blockers_by_power_and_discounts_those_inside",)),
     M("members by level: district counted as community", "model/reporters.py",
       "return _members_at(model, LEVEL.DISTRICT)", "return _members_at(model, LEVEL.COMMUNITY)",
-      (f"{R}::test_members_by_level_add_up_to_members", "tests/properties/test_run_invariants.py::test_any_valid_parameters_give_outputs_in_range")),
+      (f"{R}::test_members_by_level_add_up_to_members", f"{PROPS}::test_any_valid_parameters_give_outputs_in_range")),
     M("mean trust over all ties, members or not", "model/reporters.py",
       "t = model.trust[model.live_ties]", "t = model.trust",
       (f"{R}::test_mean_trust_is_over_ties_between_members_sharing_a_platform",)),
@@ -185,7 +189,7 @@ MUTANTS: tuple[Mutant, ...] = (
       ("tests/model/test_reproducibility.py",)),
     M("the model draws from numpy's global generator", "model/adoption.py",
       "u = self.rng.random((3, self.n))", "u = np.random.random((3, self.n))",
-      ("tests/model/test_reproducibility.py", "tests/properties/test_run_invariants.py::test_same_seed_same_run_for_any_valid_parameters")),
+      ("tests/model/test_reproducibility.py", f"{PROPS}::test_same_seed_same_run_for_any_valid_parameters")),
     M("replicates of `run` share one seed", "experiments/runner.py",
       "seeds = [scenario.seed + r for r in range(scenario.replicates)]",
       "seeds = [scenario.seed for r in range(scenario.replicates)]",
@@ -199,7 +203,7 @@ MUTANTS: tuple[Mutant, ...] = (
       ("tests/model/test_registry.py",)),
     M("a ConfigError escapes the CLI as a traceback", "experiments/cli.py",
       "except (ConfigError, UserError) as exc:", "except UserError as exc:",
-      ("tests/properties/test_config_files.py::test_any_scenario_file_loads_or_is_refused_in_one_line", "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written[unknown parameter]")),
+      (SCENARIO_FILES, f"{BAD_CONFIG}[unknown parameter]")),
     M("strategy files: unknown sections accepted", "experiments/strategies/strategy.py",
       "        if key not in SECTIONS:\n            raise ConfigError(unknown_key_message(key, SECTIONS, \"section\"))",
       "        if False:\n            raise ConfigError(unknown_key_message(key, SECTIONS, \"section\"))",

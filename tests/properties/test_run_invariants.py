@@ -33,26 +33,7 @@ def may_be_undefined(o) -> bool:
     return "NaN" in o.how
 
 
-# Known product bugs, each pinned by a strict-xfail test at the end of this file (reported to the lead). Until
-# fixed, the property tests let exactly these through, so `make test` stays green while the bug is visible;
-# when a fix lands, its xfail test passes, strict xfail fails the suite, and both the mark and the entry here
-# go. Output name -> what is let through.
-NAN, TINY_NEGATIVE = "NaN", "down to -1e-12"
-KNOWN_BUGS = {
-    "cost_project": TINY_NEGATIVE,  # test_cost_paid_by_the_project_never_negative
-    "joint_action": NAN,            # test_joint_action_undefined_only_where_the_registry_says_so
-    "joint_action_final": NAN,
-    "uptake_outside": NAN,          # test_uptake_outside_undefined_only_where_the_registry_says_so
-    "uptake_outside_final": NAN,
-}
-
-
-def check_value(o, x: np.ndarray, where: str, known_bugs: bool = True) -> None:
-    bug = KNOWN_BUGS.get(o.name) if known_bugs else None
-    if bug == NAN:
-        x = x[~np.isnan(x)]
-    elif bug == TINY_NEGATIVE:
-        x = np.where((x > -1e-12) & (x < 0), 0.0, x)
+def check_value(o, x: np.ndarray, where: str) -> None:
     nan = np.isnan(x)
     assert may_be_undefined(o) or not nan.any(), f"{where} {o.name}: NaN but the output registry does not say it can be undefined"
     x = x[~nan]
@@ -178,8 +159,8 @@ def test_same_seed_same_run_many_examples(params, seed, steps):
 
 
 # --- counterexamples found by Hypothesis, kept as plain tests -------------------------------------------
-# Each is marked xfail(strict=True) while the product bug stands (reported to the lead with the example):
-# once fixed, the test passes, strict xfail turns that into a failure, and the mark must be removed.
+# Each was a product bug, first pinned here as xfail(strict=True) and reported; all four are fixed on main
+# (a5fe661, 27870a7) and stay as regression tests. A new counterexample goes here the same way.
 def test_costs_stay_defined_when_nobody_pays_after_exit():
     # Found by Hypothesis (project_exit_month=0, contribution_rate=0): fund() divided by spent = 0 when nobody
     # paid after exit, and the costs by purse stayed NaN for the rest of the run; fixed on main in a5fe661.
@@ -188,24 +169,21 @@ def test_costs_stay_defined_when_nobody_pays_after_exit():
     assert not ts[["cost_project", "cost_members", "cost_government"]].isna().any().any()
 
 
-@pytest.mark.xfail(strict=True, reason="model/funding.py: the project's share 1 - members - government is "
-                   "computed as a difference and can be -3e-18, so the cumulative cost_project goes negative")
 def test_cost_paid_by_the_project_never_negative():
+    # was -2.8e-18: the project's share of a month's cost computed as a difference (fixed in 27870a7)
     ts = model.run_model(dict(project_exit_month=0), seed=0, steps=24).timeseries
     assert (ts[["cost_project", "cost_members", "cost_government"]].fillna(0) >= 0).all().all()
 
 
-@pytest.mark.xfail(strict=True, reason="joint_action is NaN once no platform has members (the project office "
-                   "left at month 1 and nobody else joined), but its output registry entry does not say it "
-                   "can be undefined (model/outputs.py; same for view_spread, which reads 0 = fully shared)")
 def test_joint_action_undefined_only_where_the_registry_says_so():
+    # NaN once no platform has members (the project office left at month 1, nobody joined): now declared
     ts = model.run_model(dict(project_exit_month=0, dropout_rate=0.5), seed=0, steps=24).timeseries
-    check_value(SERIES[SERIES_NAMES.index("joint_action")], ts["joint_action"].to_numpy(), "monthly", known_bugs=False)
+    assert ts["members"].iloc[-1] == 0 and np.isnan(ts["joint_action"].iloc[-1])  # undefined, not 0
+    check_value(SERIES[SERIES_NAMES.index("joint_action")], ts["joint_action"].to_numpy(), "monthly")
 
 
-@pytest.mark.xfail(strict=True, reason="uptake_outside is NaN when n_outside_communities = 0 (allowed by the "
-                   "registry), but its output registry entry does not say it can be undefined (model/outputs.py)")
 def test_uptake_outside_undefined_only_where_the_registry_says_so():
+    # NaN with n_outside_communities = 0 (allowed by the registry): now declared
     ts = model.run_model(dict(n_outside_communities=0), seed=0, steps=24).timeseries
-    check_value(SERIES[SERIES_NAMES.index("uptake_outside")], ts["uptake_outside"].to_numpy(), "monthly",
-                known_bugs=False)
+    assert ts["uptake_outside"].isna().all()
+    check_value(SERIES[SERIES_NAMES.index("uptake_outside")], ts["uptake_outside"].to_numpy(), "monthly")

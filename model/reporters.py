@@ -19,9 +19,10 @@ NAN = float("nan")
 def tally(model) -> dict:
     """Counts the community reporters share: stakeholders by group (0 organisations, 1/2 pilot-district
     communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and members by
-    level. Computed once per collection (the Recorder clears it) or per month when called directly."""
+    level. Shared by the reporters only while the Recorder collects; any other call counts afresh, so a
+    reporter called after the state changed mid-month never returns stale numbers."""
     cached = getattr(model, "_tally", None)
-    if cached is not None and cached["month"] == model.steps:
+    if cached is not None:
         return cached
     by_stage = np.bincount(model.report_group * 6 + model.stage, minlength=30).reshape(5, 6)
     t = {  # plain lists: the reporters only add a few of their numbers
@@ -31,7 +32,6 @@ def tally(model) -> dict:
         "decided": by_stage[:, STAGE.DECISION:].sum(axis=1).tolist(),
         "members_by_level": np.bincount(model.level[model.members], minlength=3).tolist(),
     }
-    model._tally = t
     return t
 
 
@@ -180,9 +180,11 @@ class Recorder(mesa.DataCollector):
 
     def collect(self, model) -> None:
         model._tally = None
+        model._tally = tally(model)  # shared by this collection's reporters only
         self._collection_steps.append(model.time)
         for var, reporter in self.model_reporters.items():
             self.model_vars[var].append(reporter(model))
+        model._tally = None
 
 
 # one reporter per monthly output of the output registry (model.outputs.SERIES), in its order

@@ -89,6 +89,8 @@ def test_bad_config_is_refused_in_one_line_and_nothing_written(case, tmp_path):
     (["run", "configs/baseline.toml", "--set", "pilot_duration=half"], "pilot_duration: expected an integer"),
     (["run", "configs/baseline.toml", "--set", "initiator=aliens"], "allowed values: project, knowledge_institute"),
     (["run", "configs/baseline.toml", "--replicates", "0"], "run.replicates: 0 is out of range"),
+    (["run", "configs/baseline.toml", "--set", "guidance"], "--set guidance: expected NAME=VALUE"),
+    (["allocate", "--budget", "1000", "--strategy", "nope"], "nope.toml: no such config file"),
 ])
 def test_bad_command_line_is_refused_in_one_line(args, fragment, tmp_path):
     proc = cli(*args, "--out", tmp_path / "out", "--quiet")

@@ -4,7 +4,6 @@ first look before a Morris or Sobol study (``mus-alliance screen``)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path

@@ -33,7 +33,6 @@ sweep engine already gives the executors, fault handling and atomic saving.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
 import sys
@@ -46,7 +45,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ..io import UserError, atomic_write_json, read_table, write_table
+from ..io import UserError, atomic_write_json, lock_folder, read_table, write_table
 from ..provenance import git_state, versions
 from ..sweep.engine import chunk_sizes
 from ..sweep.execute import Backend, execute, open_backend
@@ -132,16 +131,7 @@ class Store:
         return self
 
     def lock(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fh = open(self.root / ".lock", "a")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
-            raise UserError(f"{self.root}: another calibration is writing this folder") from None
-        self._lock = fh
-        for tmp in (self.root / "runs").glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        self._lock = lock_folder(self.root, "calibration", self.root / "runs")
         if self.manifest is None:
             spec = self.spec
             self.manifest = {

@@ -18,7 +18,6 @@ skipped. The final table is sorted by run_id and does not depend on chunking, wo
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import re
 import time
@@ -27,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..io import UserError, atomic_write_json, read_table, write_table
+from ..io import UserError, atomic_write_json, lock_folder, read_table, write_table
 from ..provenance import git_state, versions
 from .spec import Spec
 
@@ -75,16 +74,7 @@ class Study:
     # -- writing -----------------------------------------------------------------------------------------
     def lock(self) -> None:
         """Hold an exclusive lock on the folder while this process writes it (released even on kill -9)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        fh = open(self.root / ".lock", "a")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
-            raise UserError(f"{self.root}: another sweep is writing this folder") from None
-        self._lock = fh
-        for tmp in (self.root / RUNS_DIR).glob(".*.tmp"):  # left by a kill mid-write; never read
-            tmp.unlink(missing_ok=True)
+        self._lock = lock_folder(self.root, "sweep", self.root / RUNS_DIR)
 
     def create(self, problem: dict[str, Any] | None, seed_rule: str) -> None:
         self.manifest = {

@@ -112,6 +112,19 @@ def canvas_to_png(canvas: FigureCanvasAgg) -> bytes:
     return buffer.getvalue()
 
 
+def blit_png(chart, artists) -> bytes:
+    """Blit: draw ``chart``'s static background once (kept in ``chart.background``), then restore it, draw the
+    dynamic ``artists`` on ``chart.axes`` and encode the canvas."""
+    if chart.background is None:
+        chart.canvas.draw()
+        chart.background = chart.canvas.copy_from_bbox(chart.figure.bbox)
+    else:
+        chart.canvas.restore_region(chart.background)
+    for artist in artists:
+        chart.axes.draw_artist(artist)
+    return canvas_to_png(chart.canvas)
+
+
 class TimeseriesChart:
     """Panels of one run's outputs, updated by blitting.
 
@@ -236,15 +249,7 @@ class FocusChart:
                 self.background = None
 
     def to_png(self) -> bytes:
-        if self.background is None:
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self.background)
-        for line in [*self.lines.values(), *self.branch_lines.values()]:
-            self.axes.draw_artist(line)
-        self.axes.draw_artist(self.axes.get_legend())
-        return canvas_to_png(self.canvas)
+        return blit_png(self, [*self.lines.values(), *self.branch_lines.values(), self.axes.get_legend()])
 
 
 def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = None,

@@ -30,7 +30,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 import model
 
-from .charts import canvas_to_png
+from .charts import blit_png
 
 Level, Stage, Membership, Stance = model.Level, model.Stage, model.Membership, model.Stance
 
@@ -419,16 +419,8 @@ class AllianceDrawing:
                             f"{open_total} open conflict{'s' if open_total != 1 else ''}  ·  {len(snapshot.events)} events")
 
     def to_png(self) -> bytes:
-        """Blit: restore the static background, draw the dynamic artists, encode."""
-        if self.background is None:
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self.background)
-        for artist in self.dynamic:
-            if artist.get_visible():
-                self.axes.draw_artist(artist)
-        return canvas_to_png(self.canvas)
+        """Blit: restore the static background, draw the visible dynamic artists, encode."""
+        return blit_png(self, [a for a in self.dynamic if a.get_visible()])
 
 
 def _short_platform_name(name: str) -> str:

@@ -242,8 +242,4 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         """(source index, target index, trust) of every tie; indices are ``Stakeholder.index``."""
         return self.src, self.dst, self.trust
 
-    def state_names(self) -> tuple[str, ...]:
-        """Names of the declared state (:data:`model.states.STATE`)."""
-        return tuple(v.name for v in STATE)
-
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .funding import weighted_share
-from .outputs import COUNTERS, SERIES, SERIES_NAMES, SUMMARY_NAMES
+from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF
 from .states import LEVEL, STAGE
 
 NAN = float("nan")
@@ -206,8 +206,6 @@ def ratio(a: float, b: float) -> float:
 def summarise(ts: pd.DataFrame, exit_month: int) -> dict[str, float]:
     """One row of per-run outputs (model.outputs.SUMMARY) from a run's monthly table (row t = state after
     month t). Undefined values are NaN, as the output registry says for each."""
-    from .outputs import FINAL_OF, TOTAL_OF
-
     last = ts.iloc[-1]
     horizon = int(ts["step"].iloc[-1])
     out = {f"{k}_final": float(last[k]) for k in FINAL_OF}

@@ -64,7 +64,7 @@ class Spread:
         links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
         strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[np.maximum(self.platform, 0)]
         strength = np.where(m, strength, 0.0)
-        openness = 1 - self.entrenchment * (1 - self.p["mediation"] * self.support)  # as in converge_views
+        openness = self.openness()
         for state, only_up in ((self.awareness, True), (self.view, False)):
             mean = self.platform_mean(state, m)
             linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)

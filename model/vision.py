@@ -18,6 +18,11 @@ class Vision:
         distortion = 2 * self.p["power_distortion"] * (1 - self.p["empowerment"] * self.support)
         return self.power ** distortion
 
+    def openness(self) -> np.ndarray:
+        """How far each stakeholder's view can move: 1 - entrenchment x (1 - mediation x support) (blockers'
+        mandates hold their view; mediation loosens them)."""
+        return 1 - self.entrenchment * (1 - self.p["mediation"] * self.support)
+
     def set_agenda(self) -> None:
         """Whose water uses the platform designs for. At each meeting, the platform's agenda (a mix of the
         four water uses) moves ``agenda_plasticity`` of the way towards the voice-weighted mean interests
@@ -54,13 +59,12 @@ class Vision:
             return
         p = self.p
         eps = min(1.0, p["vision_confidence"] + p["facilitation_widening"] * p["mediation"] * self.support)
-        openness = 1 - self.entrenchment * (1 - p["mediation"] * self.support)
         rounds_n = p["dialogue_rounds"]
         # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms)
         rounds = np.repeat(np.arange(rounds_n), len(who))
         i, j = rules.pair_within_groups(np.tile(plat, rounds_n) + rounds * self.n_platforms, self.rng)
         seats = np.tile(who, rounds_n)
-        weight = self.voice()
+        weight, openness = self.voice(), self.openness()
         for r in range(rounds_n):
             now = rounds[i] == r
             rules.deffuant_update(self.view, seats[i[now]], seats[j[now]], eps, p["convergence_rate"], weight,

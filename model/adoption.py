@@ -55,7 +55,7 @@ class Adoption:
         """Decisions become implementations with monthly chance ``implementation_speed`` x (1 + capacity)/2
         x (1 + E)/2, where for marginalised communities the core value equity makes up equity x support of
         the capacity gap."""
-        waiting = np.flatnonzero(self.stage == STAGE.DECISION)
+        waiting = (self.stage == STAGE.DECISION).nonzero()[0]
         if not len(waiting):
             return
         capacity = self.capacity[waiting]
@@ -83,7 +83,7 @@ class Adoption:
         """After ``confirmation_months`` of implementation a stakeholder confirms with monthly chance E / that
         many months; implementing communities give MUS up with chance ``discontinuation_rate`` x (1 - E)
         (halved once confirmed); organisations, once implementing, keep MUS in their mandate."""
-        using = np.flatnonzero(self.stage >= STAGE.IMPLEMENTATION)
+        using = (self.stage >= STAGE.IMPLEMENTATION).nonzero()[0]
         if not len(using):
             return
         months = self.p["confirmation_months"]

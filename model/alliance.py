@@ -62,6 +62,8 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.n = len(self.kind)
         self.kind_names = [k.name for k in KINDS]
         self.n_platforms = len(self.platform_level)
+        self.seated, self.has_second_seat = self.platform >= 0, self.bridge_platform >= 0
+        self.home, self.second_home = np.maximum(self.platform, 0), np.maximum(self.bridge_platform, 0)
         self.edge_platform = self.shared_platform_of_ties()
         shared = np.flatnonzero(self.edge_platform >= 0)
         e = self.edge_platform[shared]
@@ -81,6 +83,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.link_from = np.r_[self.src, self.dst][self.listening]
         self.link_to = np.r_[self.dst, self.src][self.listening]
         self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening]
+        self.breadth = self.interest_breadth(np.arange(self.n))
         self.intermediary_kind = np.isin(self.kind, [KIND_INDEX[k] for k in INTERMEDIARY_KINDS])
         self.n_communities = int(self.is_community.sum())
         self.community_district = np.where(self.is_community, self.district, -1)
@@ -197,20 +200,44 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
 
     @property
     def members(self) -> np.ndarray:
-        """Mask of current members (cached until membership changes through :meth:`set_membership`)."""
+        """Mask of current members. This and the views below are cached until membership changes through
+        :meth:`set_membership` (many mechanisms read them every month)."""
         if self._members is None:
             self._members = self.membership == MEMBER
-            self._member_ties = (self.edge_platform >= 0) & self._members[self.src] & self._members[self.dst]
+            self._seated_members = self._members & self.seated
+            self._seats = self.platform[self._seated_members]
+            self._platform_size = np.bincount(self._seats, minlength=self.n_platforms)
+            self._member_ties = None
         return self._members
+
+    @property
+    def seated_members(self) -> np.ndarray:
+        """Mask of current members with a primary platform."""
+        self.members
+        return self._seated_members
+
+    @property
+    def seats(self) -> np.ndarray:
+        """Primary platform of each seated member (in stakeholder order: ``platform[seated_members]``)."""
+        self.members
+        return self._seats
+
+    @property
+    def platform_size(self) -> np.ndarray:
+        """Number of current members on each platform (primary seats)."""
+        self.members
+        return self._platform_size
 
     @property
     def live_ties(self) -> np.ndarray:
         """Mask of ties between two current members who share a platform."""
-        self.members
+        m = self.members
+        if self._member_ties is None:
+            self._member_ties = (self.edge_platform >= 0) & m[self.src] & m[self.dst]
         return self._member_ties
 
     def set_membership(self, who, state: int) -> None:
-        """The only way membership changes, so the cached masks stay true."""
+        """The only way membership changes, so the cached views stay true."""
         self.membership[who] = state
         self._members = None
 
@@ -224,9 +251,13 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
 
     def platform_mean(self, values: np.ndarray, who: np.ndarray | None = None, empty: float = 0.0) -> np.ndarray:
         """Mean of ``values`` over current members of each platform (primary seats), ``empty`` where none."""
-        m = self.members & (self.platform >= 0) if who is None else who
-        total = np.bincount(self.platform[m], weights=values[m], minlength=self.n_platforms)
-        count = np.bincount(self.platform[m], minlength=self.n_platforms)
+        if who is None:
+            m, where, count = self.seated_members, self.seats, self.platform_size
+        else:
+            m = who
+            where = self.platform[m]
+            count = np.bincount(where, minlength=self.n_platforms)
+        total = np.bincount(where, weights=values[m], minlength=self.n_platforms)
         return np.divide(total, count, out=np.full(self.n_platforms, empty), where=count > 0)
 
     def note_milestones(self) -> None:

@@ -36,7 +36,7 @@ class Conflict:
         trust = self.platform_trust()
         chance = self.p["conflict_propensity"] * tension * (1 - trust) * (1.5 - self.p["mutual_trust"])
         new = (count >= 2) & (self.rng.random(P) < chance)
-        for k in np.flatnonzero(new):
+        for k in new.nonzero()[0]:
             members_here = who[plat == k]
             use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
             self.events.log(self.month, EventKind.CONFLICT,
@@ -61,7 +61,7 @@ class Conflict:
         if not open_.any():
             return
         resolved = self.rng.binomial(self.open_conflicts, min(1.0, self.p["conflict_management"] * self.support))
-        for k in np.flatnonzero(resolved):
+        for k in resolved.nonzero()[0]:
             self.events.log(self.month, EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
                             f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")
         self.open_conflicts -= resolved
@@ -71,5 +71,5 @@ class Conflict:
         ties = self.live_ties & hurting[self.edge_platform]
         rate = self.breaking_rate()
         self.trust[ties] = rules.reinforce(self.trust[ties], rate, 0.0)
-        affected = self.members & (self.platform >= 0) & hurting[np.maximum(self.platform, 0)]
+        affected = self.seated_members & hurting[self.home]
         self.commitment[affected] *= 1 - 0.5 * rate

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .funding import weighted_share
+from .rules import standard_deviation
 from .states import STAGE
 
 
@@ -15,20 +16,20 @@ class Environment:
         alliance obstructs ``inside_obstruction`` as much as one left outside: inside, its objections go into
         the dialogue; outside, into single-use mandates and earmarked finance (Hermans et al. 2017:
         influential actors outside the platform)."""
-        o = self.org
+        o = self.org_index
         weight = np.where(self.members[o], self.p["inside_obstruction"], 1.0)
-        return weighted_share(self.view[o] < 1 / 3, self.power[o] * weight) if o.any() else 0.0
+        return weighted_share(self.view[o] < 1 / 3, self.power[o] * weight) if len(o) else 0.0
 
     def update_environment(self) -> None:
         """Enabling environment E: raised by adoption of powerful national and district organisations and by
         documented evidence the alliance carries to policy makers (evidence x support: after the project
         leaves only as far as the alliance goes on), held down by obstruction (:meth:`opposition`):
         E += env_gain x (adoption + evidence x support)/2 x (1 - E) - env_drag x obstruction x E."""
-        o = self.org
+        o = self.org_index
         adoption = weighted_share(self.stage[o] >= STAGE.IMPLEMENTATION, self.power[o])
         carried = self.evidence_level() * self.support
         gain = self.p["env_gain"] * (adoption + carried) / 2 * (1 - self.env)
-        self.env = float(np.clip(self.env + gain - self.p["env_drag"] * self.opposition() * self.env, 0.0, 1.0))
+        self.env = min(1.0, max(0.0, self.env + gain - self.p["env_drag"] * self.opposition() * self.env))
 
     def institutional_pull(self) -> float:
         """How hard the alliance pushes organisations to take MUS into their mandates: coherence x convinced
@@ -36,10 +37,11 @@ class Environment:
         members (a divided alliance does not convince); convinced power is the power-weighted share of all
         organisations that are members with a favourable view (>= 0.5): powerful stakeholders inside and
         convinced; evidence is :meth:`evidence_level` (policy needs documented local results)."""
-        o = self.org
-        inside = self.members & o
-        if inside.sum() < 2:
+        o = self.org_index
+        inside = self.members & self.org
+        views = self.view[inside]
+        if len(views) < 2:
             return 0.0
-        coherence = max(0.0, 1 - 2 * float(np.std(self.view[inside])))
+        coherence = max(0.0, 1 - 2 * standard_deviation(views))
         convinced = weighted_share(inside[o] & (self.view[o] >= 0.5), self.power[o])
         return coherence * convinced * self.evidence_level()

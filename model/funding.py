@@ -68,8 +68,7 @@ class Funding:
         members = self.members
         if not members.any():
             return 0.0
-        platforms = np.count_nonzero(np.bincount(self.platform[members & (self.platform >= 0)],
-                                                 minlength=self.n_platforms) > 1)
+        platforms = np.count_nonzero(self.platform_size > 1)
         return (p["cost_facilitator_month"] + p["meetings_per_year"] / 12 * platforms * p["cost_meeting"]
                 + p["pilots_per_year"] / 12 * p["cost_pilot"]
                 + p["dissemination_events_per_year"] / 12 * p["cost_dissemination_event"])

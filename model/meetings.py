@@ -16,7 +16,7 @@ class Meetings:
         ``meeting_commitment`` x (0.5 + 0.5 guidance x support): a well-guided meeting is worth coming to."""
         p, P = self.p, self.n_platforms
         members = self.members
-        seats = np.bincount(self.platform[members & (self.platform >= 0)], minlength=P)
+        seats = self.platform_size
         chance = min(1.0, p["meetings_per_year"] / 12) * self.support
         planned = (seats > 1) & ((self.rng.random(P) < chance) | self.extra_meeting)
         self.extra_meeting[:] = False
@@ -24,17 +24,17 @@ class Meetings:
         base = self.commitment * (1 - self.busy) * fatigue
         base = np.where(self.marginalised, base * (1 + p["empowerment"] * self.support) / 2, base)
         u = self.rng.random((2, self.n))
-        home = np.maximum(self.platform, 0)
-        come = members & (self.platform >= 0) & planned[home] & (u[0] < base)
+        home = self.home
+        come = members & self.seated & planned[home] & (u[0] < base)
         present = np.bincount(self.platform[come], minlength=P)
         self.attendance = np.where(planned, present / np.maximum(seats, 1), self.attendance)
         self.meets = planned & (present >= p["quorum"] * seats) & (present >= 2)
         self.counts["meetings"] += int(self.meets.sum())
         self.counts["meetings_missed"] += int((planned & ~self.meets).sum())
         self.attend = come & self.meets[home]
-        self.attend_bridge = (members & (self.bridge_platform >= 0) & self.meets[np.maximum(self.bridge_platform, 0)]
+        self.attend_bridge = (members & self.has_second_seat & self.meets[self.second_home]
                               & (u[1] < base))
-        a, b = np.flatnonzero(self.attend), np.flatnonzero(self.attend_bridge)
+        a, b = self.attend.nonzero()[0], self.attend_bridge.nonzero()[0]
         self.seat_who = np.concatenate((a, b))
         self.seat_platform = np.concatenate((self.platform[a], self.bridge_platform[b]))
         any_seat = self.attend | self.attend_bridge

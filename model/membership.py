@@ -40,8 +40,8 @@ class MembershipProcess:
         Guimera et al. 2005, for growth through ties). Marginalised invitees are held back unless the
         alliance values inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
-        candidates = np.flatnonzero(self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
-                                    & (self.next_invite <= self.month))
+        candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
+                                    & (self.next_invite <= self.month)).nonzero()[0]
         effort = max(self.drive, self.ownership)
         n_invite = self.rng.binomial(len(candidates), min(1.0, self.p["mobilisation_rate"] * effort)) if len(candidates) else 0
         if not n_invite:
@@ -62,7 +62,7 @@ class MembershipProcess:
         """Chance that each invited stakeholder accepts (see :meth:`mobilise`)."""
         trust_in_inviter = self.trust_in_members(invited)
         clarity = self.platform_mean(self.role_clarity)[self.platform[invited]]
-        benefit = 0.5 * self.interest_breadth(invited) + 0.5 * np.maximum(self.view[invited], self.power[invited])
+        benefit = 0.5 * self.breadth[invited] + 0.5 * np.maximum(self.view[invited], self.power[invited])
         include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.p["inclusiveness"], 1.0)
         return benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include
 
@@ -70,16 +70,16 @@ class MembershipProcess:
         """Positions of ``candidates`` in invitation order for the chosen mobilisation order; those never asked
         come before those who declined earlier (a list is worked through before anyone is asked again)."""
         order = self.p["mobilisation_order"]
-        level, view = self.level[candidates], self.view[candidates]
-        key = {
-            "core_group": lambda: self.member_ties(candidates),
-            "existing_network": lambda: self.member_ties(candidates),
-            "top_down": lambda: level.astype(float),
-            "bottom_up": lambda: -level.astype(float),
-            "champions_first": lambda: view,
-            "blockers_early": lambda: (1 - view) * self.power[candidates],
-            "random": lambda: np.zeros(len(candidates)),
-        }[order]()
+        if order in ("core_group", "existing_network"):
+            key = self.member_ties(candidates)
+        elif order in ("top_down", "bottom_up"):
+            key = self.level[candidates].astype(float) * (1 if order == "top_down" else -1)
+        elif order == "champions_first":
+            key = self.view[candidates]
+        elif order == "blockers_early":
+            key = (1 - self.view[candidates]) * self.power[candidates]
+        else:  # random
+            key = np.zeros(len(candidates))
         asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
         return np.lexsort((self.rng.random(len(candidates)), -key, asked_before))
 
@@ -92,15 +92,18 @@ class MembershipProcess:
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
-        m = self.members
+        m, asked = self.members, np.zeros(self.n, dtype=bool)
+        asked[who] = True
         best = np.full(self.n, self.p["initial_trust"] * 0.5)
-        np.maximum.at(best, self.src[m[self.dst]], self.trust[m[self.dst]])
-        np.maximum.at(best, self.dst[m[self.src]], self.trust[m[self.src]])
+        for me, other in ((self.src, self.dst), (self.dst, self.src)):
+            e = asked[me] & m[other]  # ties from those asked to members
+            np.maximum.at(best, me[e], self.trust[e])
         return best[who]
 
     def interest_breadth(self, who: np.ndarray) -> np.ndarray:
         """How many water uses a stakeholder cares about (1 - Simpson concentration, scaled to [0, 1]):
-        MUS serves several uses, so broad interests expect more benefit from it."""
+        MUS serves several uses, so broad interests expect more benefit from it. Interests do not change, so
+        the model works it out once at set-up (``breadth``)."""
         w = self.interests[who]
         return (1 - (w ** 2).sum(axis=1) / (w.sum(axis=1) ** 2)) / 0.75
 
@@ -114,8 +117,8 @@ class MembershipProcess:
         it."""
         self.commitment *= 1 - self.p["commitment_fatigue"]
         m = self.members & self.not_initiator
-        home = np.maximum(self.platform, 0)
-        conflict = (self.open_conflicts[home] > 0) & (self.platform >= 0)
+        home = self.home
+        conflict = (self.open_conflicts[home] > 0) & self.seated
         waiting = (self.level != LEVEL.NATIONAL) & (self.month - self.last_win[home] > self.p["win_memory"])
         burden = self.p["local_burden"] * waiting
         hazard = (self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
@@ -128,14 +131,14 @@ class MembershipProcess:
         reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, self.exclusion, burden / 2])
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
-        for i in np.flatnonzero(leaving):
+        for i in leaving.nonzero()[0]:
             self.events.log(self.month, EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
 
     def rejoin(self) -> None:
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
         doubled when its platform had a small win in the last year (monitoring also invites members back,
         see :meth:`reinvite_dropped`)."""
-        dropped = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & self.not_initiator)
+        dropped = ((self.membership == MEMBERSHIP.DROPPED) & self.not_initiator).nonzero()[0]
         if not len(dropped):
             return
         boost = 1 + (self.month - self.last_win[np.maximum(self.platform[dropped], 0)] <= self.p["win_memory"])
@@ -144,8 +147,8 @@ class MembershipProcess:
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
-        left = np.flatnonzero((self.membership == MEMBERSHIP.DROPPED) & (self.platform >= 0)
-                              & platforms[np.maximum(self.platform, 0)] & self.not_initiator)
+        left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated
+                              & platforms[self.home] & self.not_initiator).nonzero()[0]
         self.welcome_back(left[self.rng.random(len(left)) < self.join_chance(left)], "when invited back")
 
     def welcome_back(self, back: np.ndarray, how: str) -> None:

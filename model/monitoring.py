@@ -17,7 +17,7 @@ class Monitoring:
         thin = self.attendance < self.p["stall_attendance"]
         stalled = (stale | thin) & ~self.extra_meeting
         detected = stalled & (self.rng.random(self.n_platforms) < self.p["monitoring"] * self.support)
-        for k in np.flatnonzero(detected):
+        for k in detected.nonzero()[0]:
             why = "an unresolved conflict" if stale[k] else f"falling attendance ({self.attendance[k]:.0%})"
             self.events.log(self.month, EventKind.MONITORING, f"Process monitoring flagged {why} in the "
                             f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")

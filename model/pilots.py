@@ -19,7 +19,7 @@ class Pilots:
         n_new = self.rng.poisson(self.p["pilots_per_year"] / 12 * self.support)
         hosting = np.zeros(self.n, dtype=bool)
         hosting[self.pilot_host] = True
-        hosts = np.flatnonzero(self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION))
+        hosts = (self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION)).nonzero()[0]
         n_new = min(n_new, len(hosts))
         if not n_new:
             return
@@ -78,8 +78,10 @@ class Pilots:
     def record_pilot(self, host: int, success: bool, documented: bool) -> None:
         """What a finished pilot does to the host and the pilot's platforms (see :meth:`finish_pilots`)."""
         platforms = self.pilot_platforms(host)
-        ties = np.isin(self.edge_platform, platforms) & self.live_ties
-        in_platforms = self.members & np.isin(self.platform, platforms)
+        chosen = np.zeros(self.n_platforms + 1, dtype=bool)  # the last cell answers for "no platform" (-1)
+        chosen[platforms] = True
+        ties = chosen[self.edge_platform] & self.live_ties
+        in_platforms = self.members & chosen[self.platform]
         gain = self.p["small_win_gain"]
         if success:
             self.stage[host] = max(self.stage[host], STAGE.IMPLEMENTATION)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .funding import weighted_share
+from .rules import standard_deviation
 from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF
 from .states import LEVEL, STAGE
 
@@ -25,20 +26,21 @@ def tally(model) -> dict:
     if cached is not None:
         return cached
     by_stage = np.bincount(model.report_group * 6 + model.stage, minlength=30).reshape(5, 6)
-    t = {  # plain lists: the reporters only add a few of their numbers
+    at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1].T.tolist()  # [stage][group]: at that stage or beyond
+    return {  # plain lists: the reporters only add a few of their numbers
         "month": model.steps,
-        "total": by_stage.sum(axis=1).tolist(),
-        "implementing": by_stage[:, STAGE.IMPLEMENTATION:].sum(axis=1).tolist(),
-        "decided": by_stage[:, STAGE.DECISION:].sum(axis=1).tolist(),
+        "total": at_least[0],
+        "implementing": at_least[STAGE.IMPLEMENTATION],
+        "decided": at_least[STAGE.DECISION],
         "members_by_level": np.bincount(model.level[model.members], minlength=3).tolist(),
     }
-    return t
 
 
 def _share(t: dict, key: str, groups: list[int]) -> float:
     """Share of the stakeholders of ``groups`` counted under ``key``; NaN (undefined) when the groups are empty."""
-    n = sum(t["total"][g] for g in groups)
-    return sum(t[key][g] for g in groups) / n if n else NAN
+    total, counted = t["total"], t[key]
+    n = sum([total[g] for g in groups])
+    return sum([counted[g] for g in groups]) / n if n else NAN
 
 
 def uptake(model) -> float:
@@ -80,7 +82,7 @@ def enabling_env(model) -> float:
 
 
 def policy_adoption(model) -> float:
-    return weighted_share(model.stage[model.org] >= STAGE.IMPLEMENTATION, model.power[model.org])
+    return weighted_share(model.stage[model.org_index] >= STAGE.IMPLEMENTATION, model.power[model.org_index])
 
 
 def opposition(model) -> float:
@@ -121,14 +123,11 @@ def mean_trust(model) -> float:
 def view_spread(model) -> float:
     """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
     x = model.view[model.members]
-    if len(x) < 2:
-        return NAN
-    # (no ndarray.dot here: BLAS threads make it slow and erratic on a busy machine)
-    return float(np.sqrt(np.square(x - x.mean()).mean()))
+    return standard_deviation(x) if len(x) >= 2 else NAN
 
 
 def joint_action(model) -> float:
-    has = np.bincount(model.platform[model.members & (model.platform >= 0)], minlength=model.n_platforms) > 0
+    has = model.platform_size > 0
     n = np.count_nonzero(has)
     return float(model.joint_action[has].sum() / n) if n else NAN
 
@@ -143,7 +142,7 @@ def _attendance_at(model, level: int) -> float:
     """Mean share of members present at the latest meeting of each platform of a level (NaN before any)."""
     a = model.attendance[model.platform_level == level]
     a = a[a == a]  # drop NaN (platforms that have not met)
-    return float(a.mean()) if len(a) else float("nan")
+    return float(a.sum() / len(a)) if len(a) else NAN
 
 
 def attendance_national(model) -> float:

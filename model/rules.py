@@ -7,6 +7,8 @@ updates, and linear-reinforcement trust (domain notes, section 3).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -43,6 +45,13 @@ def trust_after_successes(t0: float, rate: float, n: int) -> float:
     return 1 - (1 - t0) * (1 - rate) ** n
 
 
+def standard_deviation(x: np.ndarray) -> float:
+    """Population standard deviation of a 1-d array (the same arithmetic as ``np.std``, without its
+    per-call overhead, which dominates for the few dozen values of one alliance)."""
+    d = x - x.sum() / len(x)
+    return math.sqrt((d * d).sum() / len(x))
+
+
 def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Random disjoint pairs of positions that share a group label (one encounter round of a platform).
 
@@ -54,11 +63,15 @@ def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np
         return empty, empty
     order = np.argsort(groups + rng.random(n))  # groups are integers: random order within each group
     g = groups[order]
-    same_as_next = np.r_[g[1:] == g[:-1], False]
+    same_as_next = np.zeros(n, dtype=bool)
+    np.equal(g[1:], g[:-1], out=same_as_next[:-1])
     # rank of each position inside its group, so pairs never straddle two groups
-    starts = np.maximum.accumulate(np.where(np.r_[True, ~same_as_next[:-1]], np.arange(n), 0))
-    rank = np.arange(n) - starts
-    first = np.flatnonzero(same_as_next & (rank % 2 == 0))
+    position = np.arange(n)
+    new_group = np.ones(n, dtype=bool)
+    np.logical_not(same_as_next[:-1], out=new_group[1:])
+    starts = np.maximum.accumulate(np.where(new_group, position, 0))
+    rank = position - starts
+    first = (same_as_next & (rank % 2 == 0)).nonzero()[0]
     return order[first], order[first + 1]
 
 

@@ -54,21 +54,21 @@ class Spread:
         platform: each member moves ``vertical_sharing`` x min(1, bridges/2) of the way towards the mean of
         the platforms linked to its own (awareness only upwards; views by their openness, as in
         :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
-        carriers = self.attend_bridge | (self.attend & (self.bridge_platform >= 0))
+        carriers = self.attend_bridge | (self.attend & self.has_second_seat)
         if not carriers.any():
             return
         P = self.n_platforms
-        m = self.members & (self.platform >= 0)
-        c = np.flatnonzero(carriers)
+        m = self.seated_members
+        c = carriers.nonzero()[0]
         a, b = self.platform[c], self.bridge_platform[c]
         links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
-        strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[np.maximum(self.platform, 0)]
+        strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[self.home]
         strength = np.where(m, strength, 0.0)
         openness = self.openness()
         for state, only_up in ((self.awareness, True), (self.view, False)):
-            mean = self.platform_mean(state, m)
+            mean = self.platform_mean(state)
             linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)
-            target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[np.maximum(self.platform, 0)]
+            target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[self.home]
             gap = target - state
             state += strength * (np.maximum(gap, 0.0) if only_up else gap * openness)
 
@@ -83,7 +83,7 @@ class Spread:
         like a meeting) and adds ``intermediary_strength`` x reach to its adoption hazard (:meth:`adopt`).
         So the alliance's trust and commitment reach communities, including those outside the platforms."""
         agent = self.members & self.intermediary_kind & (self.view >= 0.5)
-        pull = np.where(agent, self.commitment * self.joint_action[np.maximum(self.platform, 0)], 0.0)
+        pull = np.where(agent, self.commitment * self.joint_action[self.home], 0.0)
         strength = self.trust[self.link_tie] * pull[self.link_to]
         reach = np.zeros(self.n)
         np.maximum.at(reach, self.link_from, strength)

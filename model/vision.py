@@ -62,8 +62,8 @@ class Vision:
         rounds_n = p["dialogue_rounds"]
         # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms)
         rounds = np.repeat(np.arange(rounds_n), len(who))
-        i, j = rules.pair_within_groups(np.tile(plat, rounds_n) + rounds * self.n_platforms, self.rng)
-        seats = np.tile(who, rounds_n)
+        i, j = rules.pair_within_groups(np.concatenate((plat,) * rounds_n) + rounds * self.n_platforms, self.rng)
+        seats = np.concatenate((who,) * rounds_n)
         weight, openness = self.voice(), self.openness()
         for r in range(rounds_n):
             now = rounds[i] == r
@@ -85,13 +85,12 @@ class Vision:
         vision 1 - 2 x the standard deviation of members' views, role clarity and trust the means over its
         members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
-        m = self.members & (self.platform >= 0)
-        where, P = self.platform[m], self.n_platforms
-        count = np.maximum(np.bincount(where, minlength=P), 1)
+        m, where, P = self.seated_members, self.seats, self.n_platforms
+        count = np.maximum(self.platform_size, 1)
         view = self.view[m]
         mean_view = np.bincount(where, weights=view, minlength=P) / count
         spread = np.sqrt(np.maximum(0.0, np.bincount(where, weights=view * view, minlength=P) / count - mean_view ** 2))
-        vision = np.clip(1 - 2 * spread, 0.0, 1.0)
+        vision = np.minimum(1.0, np.maximum(0.0, 1 - 2 * spread))
         clarity = np.bincount(where, weights=self.role_clarity[m], minlength=P) / count  # 0 where no members
         self.joint_action = np.cbrt(vision * clarity * self.platform_trust())
 
@@ -100,7 +99,7 @@ class Vision:
         its district and community platforms have set, else the national platform's, else an even mix."""
         D = self.p["n_districts"]
         fallback = self.agenda[0] if not np.isnan(self.agenda[0, 0]) else np.full(USES, 1 / USES)
-        local = np.stack([self.agenda[1:1 + D], self.agenda[1 + D:1 + 2 * D]])  # (2, D, USES)
+        local = self.agenda[1:1 + 2 * D].reshape(2, D, USES)  # district platforms, then community platforms
         set_ = ~np.isnan(local[..., 0])
         n = set_.sum(axis=0)
         total = np.where(set_[..., None], local, 0.0).sum(axis=0)

@@ -268,6 +268,8 @@ def test_decliners_wait_the_reinvite_delay():
     m.view[:] = 0.0  # expected benefit 0: everyone invited declines
     m.power[:] = 0.0
     m.interests[:] = (1.0, 0.0, 0.0, 0.0)
+    m.breadth[:] = m.interest_breadth(np.arange(m.n))  # one water use each: no breadth
+    assert (m.breadth == 0).all()
     candidates = np.flatnonzero(m.membership == Membership.NOT_INVITED)
     assert len(candidates)
     m.mobilise()

@@ -8,7 +8,7 @@ from model import outputs, reporters
 from model.states import STATE
 
 # what a Mesa model and our set-up hold that is not the alliance's state
-NOT_STATE = set(vars(mesa.Model())) | {"p", "events", "datacollector", "_members", "_member_ties", "_tally"}
+NOT_STATE = set(vars(mesa.Model())) | {"p", "events", "datacollector", "_members", "_seated_members", "_seats", "_platform_size", "_member_ties", "_tally"}
 
 
 def test_a_model_holds_exactly_the_declared_state():
@@ -50,3 +50,20 @@ def test_outputs_stay_in_their_ranges_and_undefined_is_nan():
             assert ((x >= -1) & (x <= 1)).all(), name
         elif o.kind in ("count", "money"):
             assert (x >= 0).all(), name
+
+
+def test_cached_membership_views_follow_every_change_of_membership():
+    """The model caches views of the membership (members, seated members, members per platform, live ties) for
+    speed; every mechanism that admits or drops stakeholders must leave them true to ``membership``."""
+    m = model.build_model({"dropout_rate": 0.3, "rejoin_rate": 0.3, "mobilisation_rate": 0.5}, seed=3)
+    for _ in range(24):
+        for stage in ("mobilise", "drop_out", "rejoin", "monitor_process"):
+            getattr(m, stage)()
+            members = m.membership == model.Membership.MEMBER
+            seated = members & (m.platform >= 0)
+            assert (m.members == members).all(), stage
+            assert (m.seated_members == seated).all(), stage
+            assert (m.platform_size == np.bincount(m.platform[seated], minlength=m.n_platforms)).all(), stage
+            live = (m.edge_platform >= 0) & members[m.src] & members[m.dst]
+            assert (m.live_ties == live).all(), stage
+        m.step()

@@ -178,11 +178,13 @@ class Recorder(mesa.DataCollector):
     Mesa makes to protect mutable values (a third of a month's cost at the default size)."""
 
     def collect(self, model) -> None:
+        if not hasattr(self, "_columns"):  # each reporter with its column, looked up once
+            self._columns = [(reporter, self.model_vars[var]) for var, reporter in self.model_reporters.items()]
         model._tally = None
         model._tally = tally(model)  # shared by this collection's reporters only
         self._collection_steps.append(model.time)
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        for reporter, column in self._columns:
+            column.append(reporter(model))
         model._tally = None
 
 

@@ -41,3 +41,19 @@ def test_stakeholders_are_mesa_agents_showing_the_state():
     m.view[agent.index] = 0.1
     assert agent.stance == model.Stance.BLOCKER
     assert {a.level for a in m.agents} == set(model.Level)
+
+
+def test_a_copied_alliance_has_the_same_future_and_its_own_records():
+    """The dashboard's "branch here" deep-copies a running alliance: the copy must go on exactly as the original
+    (same random numbers, same caches) and record into its own tables, not the original's."""
+    import copy
+
+    original = model.build_model(seed=5)
+    original.run_for(20)
+    branch = copy.deepcopy(original)
+    branch.run_for(15)
+    original.run_for(15)
+    a = original.datacollector.get_model_vars_dataframe()
+    b = branch.datacollector.get_model_vars_dataframe()
+    assert len(a) == len(b) == 36
+    pd.testing.assert_frame_equal(a, b, check_exact=True)

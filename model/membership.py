@@ -41,7 +41,7 @@ class MembershipProcess:
         alliance values inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
         candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
-                                    & (self.next_invite <= self.month)).nonzero()[0]
+                      & (self.next_invite <= self.month)).nonzero()[0]
         effort = max(self.drive, self.ownership)
         n_invite = self.rng.binomial(len(candidates), min(1.0, self.p["mobilisation_rate"] * effort)) if len(candidates) else 0
         if not n_invite:
@@ -147,8 +147,8 @@ class MembershipProcess:
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
-        left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated
-                              & platforms[self.home] & self.not_initiator).nonzero()[0]
+        left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated & platforms[self.home]
+                & self.not_initiator).nonzero()[0]
         self.welcome_back(left[self.rng.random(len(left)) < self.join_chance(left)], "when invited back")
 
     def welcome_back(self, back: np.ndarray, how: str) -> None:

@@ -63,11 +63,11 @@ def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np
         return empty, empty
     order = np.argsort(groups + rng.random(n))  # groups are integers: random order within each group
     g = groups[order]
-    same_as_next = np.zeros(n, dtype=bool)
+    same_as_next = np.zeros(n, dtype=bool)  # the next position is in the same group (never for the last)
     np.equal(g[1:], g[:-1], out=same_as_next[:-1])
     # rank of each position inside its group, so pairs never straddle two groups
     position = np.arange(n)
-    new_group = np.ones(n, dtype=bool)
+    new_group = np.ones(n, dtype=bool)  # the first position of a group
     np.logical_not(same_as_next[:-1], out=new_group[1:])
     starts = np.maximum.accumulate(np.where(new_group, position, 0))
     rank = position - starts

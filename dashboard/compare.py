@@ -89,7 +89,7 @@ def available_contenders(folder: Path = presets.TEACHING_DIR, strategies: list[P
 
 def live_contender() -> Contender:
     """The parameters and seed currently set on the Live alliance page."""
-    return Contender(LIVE_LABEL, state.current_overrides(), seed=int(state.seed.value))
+    return Contender(LIVE_LABEL, state.live_params(), seed=int(state.seed.value))
 
 
 def replicate_seeds(first_seed: int, replicates: int) -> list[int]:

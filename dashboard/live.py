@@ -176,7 +176,10 @@ def Narration():
     told: dict = solara.use_memo(dict, [])
 
     def tell(picture) -> str:
-        key = (picture.frame.main.month, len(picture.frame.main.events)) if picture is not None else None
+        # the month and the event log's length and ends: a Reset or another alliance tells anew at month 0
+        events = picture.frame.main.events if picture is not None else ()
+        key = (picture.frame.main.month, len(events), events[0]["text"] if events else None,
+               events[-1]["text"] if events else None) if picture is not None else None
         if "html" not in told or told.get("key") != key:
             told["key"], told["html"] = key, narration_html(picture)
         return told["html"]

@@ -61,6 +61,11 @@ def test_choosing_a_table_builds_that_alliance_with_its_real_names(live_page):
     assert live_page.text("alliance-status").startswith("Month 0")
     assert f"{len(table.names)} stakeholders" in live_page.text("alliance-status")
     assert any("riverside.csv" in text for text in live_page.alerts("success"))
+    import solara
+
+    (narration,) = [w.unsafe_innerHTML for w in live_page.rc.find(solara.widgets.HTML).widgets
+                    if w.attributes.get("class") == "narration-text"]
+    assert table.names[0] not in generated and "Riverside MUS Project initiated the alliance" in narration
 
 
 def test_controls_the_table_fixes_are_disabled_with_a_note_and_reset_rebuilds_that_alliance(live_page):

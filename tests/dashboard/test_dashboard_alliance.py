@@ -177,3 +177,17 @@ def test_the_drawing_names_the_tables_districts_and_platforms():
     png, figure = drawing.render_alliance(own)
     _, again = drawing.render_alliance(generated, figure)
     assert again is not figure  # another country's names: the drawing is rebuilt, not reused with stale labels
+
+
+def test_the_live_alliance_settings_compared_on_the_compare_page_carry_the_table(live_page):
+    from dashboard import compare
+
+    live_page.select("Stakeholder table").v_model = "riverside.csv"
+    settle(live_page)
+    live = compare.live_contender()
+    assert live.params[registry.TABLE] is state.alliance_table.value
+    result = compare.compare_scenarios(live, compare.Contender("generated"), replicates=2, steps=3)
+    members = {label: band[(band["output"] == "members") & (band["step"] == 0)]["median"].iloc[0]
+               for label, band in result.bands.items()}
+    table_members = live_page.text("alliance-status").split("·")[2].split()[0]  # "5 members" at month 0
+    assert members[f"A: {compare.LIVE_LABEL}"] == float(table_members) != members["B: generated"]

@@ -191,3 +191,13 @@ def test_the_live_alliance_settings_compared_on_the_compare_page_carry_the_table
                for label, band in result.bands.items()}
     table_members = live_page.text("alliance-status").split("·")[2].split()[0]  # "5 members" at month 0
     assert members[f"A: {compare.LIVE_LABEL}"] == float(table_members) != members["B: generated"]
+
+
+def test_a_dropped_workbook_gives_the_same_alliance_as_its_csv(live_page):
+    workbook = alliance.ALLIANCES_DIR / "riverside.xlsx"
+    assert alliance.load_upload([{"name": workbook.name, "data": workbook.read_bytes()}])
+    settle(live_page)
+    from_xlsx = running_names()
+    assert alliance.load_table_file(RIVERSIDE, "riverside.csv")
+    settle(live_page)
+    assert from_xlsx == running_names() and "Aqua Donor Fund" in from_xlsx

@@ -5,7 +5,8 @@ Pages: Live alliance (watch, steer and branch one alliance), Teaching presets (r
 
 A page is added by appending one :class:`Page` to :data:`PAGES`. Every page is served through
 :func:`routed`, so a URL with extra parts (``/studies/x``, ``/presets/x/y``) shows the friendly not-found page
-instead of passing the parts to the page as arguments; Solara itself answers paths that match no page.
+instead of passing the parts to the page as arguments. A path whose first part names no page (``/nope``) never
+reaches the app: :mod:`dashboard.serving` answers it with the same not-found words and links, status 404.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import solara
 import solara.lab
 
-from dashboard import state
+from dashboard import serving, state
 from dashboard.compare import ComparePage
 from dashboard.live import LivePage
 from dashboard.presets import PresetsPage
@@ -46,9 +47,9 @@ def NotFound(path: str = ""):
         solara.Markdown("## Page not found")
         solara.Text(f"There is no page at {path or 'this address'}. Pick a page from the tabs above:",
                     style={"display": "block"})
-        for page in PAGES:
-            with solara.Link("/" if page.path == "/" else f"/{page.path}"):
-                solara.Button(page.label, text=True, color="primary")
+        for url, label in page_links():
+            with solara.Link(url):
+                solara.Button(label, text=True, color="primary")
 
 
 def routed(page: Page):
@@ -83,3 +84,11 @@ routes = [
     solara.Route(path=page.path, component=routed(page), label=page.label, layout=Layout if page.path == "/" else None)
     for page in PAGES
 ]
+
+
+def page_links() -> list[tuple[str, str]]:
+    """(URL, label) of every page, for the not-found pages."""
+    return [("/" if page.path == "/" else f"/{page.path}", page.label) for page in PAGES]
+
+
+serving.install(page_links())  # only changes anything inside a running Solara server

@@ -2,6 +2,12 @@
 
 The replicates run in a worker thread (a Solara task) that reports its progress, so the page stays
 responsive; a new run or Cancel stops the previous one between replicates.
+
+"Plausible worlds" (issue 9): with a worlds file (``configs/worlds/*.parquet`` or a calibration's
+``results/**/worlds.parquet``), replicate r plays in the world its seed draws (:mod:`experiments.worlds`), the
+same world and the same seed for both scenarios, as ``mus-alliance compare --worlds`` does; each scenario's
+own settings win over the world. The band then includes what we do not know about the parameters, and the
+result says so.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import solara.lab
 import model
 from experiments.io import UserError
 from experiments.strategies import load_strategy, strategy_files
+from experiments.worlds import Worlds, load_worlds
 
 from . import charts, presets, state
 from .labels import output_label, output_unit
@@ -50,6 +57,8 @@ class Comparison:
     steps: int
     costs: pd.DataFrame | None = None  # scenario, replicate, cost_total, uptake_final
     exit_month: int | None = None
+    runs: pd.DataFrame | None = None  # scenario, replicate, seed, world (world id; -1 without worlds)
+    worlds_note: str | None = None  # what the bands include, when the replicates played in plausible worlds
 
 
 BASELINE = presets.REPO_ROOT / "configs" / "baseline.toml"
@@ -80,7 +89,7 @@ def available_contenders(folder: Path = presets.TEACHING_DIR, strategies: list[P
 
 def live_contender() -> Contender:
     """The parameters and seed currently set on the Live alliance page."""
-    return Contender(LIVE_LABEL, state.current_overrides(), seed=int(state.seed.value))
+    return Contender(LIVE_LABEL, state.live_params(), seed=int(state.seed.value))
 
 
 def replicate_seeds(first_seed: int, replicates: int) -> list[int]:
@@ -171,33 +180,68 @@ def compare_scenarios(
     steps: int,
     on_progress: Callable[[int, int], None] = lambda done, total: None,
     should_continue: Callable[[], bool] = lambda: True,
+    worlds: Worlds | None = None,
 ) -> Comparison | None:
-    """Run both scenarios ``replicates`` times (same seeds for both); None when stopped early."""
+    """Run both scenarios ``replicates`` times (same seeds for both; with ``worlds``, replicate r plays in
+    the world its seed draws, the same for both, under each scenario's own settings); None when stopped early."""
     labels = (f"A: {first.label}", f"B: {second.label}")
     timeseries: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     summaries: dict[str, list[dict]] = {label: [] for label in labels}
+    runs = []
     total = 2 * replicates
     for k, seed in enumerate(replicate_seeds(first.seed, replicates)):
+        world = -1 if worlds is None else worlds.world_id(seed)
         for j, (label, contender) in enumerate(zip(labels, (first, second))):
             if not should_continue():
                 return None
-            result = model.run_model(contender.params, seed=seed, steps=steps)
+            params = contender.params if worlds is None else worlds.layer(seed, contender.params)
+            result = model.run_model(params, seed=seed, steps=steps)
             timeseries[label].append(result.timeseries)
             summaries[label].append(result.summary)
+            runs.append({"scenario": label, "replicate": k, "seed": seed, "world": world})
             on_progress(2 * k + j + 1, total)
     outputs = tuple(name for name in COMPARE_OUTPUTS if name in model.OUTPUTS)
     bands = {label: band_over_time(timeseries[label], outputs) for label in labels}
     return Comparison(labels, bands, summary_table(summaries, labels, steps), replicates, steps,
-                      cost_effectiveness(summaries))
+                      cost_effectiveness(summaries), runs=pd.DataFrame(runs),
+                      worlds_note=None if worlds is None else worlds.note())
 
 
 @solara.lab.task(prefer_threaded=True)
-def comparison_task(first: Contender, second: Contender, replicates: int, steps: int) -> Comparison | None:
+def comparison_task(first: Contender, second: Contender, replicates: int, steps: int,
+                    worlds: Worlds | None = None) -> Comparison | None:
     def report(done: int, total: int) -> None:
         comparison_task.progress = 100.0 * done / total
 
     comparison_task.progress = 0.0
-    return compare_scenarios(first, second, replicates, steps, report, comparison_task.is_current)
+    return compare_scenarios(first, second, replicates, steps, report, comparison_task.is_current, worlds)
+
+
+NO_WORLDS_LABEL = "None (hand-set defaults)"
+
+
+def worlds_files(root: Path = presets.REPO_ROOT) -> dict[str, Path]:
+    """Worlds files a user can pick, by their path relative to ``root``: the shipped ensembles
+    (configs/worlds/*.parquet) and every calibration's export (results/**/worlds.parquet)."""
+    found = sorted((root / "configs" / "worlds").glob("*.parquet"))
+    found += sorted((root / "results").glob("**/worlds.parquet"))
+    return {str(path.relative_to(root)): path for path in found if path.is_file()}
+
+
+def worlds_or_message(path: Path | None, shown_as: str | None = None) -> tuple[Worlds | None, str | None]:
+    """(the worlds, None), (None, None) without a file, or (None, the one-line problem) for a bad file,
+    naming the file as the chooser shows it (``shown_as``) rather than by the command-line option."""
+    if path is None:
+        return None, None
+    try:
+        return load_worlds(path), None
+    except UserError as problem:
+        message = str(problem)
+        for prefix in (f"--worlds {Path(path).resolve()}", f"--worlds {path}"):
+            if message.startswith(prefix):
+                message = f"{shown_as or path}{message[len(prefix):]}"
+                break
+        return None, message
 
 
 FIGURE_WIDTH_PX = 1060  # the figure is drawn at the size it is shown (crisp, not stretched)
@@ -215,6 +259,8 @@ def ComparisonResult(comparison: Comparison):
                           [comparison])
     solara.Markdown(f"**Median and 10–90 % band over {comparison.replicates} replicates, "
                     f"{comparison.steps} months** — {comparison.labels[0]} (blue) vs {comparison.labels[1]} (red)")
+    if comparison.worlds_note:
+        solara.Info(comparison.worlds_note, classes=["worlds-note"])
     with solara.Div(style={"max-width": "100%", "overflow-x": "auto"}):
         solara.Image(png, width=f"{FIGURE_WIDTH_PX}px", classes=["comparison-chart"])
     solara.DataFrame(comparison.summary.drop(columns=["name"]), items_per_page=len(comparison.summary))
@@ -245,7 +291,7 @@ def pick_default(labels: list[str], wanted: str, fallback: int) -> str:
 
 
 @solara.component
-def ComparePage(folder: Path = presets.TEACHING_DIR):
+def ComparePage(folder: Path = presets.TEACHING_DIR, worlds_root: Path = presets.REPO_ROOT):
     solara.Title("MUS Learning Alliance · Compare")
     contenders = solara.use_memo(lambda: available_contenders(folder), [str(folder)])
     contenders = {**contenders, LIVE_LABEL: live_contender()}
@@ -254,16 +300,27 @@ def ComparePage(folder: Path = presets.TEACHING_DIR):
     second = solara.use_reactive(pick_default(labels, "bottom-up", 1))
     replicates = solara.use_reactive(10)
     steps = solara.use_reactive(contenders[first.value].steps if first.value in contenders else 120)
+    files = solara.use_memo(lambda: worlds_files(worlds_root), [str(worlds_root)])
+    worlds_choice = solara.use_reactive(NO_WORLDS_LABEL)
+    worlds_problem = solara.use_reactive(None)
 
     def start() -> None:
-        comparison_task(contenders[first.value], contenders[second.value], int(replicates.value), int(steps.value))
+        worlds, problem = worlds_or_message(files.get(worlds_choice.value), worlds_choice.value)
+        worlds_problem.set(problem)
+        if problem is None:
+            comparison_task(contenders[first.value], contenders[second.value], int(replicates.value),
+                            int(steps.value), worlds)
 
     with solara.Column(style={"max-width": "1100px"}):
-        solara.Markdown("## Compare two scenarios\nBoth run with the same seeds; the band shows how much runs "
-                        "differ by chance alone.")
+        solara.Markdown("## Compare two scenarios\nBoth run with the same seeds. Without plausible worlds the band "
+                        "shows how much runs differ by chance alone; with a worlds file each replicate also plays "
+                        "in a plausible world (the same for both), so the band includes what we do not know about "
+                        "the model's parameters.")
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Select(label="Scenario A", values=labels, value=first, style={"min-width": "260px"})
             solara.Select(label="Scenario B", values=labels, value=second, style={"min-width": "260px"})
+            solara.Select(label="Plausible worlds", values=[NO_WORLDS_LABEL, *files], value=worlds_choice,
+                          style={"min-width": "260px"})
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             with solara.Div(style={"min-width": "260px"}):
                 solara.SliderInt("Replicates", value=replicates, min=2, max=50, thumb_label="always")
@@ -273,7 +330,9 @@ def ComparePage(folder: Path = presets.TEACHING_DIR):
                           disabled=comparison_task.pending, classes=["run-comparison-button"])
             solara.Button("Cancel", on_click=comparison_task.cancel, disabled=not comparison_task.pending,
                           outlined=True)
-        if comparison_task.pending:
+        if worlds_problem.value:
+            solara.Error(f"Cannot use these worlds: {worlds_problem.value}", classes=["worlds-problem"])
+        elif comparison_task.pending:
             progress = comparison_task.progress or 0.0
             solara.ProgressLinear(progress)
             solara.Text(f"Running replicates… {progress:.0f} %", classes=["compare-progress"])

@@ -97,7 +97,8 @@ def slider_step(parameter: registry.Parameter) -> float:
 
 
 @solara.component
-def ParameterInput(parameter: registry.Parameter, value: solara.Reactive, on_change=None, prefix: str = ""):
+def ParameterInput(parameter: registry.Parameter, value: solara.Reactive, on_change=None, prefix: str = "",
+                   disabled: bool = False):
     """The bare slider or select of ``parameter`` (``on_change(value)`` after the user moves it)."""
     label = prefix + control_label(parameter)
 
@@ -107,29 +108,35 @@ def ParameterInput(parameter: registry.Parameter, value: solara.Reactive, on_cha
             on_change(new)
 
     if parameter.kind == "choice":
-        solara.Select(label=label, values=list(parameter.choices), value=value.value, on_value=changed)
+        solara.Select(label=label, values=list(parameter.choices), value=value.value, on_value=changed,
+                      disabled=disabled)
     elif parameter.kind == "int":
         solara.SliderInt(label=label, value=int(value.value), on_value=changed, min=int(parameter.low),
-                         max=int(parameter.high), step=1, thumb_label=False)
+                         max=int(parameter.high), step=1, thumb_label=False, disabled=disabled)
     elif takes_whole_numbers(parameter):  # a float parameter offered in whole steps (stays a float)
         solara.SliderInt(label=label, value=int(round(value.value)), on_value=lambda n: changed(float(n)),
-                         min=int(math.ceil(parameter.low)), max=int(parameter.high), step=1, thumb_label=False)
+                         min=int(math.ceil(parameter.low)), max=int(parameter.high), step=1, thumb_label=False,
+                         disabled=disabled)
     else:
         solara.SliderFloat(label=label, value=value.value, on_value=changed, min=parameter.low,
-                           max=parameter.high, step=slider_step(parameter), thumb_label=False)
+                           max=parameter.high, step=slider_step(parameter), thumb_label=False, disabled=disabled)
 
 
 @solara.component
 def ParameterControl(parameter: registry.Parameter, value: solara.Reactive, on_change=None, note: str = "",
-                     prefix: str = ""):
-    """A parameter's input with its current value, an optional note and, on hover, its meaning and range."""
+                     prefix: str = "", fixed_by: str = ""):
+    """A parameter's input with its current value, an optional note and, on hover, its meaning and range;
+    ``fixed_by`` (why an alliance table fixes it) disables the input and says why."""
     with solara.Tooltip(f"{parameter.meaning} Range {parameter.range_text}; default {parameter.default}."):
         with solara.Row(gap="6px", style={"align-items": "flex-end"}, classes=["parameter-control"]):
             with solara.Div(style={"flex-grow": "1"}):
-                ParameterInput(parameter, value, on_change, prefix)
-            if parameter.kind != "choice":
+                ParameterInput(parameter, value, on_change, prefix, disabled=bool(fixed_by))
+            if parameter.kind != "choice" and not fixed_by:
                 solara.Text(f"{value.value:g}", style={"min-width": "3.5em", "font-size": "0.8em"})
-    if note:
+    if fixed_by:
+        solara.Text(f"{FIXED_BY_TABLE}: {fixed_by}", classes=["fixed-by-table-note"],
+                    style={"display": "block", "font-size": "0.8em", "color": "#455a64", "margin-top": "-6px"})
+    elif note:
         solara.Text(note, classes=["needs-reset-note"],
                     style={"display": "block", "font-size": "0.8em", "color": "#e65100", "margin-top": "-6px"})
 
@@ -151,7 +158,7 @@ def changed_names(values: dict[str, solara.Reactive]) -> list[str]:
 
 @solara.component
 def ParameterGroup(step: registry.SeedStep, parameters: list[registry.Parameter], values: dict[str, solara.Reactive],
-                   pending: tuple[str, ...] = ()):
+                   pending: tuple[str, ...] = (), fixed: tuple[tuple[str, str], ...] = ()):
     """A collapsible group; its controls are only built while it is open (keeps every re-render cheap)."""
     is_open = solara.use_reactive(False)
     defaults = registry.defaults()
@@ -163,20 +170,26 @@ def ParameterGroup(step: registry.SeedStep, parameters: list[registry.Parameter]
                   style={"justify-content": "flex-start", "text-transform": "none"})
     if is_open.value:
         with solara.Column(gap="0px", style={"padding": "0 8px 8px 16px"}):
+            why = dict(fixed)
             for parameter in parameters:
                 ParameterControl(parameter, values[parameter.name],
-                                 note=NEEDS_RESET if parameter.name in pending else "")
+                                 note=NEEDS_RESET if parameter.name in pending else "",
+                                 fixed_by=why.get(parameter.name, ""))
 
 
 NEEDS_RESET = "needs Reset to take effect"
+FIXED_BY_TABLE = "fixed by the alliance table"
 
 
 @solara.component
-def ParameterGroups(values: dict[str, solara.Reactive], exclude: tuple[str, ...] = (), pending: tuple[str, ...] = ()):
-    """Every parameter but ``exclude``, one collapsible group per Learning Alliance step."""
+def ParameterGroups(values: dict[str, solara.Reactive], exclude: tuple[str, ...] = (), pending: tuple[str, ...] = (),
+                    fixed: tuple[tuple[str, str], ...] = ()):
+    """Every parameter but ``exclude``, one collapsible group per Learning Alliance step; ``fixed`` pairs
+    (name, why) are parameters an alliance table fixes (shown disabled)."""
     solara.Style(CONTROL_CSS)
     with solara.Column(gap="0px"):
         for step, parameters in parameters_by_step().items():
             shown = [p for p in parameters if p.name not in exclude]
             if shown:
-                ParameterGroup(step, shown, values, pending)
+                names = {p.name for p in shown}
+                ParameterGroup(step, shown, values, pending, tuple((n, w) for n, w in fixed if n in names))

@@ -285,7 +285,9 @@ class AllianceDrawing:
 
     def __init__(self, snapshot: Snapshot):
         self.positions = layout_for(snapshot)
+        self.platform_names = snapshot.platform_names
         n_columns = snapshot.n_districts
+        districts = district_names(snapshot)
         self.n_columns = n_columns
         self.figure = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
         self.figure.subplots_adjust(left=0.165, right=0.99, top=0.94, bottom=0.22)
@@ -294,7 +296,7 @@ class AllianceDrawing:
         ax.set_xlim(-0.03, n_columns + 0.03 - COLUMN_GAP)
         ax.set_ylim(0.0, 3.7)
         ax.set_xticks([c + (1 - COLUMN_GAP) / 2 for c in range(n_columns)] if n_columns <= 12 else [])
-        ax.set_xticklabels([f"District {c + 1}" for c in range(n_columns)] if n_columns <= 12 else [], fontsize=FONT)
+        ax.set_xticklabels(districts if n_columns <= 12 else [], fontsize=FONT)
         ax.set_yticks([(y0 + y1) / 2 for y0, y1 in BANDS.values()])
         ax.set_yticklabels(BAND_LABELS.values(), fontsize=FONT)
         ax.tick_params(length=0)
@@ -307,7 +309,7 @@ class AllianceDrawing:
                                  fill=True, facecolor="#fafafa", edgecolor="#90a4ae", lw=1.2, zorder=0)
             ax.add_patch(box)
             name = snapshot.platform_names[k] if k < len(snapshot.platform_names) else ""
-            ax.text(x0 + 0.02, y1 - 0.02, _short_platform_name(name), fontsize=FONT - 3, va="top", ha="left",
+            ax.text(x0 + 0.02, y1 - 0.02, _short_platform_name(name, districts), fontsize=FONT - 3, va="top", ha="left",
                     color="#546e7a", zorder=1)
             outline = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.04",
                                      fill=False, edgecolor=CONFLICT_COLOUR, lw=3, zorder=1, animated=True)
@@ -423,16 +425,33 @@ class AllianceDrawing:
         return blit_png(self, [a for a in self.dynamic if a.get_visible()])
 
 
-def _short_platform_name(name: str) -> str:
+def district_names(snapshot: Snapshot) -> list[str]:
+    """Each district column's name: from the model's district platforms ("Kalinda platform" -> "Kalinda" for an
+    alliance table's districts; "District 1" for the generated country)."""
+    names = []
+    for c in range(snapshot.n_districts):
+        platform = snapshot.platform_names[1 + c] if 1 + c < len(snapshot.platform_names) else ""
+        names.append(platform[: -len(" platform")] if platform.endswith(" platform") else f"District {c + 1}")
+    return names
+
+
+def _short_platform_name(name: str, districts: list[str] | tuple[str, ...] = ()) -> str:
     """A platform's name without its district (the column says which district)."""
-    name = re.sub(r"^[Dd]istrict \d+ ", "", name or "")
+    name = name or ""
+    for district in sorted(districts, key=len, reverse=True):
+        if name.startswith(district + " "):
+            name = name[len(district) + 1:]
+            break
+    else:
+        name = re.sub(r"^[Dd]istrict \d+ ", "", name)
     return name[:1].upper() + name[1:]
 
 
 def render_alliance(snapshot: Snapshot, current: AllianceDrawing | None = None) -> tuple[bytes, AllianceDrawing]:
     """PNG bytes of the alliance; reuses ``current`` when it was built for the same layout."""
     if current is None or current.positions is not layout_for(snapshot) or \
-            len(current.boxes) != len(platform_boxes(snapshot.n_districts)):
+            len(current.boxes) != len(platform_boxes(snapshot.n_districts)) or \
+            current.platform_names != snapshot.platform_names:
         current = AllianceDrawing(snapshot)
     current.update(snapshot)
     return current.to_png(), current

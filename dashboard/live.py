@@ -21,6 +21,7 @@ import pandas as pd
 import solara
 
 from . import charts, controls, narration, presets, state
+from .alliance import YourAlliance
 from .labels import parameter_label
 from .stepper import SPEED_RANGE, first_divergence
 from model import registry
@@ -175,7 +176,10 @@ def Narration():
     told: dict = solara.use_memo(dict, [])
 
     def tell(picture) -> str:
-        key = (picture.frame.main.month, len(picture.frame.main.events)) if picture is not None else None
+        # the month and the event log's length and ends: a Reset or another alliance tells anew at month 0
+        events = picture.frame.main.events if picture is not None else ()
+        key = (picture.frame.main.month, len(events), events[0]["text"] if events else None,
+               events[-1]["text"] if events else None) if picture is not None else None
         if "html" not in told or told.get("key") != key:
             told["key"], told["html"] = key, narration_html(picture)
         return told["html"]
@@ -223,12 +227,13 @@ def PresetBanner():
 def WorkshopLevers():
     """The levers a trainer talks about; mid-run levers act at once, the others wait for Reset."""
     pending = state.pending_reset()
+    fixed = state.table_fixed()
     for parameter in controls.workshop_levers():
         mid_run = parameter.name in controls.MID_RUN
         controls.ParameterControl(
             parameter, state.parameter_values[parameter.name],
             on_change=(lambda value, name=parameter.name: state.apply_mid_run(name, value)) if mid_run else None,
-            note=controls.NEEDS_RESET if parameter.name in pending else "")
+            note=controls.NEEDS_RESET if parameter.name in pending else "", fixed_by=fixed.get(parameter.name, ""))
 
 
 @solara.component
@@ -236,7 +241,9 @@ def SetupControls():
     """Seed, workshop levers, defaults button and, folded, every other parameter."""
     pending = state.pending_reset()
     changed = controls.changed_names(state.parameter_values)
+    fixed = state.table_fixed()
     solara.Style(controls.CONTROL_CSS)
+    YourAlliance()
     solara.Markdown("**Workshop levers** — facilitation and meetings act at once; the others on Reset.")
     if pending:
         solara.Warning(f"{len(pending)} change(s) wait for Reset: "
@@ -249,7 +256,13 @@ def SetupControls():
     solara.Text(f"{len(changed)} parameter(s) changed from defaults", classes=["changed-parameters"],
                 style={"font-size": "0.8em"})
     with solara.Details("All parameters"):
-        controls.ParameterGroups(state.parameter_values, exclude=controls.WORKSHOP_LEVERS, pending=tuple(pending))
+        if fixed:
+            solara.Text(f"{len(fixed)} parameter(s) are fixed by the alliance table {state.alliance_label.value} "
+                        "(shown greyed out): " + ", ".join(parameter_label(registry.REGISTRY[n]) for n in fixed
+                                                           if n in registry.REGISTRY),
+                        classes=["fixed-by-table-summary"], style={"display": "block", "font-size": "0.8em"})
+        controls.ParameterGroups(state.parameter_values, exclude=controls.WORKSHOP_LEVERS, pending=tuple(pending),
+                                 fixed=tuple(fixed.items()))
 
 
 @solara.component

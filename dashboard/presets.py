@@ -51,11 +51,22 @@ def flowing_text(text: str) -> str:
 
 
 def changes_table(scenario) -> list[dict]:
+    """The registry parameters the preset changes (its alliance table, if any, is not a parameter: see
+    :func:`alliance_table_line`)."""
     defaults = registry.defaults()
     return [
         {"parameter": name, "default": defaults[name], "preset": value, "meaning": registry.REGISTRY[name].meaning}
-        for name, value in scenario.params.items()
+        for name, value in scenario.params.items() if name in registry.REGISTRY
     ]
+
+
+def alliance_table_line(scenario) -> str | None:
+    """What the preset's stakeholder table is, when it names one (``[population] table``)."""
+    table = scenario.params.get(registry.TABLE)
+    if table is None:
+        return None
+    return (f"Alliance table: {table.source.path.name} — {len(table.names)} stakeholders in "
+            f"{len(table.districts)} district(s); loading the preset builds that alliance.")
 
 
 def open_live_page(router) -> None:
@@ -74,6 +85,9 @@ def PresetDetails(preset: Preset, on_load):
         solara.Markdown("**Read aloud**")
         solara.Text(flowing_text(scenario.description) or "(no description)", classes=["preset-description"],
                     style={"font-size": "1.15em", "line-height": "1.5", "white-space": "pre-wrap", "display": "block"})
+        table_line = alliance_table_line(scenario)
+        if table_line:
+            solara.Text(table_line, classes=["preset-table"], style={"display": "block", "font-weight": "500"})
         rows = changes_table(scenario)
         solara.Markdown(f"**What differs from the defaults** ({len(rows)} parameter(s))")
         for row in rows:

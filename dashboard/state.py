@@ -1,5 +1,6 @@
 """The dashboard's session state: the live alliance (owned by a :class:`~dashboard.stepper.Stepper`), its
-parameters, the loaded teaching preset and what the page currently shows.
+parameters, the loaded teaching preset, the alliance table ("Your alliance", issue 11) and what the page
+currently shows.
 
 Solara scopes module-level reactive values to each browser session (virtual kernel), so two trainers on
 the same server each get their own alliance. The page never reads the model: it shows the newest
@@ -38,6 +39,9 @@ applied = solara.reactive({})  # the values the running alliance was built with 
 branch_values: dict[str, solara.Reactive] = controls.new_parameter_values()  # levers of the next branch
 session = solara.reactive(None)  # the session's Session (stepper + painter), built on first view
 branch_month = solara.reactive(None)  # the month the shown what-if branch was copied at (None: no branch)
+alliance_table = solara.reactive(None)  # the model.alliance_table.AllianceTable the alliance is built from, if any
+alliance_label = solara.reactive(None)  # how the page names that table (a file under configs/alliances/ or an upload)
+alliance_problems = solara.reactive(())  # one line per problem of the last table that could not be used
 
 
 @dataclass
@@ -107,10 +111,27 @@ def current_overrides() -> dict[str, Any]:
     return {name: value for name, value in controls.read_values(parameter_values).items() if value != defaults[name]}
 
 
+def table_fixed() -> dict[str, str]:
+    """Parameters the current alliance table fixes, and why (their controls are disabled)."""
+    table = alliance_table.value
+    return dict(table.fixed) if table is not None else {}
+
+
+def live_params() -> dict[str, Any]:
+    """The run parameters of the live alliance: the changed controls and, with an alliance table, the table and
+    the values it implies (they win; controls of parameters the table fixes are left out)."""
+    table = alliance_table.value
+    overrides = current_overrides()
+    if table is None:
+        return overrides
+    return {**{k: v for k, v in overrides.items() if k not in table.fixed}, **table.params()}
+
+
 def build_alliance():
-    """A new alliance from the controls and the seed, or None (the reason in :data:`reset_error`)."""
+    """A new alliance from the controls, the alliance table (if any) and the seed, or None (the reason in
+    :data:`reset_error`)."""
     try:
-        params = registry.resolve(current_overrides())
+        params = registry.resolve(live_params())
         built = model.build_model(params=params, seed=int(seed.value))
     except (model.ConfigError, ValueError, TypeError) as err:  # ValueError: a seed numpy refuses (e.g. negative)
         reset_error.set(str(err).splitlines()[0] if str(err) else type(err).__name__)
@@ -223,11 +244,13 @@ def repaint() -> None:
 
 
 def pending_reset() -> list[str]:
-    """Levers changed since the running alliance was built that only a Reset applies."""
+    """Levers changed since the running alliance was built that only a Reset applies (not those an alliance
+    table fixes: a Reset would not apply them either)."""
     now = controls.read_values(parameter_values)
     built = applied.value
+    fixed = table_fixed()
     return [name for name, value in now.items()
-            if name not in controls.MID_RUN and name in built and value != built[name]]
+            if name not in controls.MID_RUN and name not in fixed and name in built and value != built[name]]
 
 
 def apply_mid_run(name: str, value: Any) -> None:
@@ -272,10 +295,58 @@ def restore_defaults() -> None:
 
 
 def load_preset(scenario) -> None:
-    """Put a teaching preset's parameters and seed in the controls and start a fresh alliance with them."""
-    set_parameters(registry.resolve(scenario.params))
+    """Put a teaching preset's parameters and seed in the controls and start a fresh alliance with them
+    (a preset that names an alliance table brings that table; one that does not goes back to the generated
+    country)."""
+    params = {k: v for k, v in scenario.params.items() if k != registry.TABLE}
+    set_parameters(registry.resolve(params))
     seed.set(int(scenario.seed))
     preset.set(scenario)
+    table = scenario.params.get(registry.TABLE)
+    if table is not None:
+        if use_alliance_table(table, table.source.path.name):
+            return
+    else:
+        alliance_table.set(None)
+        alliance_label.set(None)
+        alliance_problems.set(())
+    reset_alliance()
+
+
+def use_alliance_table(table, label: str) -> bool:
+    """Build the live alliance from ``table`` (an AllianceTable) from now on and start it afresh; when the model
+    refuses it, keep the current alliance and table and put the reason in :data:`alliance_problems`."""
+    previous, previous_label = alliance_table.value, alliance_label.value
+    alliance_table.set(table)
+    alliance_label.set(label)
+    built = build_alliance()
+    if built is None:
+        problem = reset_error.value
+        alliance_table.set(previous)
+        alliance_label.set(previous_label)
+        reset_error.set(None)
+        alliance_problems.set((f"{label}: {problem}",))
+        return False
+    alliance_problems.set(())
+    playing.set(False)
+    run_error.set(None)
+    if session.value is None:
+        get_session()
+    else:
+        session.value.stepper.replace(built)
+    return True
+
+
+def report_table_problems(problems: list[str]) -> None:
+    """A table that could not be read: its problems are shown and the current alliance is kept."""
+    alliance_problems.set(tuple(problems))
+
+
+def choose_generated_country() -> None:
+    """Back to the model's generated country (no table) and a fresh alliance."""
+    alliance_table.set(None)
+    alliance_label.set(None)
+    alliance_problems.set(())
     reset_alliance()
 
 
@@ -296,3 +367,6 @@ def restart_session() -> None:
     reset_error.set(None)
     run_error.set(None)
     preset.set(None)
+    alliance_table.set(None)
+    alliance_label.set(None)
+    alliance_problems.set(())

@@ -172,6 +172,29 @@ def test_teaching_preset_is_read_and_loaded(watched_page, dashboard_server):
     save_screenshot(page, "live-with-preset")
 
 
+def test_your_alliance_from_the_shipped_table_shows_its_real_names(watched_page, dashboard_server):
+    page = watched_page  # 1400 px wide: the full layout, sidebar open
+    open_page(page, dashboard_server, "", "Month 0")
+    page.get_by_text("Names stay on this machine").wait_for(timeout=10_000)
+    page.locator(".alliance-table-select").click()
+    page.get_by_role("option", name="riverside.csv").click()
+    page.locator(".alliance-loaded").get_by_text(re.compile(r"riverside\.csv: \d+ stakeholders")).wait_for(timeout=30_000)
+    # a real stakeholder's name in the page: the narration tells who started the alliance
+    page.locator(".narration-text").get_by_text(re.compile("Riverside MUS Project")).first.wait_for(timeout=30_000)
+    from model import registry
+    from model.alliance_table import load_alliance_table
+
+    params, _ = load_alliance_table(REPO_ROOT / "configs" / "alliances" / "riverside.csv")
+    month, stakeholders = read_status(page)
+    assert month == 0 and stakeholders == len(params[registry.TABLE].names)  # the table's alliance, every row
+    page.get_by_role("button", name="Step").click()
+    wait_for_month(page, r"^Month 1 ")
+    page.get_by_role("button", name="Reset").click()  # Reset rebuilds the same alliance
+    wait_for_month(page, r"^Month 0 ")
+    assert read_status(page)[1] == stakeholders
+    save_screenshot(page, "live-your-alliance")
+
+
 def test_comparison_runs_in_the_background_and_can_be_cancelled(watched_page, dashboard_server):
     page = watched_page
     open_page(page, dashboard_server, "compare", "Compare two scenarios")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import signal
 import subprocess
@@ -10,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .browser_harness import DASHBOARD_APP, require_prerequisites, save_screenshot, start_solara
+from .browser_harness import DASHBOARD_APP, REPO_ROOT, require_prerequisites, save_screenshot, start_solara
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -30,11 +31,36 @@ def test_bad_urls_show_the_friendly_not_found_page(watched_page, dashboard_serve
     page.get_by_text(re.compile(r"Month \d+\s+·")).first.wait_for(timeout=PAGE_LOAD_TIMEOUT_MS)
 
 
-def test_an_unknown_page_gets_a_plain_404_not_a_traceback(watched_page, dashboard_server):
-    response = watched_page.goto(dashboard_server.url + "no-such-page")
+@pytest.mark.parametrize("path", ["nope", "no-such-page/deeper", "presets%00", "%3Cscript%3Ealert(1)%3C/script%3E"])
+def test_an_unknown_page_gets_the_friendly_not_found_page_with_status_404(watched_page, dashboard_server, path):
+    page = watched_page
+    response = page.goto(dashboard_server.url + path)
     assert response.status == 404
-    body = watched_page.locator("body").inner_text()
-    assert "not found" in body.lower() and "Traceback" not in body
+    page.get_by_text("Page not found").first.wait_for()
+    body = page.locator("body").inner_text()
+    assert "There is no page at /" in body
+    assert "Traceback" not in body and "/work/" not in body and ".py" not in body
+    for label in ("Live alliance", "Teaching presets", "Compare", "Study explorer"):  # every page is linked
+        assert page.get_by_role("link", name=label).count() == 1
+    page.get_by_role("link", name="Teaching presets").click()  # and the way back works
+    page.get_by_text("Read aloud").first.wait_for(timeout=PAGE_LOAD_TIMEOUT_MS)
+    assert urlparse(page.url).path == "/presets"
+
+
+@pytest.mark.parametrize("raw_path", ["/../etc/passwd", "/presets%00", "/%ff%fe", "/_solara/nothing", "/.."])
+def test_malformed_paths_as_sent_by_any_client_get_404_and_no_server_detail(dashboard_server, raw_path):
+    """Sent byte for byte (a browser would normalise ``..``); the answer is the not-found page, never a trace."""
+    host, port = urlparse(dashboard_server.url).hostname, urlparse(dashboard_server.url).port
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("GET", raw_path)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+    finally:
+        connection.close()
+    assert response.status == 404
+    assert "Page not found" in body and 'href="/presets"' in body
+    assert "Traceback" not in body and str(REPO_ROOT) not in body and "\x00" not in body
 
 
 def test_no_request_leaves_the_machine(watched_page, dashboard_server):

@@ -49,3 +49,13 @@ def test_extra_path_parts_show_the_not_found_page_not_a_traceback(path):
         assert "Traceback" not in text and str(app.__file__) not in text
     finally:
         rc.close()
+
+
+def test_the_server_not_found_page_links_every_page_and_escapes_the_typed_path():
+    from dashboard import serving
+
+    page = serving.not_found_html("/<script>alert(1)</script>", app.page_links())
+    assert "<script>" not in page and "&lt;script&gt;" in page  # a typed path cannot inject markup
+    for url, label in zip(PAGES, PAGES.values()):
+        assert f'<a href="{url}">{label}</a>' in page
+    assert "http" not in page  # self-contained: nothing to fetch from any host

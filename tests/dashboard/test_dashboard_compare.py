@@ -126,3 +126,82 @@ def test_cost_effectiveness_has_one_point_per_replicate_and_a_cost_per_point():
         expected = rows["cost_total"].median() / points if points > 0 else float("nan")
         assert per_point[label] == pytest.approx(expected, nan_ok=True)
     assert costs[costs["scenario"] == "B: b"]["cost_total"].median() > costs[costs["scenario"] == "A: a"]["cost_total"].median()
+
+
+SHIPPED_WORLDS = compare.presets.REPO_ROOT / "configs" / "worlds" / "default.parquet"
+
+
+def test_with_worlds_both_scenarios_meet_the_same_world_and_seed_in_each_replicate(monkeypatch):
+    from experiments.worlds import load_worlds
+
+    worlds = load_worlds(SHIPPED_WORLDS)
+    calls = []
+    original = compare.model.run_model
+
+    def recording_run(params, seed, steps):
+        calls.append((dict(params), seed))
+        return original(params, seed=seed, steps=steps)
+
+    monkeypatch.setattr(compare.model, "run_model", recording_run)
+    a, b = small("a"), small("b", mediation=0.9, trust_gain=0.3)  # B's own trust_gain wins over the world's
+    result = compare.compare_scenarios(a, b, replicates=4, steps=24, worlds=worlds)
+    assert len(calls) == 8
+    for k in range(4):
+        (params_a, seed_a), (params_b, seed_b) = calls[2 * k], calls[2 * k + 1]
+        assert seed_a == seed_b == a.seed + k
+        world = worlds.values[worlds.index(seed_a)]
+        assert params_a == world  # A sets nothing: the whole world
+        assert params_b == {**world, "mediation": 0.9, "trust_gain": 0.3}
+    runs = result.runs
+    paired = runs.pivot(index="replicate", columns="scenario", values="world")
+    assert (paired["A: a"] == paired["B: b"]).all()
+    assert list(paired["A: a"]) == [worlds.world_id(a.seed + k) for k in range(4)]
+    assert paired["A: a"].nunique() > 1  # replicates draw different worlds, not one world for all
+    assert result.worlds_note == worlds.note() and "parameter uncertainty" in result.worlds_note
+
+    monkeypatch.setattr(compare.model, "run_model", original)
+    plain = compare.compare_scenarios(a, b, replicates=4, steps=24)
+    assert plain.worlds_note is None and set(plain.runs["world"]) == {-1}
+    band_worlds, band_plain = result.bands["A: a"], plain.bands["A: a"]
+    # same seeds, other parameters: the worlds comparison is not the hand-set one
+    assert not np.allclose(band_worlds["median"].to_numpy(), band_plain["median"].to_numpy(), equal_nan=True)
+
+
+def test_the_worlds_chooser_lists_shipped_and_calibrated_files(tmp_path):
+    (tmp_path / "configs" / "worlds").mkdir(parents=True)
+    (tmp_path / "configs" / "worlds" / "mine.parquet").write_bytes(SHIPPED_WORLDS.read_bytes())
+    (tmp_path / "results" / "calibration" / "x").mkdir(parents=True)
+    (tmp_path / "results" / "calibration" / "x" / "worlds.parquet").write_bytes(SHIPPED_WORLDS.read_bytes())
+    (tmp_path / "results" / "calibration" / "x" / "accepted.parquet").write_bytes(b"")  # not a worlds export
+    assert list(compare.worlds_files(tmp_path)) == ["configs/worlds/mine.parquet",
+                                                   "results/calibration/x/worlds.parquet"]
+
+
+def test_page_compares_on_plausible_worlds_and_says_bands_include_parameter_uncertainty(render_page):
+    ui = render_page(compare.ComparePage())
+    chooser = ui.select("Plausible worlds")
+    assert chooser.v_model == compare.NO_WORLDS_LABEL and "configs/worlds/default.parquet" in chooser.items
+    chooser.v_model = "configs/worlds/default.parquet"
+    ui.slider("Replicates").v_model = 2
+    ui.slider("Months").v_model = 12
+    ui.button("run-comparison-button").click()
+    ui.wait_until(lambda: compare.comparison_task.finished, timeout=60, what="the comparison")
+    ui.wait_until(lambda: ui.alerts("info"), what="the worlds note")
+    from experiments.worlds import load_worlds
+
+    assert load_worlds(SHIPPED_WORLDS).note() in ui.alerts("info")
+
+
+def test_a_corrupt_worlds_file_gives_a_message_in_the_page_and_runs_nothing(render_page, tmp_path, monkeypatch):
+    (tmp_path / "configs" / "worlds").mkdir(parents=True)
+    (tmp_path / "configs" / "worlds" / "broken.parquet").write_bytes(b"PAR1 this is not a parquet table")
+    ran = []
+    monkeypatch.setattr(compare.model, "run_model", lambda *a, **k: ran.append(1))
+    ui = render_page(compare.ComparePage(worlds_root=tmp_path))
+    ui.select("Plausible worlds").v_model = "configs/worlds/broken.parquet"
+    ui.button("run-comparison-button").click()
+    ui.wait_until(lambda: ui.alerts("error"), what="the message")
+    (message,) = ui.alerts("error")
+    assert "configs/worlds/broken.parquet" in message and "not a readable Parquet table" in message
+    assert "Traceback" not in message and str(tmp_path) not in message and "--worlds" not in message
+    assert not ran and not compare.comparison_task.pending

@@ -7,7 +7,7 @@ import ipyvuetify as v
 import pytest
 
 import model
-from dashboard import controls, labels, live, state
+from dashboard import alliance, controls, labels, live, state
 from model import registry
 
 
@@ -215,7 +215,7 @@ def test_every_parameter_a_trainer_may_change_has_exactly_one_control(live_page)
         if found:
             found[0].click()
     sidebar = [w.label for w in live_page.rc.find(v.Slider).widgets + live_page.rc.find(v.Select).widgets
-               if not str(w.label).startswith(live.BRANCH_PREFIX) and w.label not in ("Chart",)]
+               if not str(w.label).startswith(live.BRANCH_PREFIX) and w.label not in ("Chart", alliance.TABLE_CHOOSER)]
     expected = [controls.control_label(p) for p in labels.dashboard_parameters()]
     speed = "Speed (months per second)"
     assert sorted(label for label in sidebar if label != speed) == sorted(expected)

@@ -17,6 +17,8 @@ class Pilots:
         Finished pilots are judged in :meth:`finish_pilots`."""
         self.finish_pilots()
         n_new = self.rng.poisson(self.p["pilots_per_year"] / 12 * self.support)
+        if not n_new:
+            return
         hosting = np.zeros(self.n, dtype=bool)
         hosting[self.pilot_host] = True
         hosts = (self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION)).nonzero()[0]

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import model
 from experiments.sweep import engine
-from experiments.sweep.design import rerun_args
+from experiments.sweep.design import rerun_args, run_items
 from experiments.sweep.engine import run_study
 from experiments.sweep.spec import load_spec
 from model.registry import REGISTRY
@@ -93,3 +94,59 @@ def test_a_resumed_model_study_keeps_its_base_scenarios_parameters(tmp_path, mon
     run_study(load_spec(default), tmp_path / "on_default", workers=2, progress=False)
     resumed = results(tmp_path / "reference").iloc[2:][OUTPUTS[:3]].reset_index(drop=True)
     assert not resumed.equals(results(tmp_path / "on_default").iloc[2:][OUTPUTS[:3]].reset_index(drop=True))
+
+
+# A tiny country (fast tier): every parameter differs from the registry default and from the baseline
+# scenario's value, so a run that lost them would give other numbers.
+TINY_COUNTRY = {"n_districts": 1, "n_pilot_communities": 10, "n_outside_communities": 20,
+                "project_exit_month": 8, "pilots_per_year": 30.0}
+TINY_OUTPUTS = ["cost_total", "members_final", "awareness_final", "dropouts"]
+
+
+def test_a_resumed_tiny_model_study_equals_the_uninterrupted_one_and_direct_runs_on_its_base(tmp_path, monkeypatch):
+    """Fast-tier guard for issue 12's "a resumed model study loses its base scenario's parameters": 12 runs of
+    18 months in a 31-community country; interrupted after its first 2 runs are saved, then resumed. The resume
+    must give the uninterrupted study's results bit for bit, and every run must equal `model.run_model` on the
+    base scenario's parameters plus the run's factor values and seed (the base parameters taken from this test,
+    not from the spec, so a spec or engine that dropped them cannot agree with itself)."""
+    assert all(REGISTRY[name].default != value for name, value in TINY_COUNTRY.items())
+    base = tmp_path / "tiny_country.toml"
+    base.write_text("[run]\nsteps = 18\nseed = 3\n[parameters]\n"
+                    + "".join(f"{k} = {v}\n" for k, v in TINY_COUNTRY.items()), encoding="utf-8")
+    spec_path = write_spec(tmp_path, f"""
+        method = "sobol"
+        base = "{base}"
+        N = 2
+        replicates = 2
+        steps = 18
+        seed = 3
+        outputs = {TINY_OUTPUTS}
+        [factors]
+        guidance = {{}}
+    """, "tiny")  # N (D + 2) x replicates = 2 x 3 x 2 = 12 runs
+    spec = load_spec(spec_path)
+    reference = run_study(spec, tmp_path / "reference", workers=1, progress=False)
+
+    out = tmp_path / "study"
+    with monkeypatch.context() as m:
+        m.setattr(engine, "PROBE_RUNS", 2)  # the first part holds 2 runs: the rest waits for the resume
+        interrupt_after_part(m, 1)
+        with pytest.raises(KeyboardInterrupt):
+            run_study(spec, out, workers=1, progress=False)
+    assert rows_on_disk(out) == 2
+    with monkeypatch.context() as m:
+        m.setattr(engine, "PROBE_RUNS", 1)  # the resume times one run here: the other 9 go through the workers
+        run_study(load_spec(spec_path), out, workers=1, progress=False)  # the resume, from the spec file again
+    assert (out / "results.parquet").read_bytes() == (tmp_path / "reference/results.parquet").read_bytes()
+
+    table = results(out).set_index("run_id")
+    differs_from_default = 0
+    for run_id, values, seed in run_items(spec, reference.runs):
+        direct = model.run_model({**TINY_COUNTRY, **values}, seed=seed, steps=18).summary
+        row = table.loc[run_id]
+        for name in TINY_OUTPUTS:  # exactly: same parameters, same seed, same numbers
+            assert row[name] == direct[name] or (np.isnan(row[name]) and np.isnan(direct[name])), (run_id, name)
+        on_default = model.run_model(values, seed=seed, steps=18).summary
+        differs_from_default += any(on_default[name] != direct[name] for name in TINY_OUTPUTS)
+    # the base parameters matter for every run, so a resume that lost them could not pass the check above
+    assert differs_from_default == len(table) == 12

@@ -76,7 +76,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'barrier = 1 - p["adoption_barrier"] * (1 - self.env)', "barrier = 1.0",
       (f"{MT}::test_a_poor_environment_holds_communities_back",), table=True),
     M("power weights in dialogue removed", "model/vision.py",
-      "weight = self.voice()\n", "weight = np.ones(self.n)\n",
+      "weight, openness = self.voice(), self.openness()", "weight, openness = np.ones(self.n), self.openness()",
       (f"{MT}::test_the_powerful_pull_the_dialogue_without_brokering",), table=True),
     M("a resumed model study loses its base scenario's parameters", "experiments/sweep/engine.py",
       "task = functools.partial(run_chunk, spec.target, spec.base_params, spec.steps, spec.outputs)",

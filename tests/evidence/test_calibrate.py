@@ -11,6 +11,7 @@ import pytest
 
 from experiments.worlds import load_worlds
 from tests.evidence.functions import gaussian_pair
+from tests.model.paired import seeds_for
 
 from .conftest import write
 
@@ -37,8 +38,8 @@ def function_spec(folder, patterns: str, name: str = "cal", abc: str = "generati
 
 def synthetic_patterns() -> str:
     """Targets from the function itself at the true values: mean of 20 runs, +- 0.02 (about the sd of a
-    2-replicate mean, 0.035, so the truth meets them easily but far values do not)."""
-    runs = pd.DataFrame([gaussian_pair(**TRUTH, seed=1000 + s) for s in range(20)])
+    2-replicate mean, 0.035, so the truth meets them easily but far values do not). Seeds: their own stream."""
+    runs = pd.DataFrame([gaussian_pair(**TRUTH, seed=s) for s in seeds_for("calibration_synthetic_gaussian_patterns", 20)])
     level, width = runs["level"].mean(), runs["width"].mean()
     return f"""
         [patterns.level]
@@ -202,10 +203,13 @@ def test_model_recovers_known_values_and_exports_worlds(mus, tmp_path):
     truth = {"meetings_per_year": 6.0, "dissemination_events_per_year": 8.0}
     base = write(tmp_path / "base.toml", MODEL_BASE)
     scenario = model.load_scenario(base)
-    runs = pd.DataFrame([model.run_model({**scenario.params, **truth}, seed=500 + s, steps=24).summary for s in range(12)])
+    seeds = seeds_for("model_recovers_known_values_and_exports_worlds", 12)  # the synthetic data's own stream
+    runs = pd.DataFrame([model.run_model({**scenario.params, **truth}, seed=s, steps=24).summary for s in seeds])
     meetings, events = (runs["meetings"] + runs["meetings_missed"]).mean(), runs["dissemination_events"].mean()
     # +-10% of the value: counts a run's parameter drives almost proportionally (meetings called, held or not); the final epsilon and 2-run noise widen the posterior beyond that: measured 39% and 75% narrowing
-    # with these seeds, so the test asks for 30% (a posterior that fails to concentrate still fails it).
+    # with the synthetic data of seeds 500-511, so the test asks for 30% (a posterior that fails to concentrate still fails it).
+    # With the data from this test's own stream: 32% (meetings, 90% interval 4.95-11.7) and 75% (events): the
+    # meetings bar holds with little margin; the bar is kept, not lowered.
     spec = write(tmp_path / "model.toml", f"""
         base = "base.toml"
         replicates = 2

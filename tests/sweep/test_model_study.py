@@ -105,7 +105,7 @@ TINY_OUTPUTS = ["cost_total", "members_final", "awareness_final", "dropouts"]
 
 def test_a_resumed_tiny_model_study_equals_the_uninterrupted_one_and_direct_runs_on_its_base(tmp_path, monkeypatch):
     """Fast-tier guard for issue 12's "a resumed model study loses its base scenario's parameters": 12 runs of
-    18 months in a 31-community country; interrupted after its first 2 runs are saved, then resumed. The resume
+    18 months in a country of 30 communities; interrupted after its first 2 runs are saved, then resumed. The resume
     must give the uninterrupted study's results bit for bit, and every run must equal `model.run_model` on the
     base scenario's parameters plus the run's factor values and seed (the base parameters taken from this test,
     not from the spec, so a spec or engine that dropped them cannot agree with itself)."""

@@ -48,9 +48,10 @@ test: install assets chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not browser"
 	$(BIN)/python -m pytest -q -m browser
 
-# The quick tier for your own loop: unit, CLI and registry tests, no statistics over whole runs, no browser.
+# The quick tier for your own loop: model, CLI, registry and engine tests, no statistics over whole runs, no
+# dashboard (its own loop is `make test-dashboard`).
 test-fast: install assets
-	$(BIN)/python -m pytest -m "not slow and not browser" -n 2 -q
+	$(BIN)/python -m pytest -m "not slow and not browser" --ignore=tests/dashboard -n 2 -q
 
 bench: install
 	$(BIN)/python -m benchmarks

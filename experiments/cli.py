@@ -22,6 +22,16 @@ COMMAND_MODULES = (
     "experiments.calibrate.cli",     # calibrate
     "experiments.discover",          # discover
 )
+# The module of each sub-command: a typed command imports only its own module, so the others' libraries
+# (matplotlib, SALib, Dask, EMA Workbench) stay unloaded and a bad input is answered in about a second.
+# `--help` or an unknown command imports them all (to list every command).
+COMMANDS = {
+    "run": "experiments.runner", "params": "experiments.runner", "outputs": "experiments.runner",
+    "sweep": "experiments.sweep.cli", "analyze": "experiments.sweep.cli",
+    "compare": "experiments.strategies.cli", "allocate": "experiments.strategies.cli",
+    "screen": "experiments.screen", "template": "experiments.tables", "calibrate": "experiments.calibrate.cli",
+    "discover": "experiments.discover",
+}
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -31,19 +41,23 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``command`` alone when it is a known command, else of every command."""
     parser = OneLineParser(
         prog="mus-alliance",
         description="Agent-based simulation of a Learning Alliance scaling up Multiple-Use water Services.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = [COMMANDS[command]] if COMMANDS.get(command) in COMMAND_MODULES else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command)
     args = parser.parse_args(argv)  # bad options: one line and exit 2 (OneLineParser)
     try:
         return int(args.func(args) or 0)

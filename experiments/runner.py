@@ -29,7 +29,6 @@ import model
 from model import registry
 
 from . import tables as table_outputs
-from .figures import plot_outcomes
 from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
 from .provenance import git_commit
 from .worlds import Worlds, load_worlds
@@ -118,6 +117,8 @@ def run_command(args) -> int:
     results = run_replicates(scenario, args.quiet, worlds)
     elapsed = time.perf_counter() - t0
     timeseries, summary, events = tables(results, worlds)
+    from .figures import plot_outcomes  # matplotlib only once a run is done (a bad input is answered fast)
+
     with StagedDir(out) as tmp:
         write_table(timeseries, tmp / "timeseries")
         write_table(summary, tmp / "summary")

@@ -65,6 +65,7 @@ def interval_contains(folder, truth: dict[str, float], min_narrowing: float) -> 
     return table
 
 
+@pytest.mark.slow  # statistical (a calibration's posterior), the slow tier's kind of test
 def test_recovers_known_values_within_the_90_percent_interval(mus, tmp_path):
     spec = function_spec(tmp_path, synthetic_patterns())
     rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
@@ -109,6 +110,7 @@ def test_contradictory_patterns_are_reported(mus, tmp_path):
     assert "contradict" in err
 
 
+@pytest.mark.slow  # fault injection across worker counts; the fast tier keeps the sweep engine's resume guard
 def test_resume_after_interruption_gives_identical_numbers_on_any_worker_count(mus, tmp_path):
     spec = function_spec(tmp_path, synthetic_patterns())
     rc, _, err = mus("calibrate", spec, "--out", tmp_path / "full", "--workers", "1", "--no-progress")

@@ -89,6 +89,7 @@ def test_explicit_settings_win_over_the_world(mus, small, meeting_worlds, tmp_pa
     pd.testing.assert_frame_equal(plain, in_worlds)
 
 
+@pytest.mark.slow  # process pools of 1 and 2 workers; that a world depends on the seed alone is a fast test above
 def test_compare_pairs_worlds_and_seeds_and_is_identical_on_any_worker_count(mus, small, tmp_path):
     path = tmp_path / "w.parquet"
     rng = np.random.default_rng(2)

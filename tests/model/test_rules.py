@@ -58,6 +58,7 @@ def deffuant_clusters(eps: float, seed: int, n: int = 1000, mu: float = 0.5, rou
     return rules.count_clusters(x, gap=eps / 2, min_share=0.05)
 
 
+@pytest.mark.slow  # statistical: cluster counts over seeded replicates
 @pytest.mark.parametrize("eps, low, high", [(0.1, 3, 5), (0.2, 2, 2), (0.5, 1, 1)])
 def test_deffuant_weisbuch_major_cluster_counts(eps, low, high):
     # Domain notes 3.4 [C], N = 1000, mu = 0.5, 10 replicates: eps 0.1 -> 4.1 (range 3-5), 0.2 -> 2.0,

@@ -57,6 +57,7 @@ def test_a_split_spends_the_budget_unless_a_rate_is_capped():
         alloc.month_range(30.0, costs, 1.0, STEPS)
 
 
+@pytest.mark.slow  # a whole search over paired replicates; the command test below stays in the fast tier
 def test_search_ranks_and_compares_finalists_on_fresh_paired_replicates(small_search, base):
     result = alloc.allocate(base, load_costs(COSTS), BUDGET, OUTCOME["uptake_final"], REPLICATES,
                             STEPS, SEED, workers=2, progress=False)

@@ -37,6 +37,7 @@ class StudyContents:
     problems: list[str] = field(default_factory=list)  # one line per unreadable file
     notes: list[str] = field(default_factory=list)  # the study's own warnings.txt lines
     manifest: dict | None = None
+    discoveries: list[tuple[str, list[str]]] = field(default_factory=list)  # (condition, boxes in plain words)
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.folder).as_posix()
@@ -146,7 +147,25 @@ def inspect_study(folder: Path, root: Path = RESULTS_DIR) -> StudyContents:
     warnings = folder / "warnings.txt"
     if warnings.is_file():
         contents.notes = [line for line in warnings.read_text(errors="replace").splitlines() if line.strip()]
+    contents.discoveries = read_discoveries(folder, root, contents)
     return contents
+
+
+def read_discoveries(folder: Path, root: Path, contents: StudyContents) -> list[tuple[str, list[str]]]:
+    """The scenario discoveries made on this study (`mus-alliance discover`, written to discover/<condition>/):
+    each condition with its boxes in plain words; an unreadable one becomes a problem."""
+    found = []
+    for stats in sorted((folder / "discover").glob("*/box_stats.parquet")):
+        if not is_inside(stats, root):
+            continue
+        try:
+            where = json.loads((stats.parent / "manifest.json").read_text()).get("where", stats.parent.name)
+            words = [str(w) for w in pd.read_parquet(stats, columns=["words"])["words"]]
+        except Exception as err:  # a half-written discovery is reported in the page, never raised
+            contents.problems.append(f"{contents.relative(stats.parent)}: cannot be read ({describe_failure(err)})")
+            continue
+        found.append((str(where), words or ["No box found: the condition is not concentrated in any region."]))
+    return found
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -266,6 +285,9 @@ def StudyView(name: str, root: Path):
                      classes=["study-problems"], style={"white-space": "pre-wrap"})
     for note in contents.notes[:20]:
         solara.Warning(note, dense=True)
+    for where, words in contents.discoveries:
+        solara.Markdown(f"**When does `{where}` hold?** (scenario discovery)\n\n"
+                        + "\n".join(f"- {line}" for line in words), style={"margin-bottom": "8px"})
     if not contents.figures and not contents.tables:
         solara.Warning("No readable figures (PNG, SVG) or tables (Parquet, CSV) in this folder.")
         return

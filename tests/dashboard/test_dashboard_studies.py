@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 
@@ -163,3 +164,21 @@ def test_a_funders_comparison_offers_its_report(render_page, results):
     assert frames and "light-touch vs facilitation-heavy" in frames[0].attributes["srcdoc"]
     ui.select("Study folder").v_model = "broken-study"
     assert not [w for w in ui.rc.find(solara.widgets.HTML).widgets if w.tag == "iframe"]
+
+
+def test_scenario_discoveries_on_a_study_are_shown_in_plain_words(render_page, results):
+    found = results / "good-study" / "discover" / "uptake-final-lt-0.10"
+    found.mkdir(parents=True)
+    (found / "manifest.json").write_text(json.dumps({"kind": "discover", "where": "uptake_final < 0.10"}))
+    words = "Alliances fail when guidance <= 0.66: 27% of failures, 79% of runs in the box fail."
+    pd.DataFrame({"box": [1], "coverage": [0.27], "density": [0.79], "words": [words]}).to_parquet(found / "box_stats.parquet")
+    half = results / "broken-study" / "discover" / "x"
+    half.mkdir(parents=True)
+    (half / "box_stats.parquet").write_bytes(b"PAR1 half")
+    assert studies.inspect_study(results / "good-study", results).discoveries == [("uptake_final < 0.10", [words])]
+    ui = render_page(studies.StudyPage(root=results))
+    ui.select("Study folder").v_model = "good-study"
+    shown = html.unescape(" ".join(str(w.template) for w in ui.rc.find(v.VuetifyTemplate).widgets))  # Markdown
+    assert "uptake_final < 0.10" in shown and "79% of runs in the box fail" in shown
+    broken = studies.inspect_study(results / "broken-study", results)
+    assert broken.discoveries == [] and any("discover/x" in p for p in broken.problems)

@@ -34,6 +34,28 @@ COMMANDS = {
 }
 
 
+def positive_int(text: str) -> int:
+    """Argument type of counts (workers, replicates, months, boxes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def share(text: str) -> float:
+    """Argument type of a share in (0, 1] (e.g. discover's --density)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Bad options are reported as one line naming the problem (no usage dump), exit code 2."""
 

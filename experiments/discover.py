@@ -29,7 +29,6 @@ The results go to ``<study>/discover/<condition>/`` (or ``--out``): ``report.md`
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
@@ -43,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from .expressions import Expression, parse
-from .io import StagedDir, UserError, atomic_write_json, check_out_folder, atomic_write_text, read_table, write_table
+from .io import (StagedDir, UserError, atomic_write_json, atomic_write_text, check_out_folder, read_manifest_json,
+                 read_table, write_table)
 from .provenance import git_state, versions
 
 KIND = "discover"
@@ -68,12 +68,9 @@ def load_runs(root: Path) -> Runs:
     root = Path(root)
     if not root.is_dir():
         raise UserError(f"{root}: no such study folder")
-    try:
-        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{root}: no manifest.json; not a sweep or calibration folder") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{root / 'manifest.json'}: unreadable ({type(exc).__name__})") from None
+    manifest = read_manifest_json(root)
+    if manifest is None:
+        raise UserError(f"{root}: no manifest.json; not a sweep or calibration folder")
     kind = manifest.get("kind") if isinstance(manifest, dict) else None
     if kind == "sweep":
         spec = manifest.get("spec") or {}
@@ -446,7 +443,7 @@ def plot_tradeoff(boxes: list[Box], path: Path) -> None:
 
 
 def add_parser(sub) -> None:
-    from .sweep.cli import positive_int
+    from .cli import positive_int, share
 
     p = sub.add_parser(
         "discover", help="scenario discovery: which factor combinations make a condition true (PRIM, CART)",
@@ -460,18 +457,6 @@ def add_parser(sub) -> None:
     p.add_argument("--cart-depth", type=positive_int, default=3, help="depth of the decision tree (default 3)")
     p.add_argument("--out", type=Path, help="folder for the results (default STUDY/discover/<condition>)")
     p.set_defaults(func=discover_command)
-
-
-def share(text: str) -> float:
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
-    return value
 
 
 def discover_command(args) -> int:

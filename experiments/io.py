@@ -69,6 +69,18 @@ def read_table(path: Path) -> pd.DataFrame:
         raise UserError(f"{path}: unreadable results table ({type(exc).__name__})") from None
 
 
+def read_manifest_json(folder: Path) -> Any:
+    """The parsed ``manifest.json`` of a results folder, None when it has none; an unreadable one is one line
+    (UserError) naming the file. Callers check what it says (its kind, format and spec)."""
+    path = Path(folder) / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{path}: unreadable ({type(exc).__name__}); the folder is damaged") from None
+
+
 def check_out_folder(out: Path, kind: str) -> None:
     """Refuse to replace anything but an earlier results folder of the same ``kind`` (its manifest says so)
     or an empty folder: a command never overwrites results it did not write."""

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from ..io import UserError, atomic_write_json, lock_folder, read_table, write_table
+from ..io import UserError, atomic_write_json, lock_folder, read_manifest_json, read_table, write_table
 from ..provenance import git_state, versions
 from ..sweep.engine import chunk_sizes
 from ..sweep.execute import Backend, execute, open_backend
@@ -108,12 +108,9 @@ class Store:
         if root.exists() and not root.is_dir():
             raise UserError(f"{root}: exists and is not a folder")
         if root.is_dir() and any(root.iterdir()):
-            try:
-                manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise UserError(f"{root}: exists, is not empty and has no manifest.json; choose another --out") from None
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise UserError(f"{root / 'manifest.json'}: unreadable ({type(exc).__name__}); the folder is damaged") from None
+            manifest = read_manifest_json(root)
+            if manifest is None:
+                raise UserError(f"{root}: exists, is not empty and has no manifest.json; choose another --out")
             if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
                 kind = manifest.get("kind") if isinstance(manifest, dict) else None
                 raise UserError(f"{root}: holds {kind or 'unknown'} results, not a calibration; choose another --out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..sweep.cli import positive_int
+from ..cli import positive_int
 from ..sweep.execute import default_workers
 from .abc import calibrate
 from .report import summary_lines, write_outputs

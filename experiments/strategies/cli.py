@@ -12,7 +12,7 @@ from pathlib import Path
 import model
 
 from ..io import UserError, check_out_folder
-from ..sweep.cli import positive_int
+from ..cli import positive_int
 from ..sweep.execute import default_workers
 from . import formatting as fmt
 from .allocate import allocate, print_allocation, write_allocation

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import positive_int
 from .analysis import Analysis, analyze, load_study, summary_lines, write_analysis
 from .engine import default_out, run_study
 from .execute import default_workers
@@ -41,16 +42,6 @@ def add_parser(subparsers) -> None:
     )
     analyze_cmd.add_argument("folder", type=Path, help="study folder, e.g. results/sweeps/sobol_core")
     analyze_cmd.set_defaults(func=cmd_analyze)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..io import UserError, atomic_write_json, lock_folder, read_table, write_table
+from ..io import UserError, atomic_write_json, lock_folder, read_manifest_json, read_table, write_table
 from ..provenance import git_state, versions
 from .spec import Spec
 
@@ -155,10 +155,9 @@ class Saver:
 # -- reading and checking ----------------------------------------------------------------------------------
 def read_manifest(root: Path) -> dict[str, Any]:
     path = root / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"{path}: unreadable ({type(exc).__name__}); the study folder is damaged") from None
+    manifest = read_manifest_json(root)
+    if manifest is None:
+        raise UserError(f"{root}: no {MANIFEST}; not a study folder")
     if isinstance(manifest, dict) and manifest.get("kind") not in (None, KIND):
         raise UserError(f"{root}: folder holds {manifest['kind']} results, not a study; choose another --out")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "spec" not in manifest:

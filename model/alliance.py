@@ -205,8 +205,8 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         if self._members is None:
             self._members = self.membership == MEMBER
             self._seated_members = self._members & self.seated
-            self._seats = self.platform[self._seated_members]
-            self._platform_size = np.bincount(self._seats, minlength=self.n_platforms)
+            self._seated_platform = self.platform[self._seated_members]
+            self._platform_size = np.bincount(self._seated_platform, minlength=self.n_platforms)
             self._member_ties = None
         return self._members
 
@@ -217,10 +217,10 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         return self._seated_members
 
     @property
-    def seats(self) -> np.ndarray:
+    def seated_platform(self) -> np.ndarray:
         """Primary platform of each seated member (in stakeholder order: ``platform[seated_members]``)."""
         self.members
-        return self._seats
+        return self._seated_platform
 
     @property
     def platform_size(self) -> np.ndarray:
@@ -249,16 +249,11 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.commitment[who] = np.maximum(self.commitment[who], commitment)
         self.role_clarity[who] = np.maximum(self.role_clarity[who], clarity)
 
-    def platform_mean(self, values: np.ndarray, who: np.ndarray | None = None, empty: float = 0.0) -> np.ndarray:
-        """Mean of ``values`` over current members of each platform (primary seats), ``empty`` where none."""
-        if who is None:
-            m, where, count = self.seated_members, self.seats, self.platform_size
-        else:
-            m = who
-            where = self.platform[m]
-            count = np.bincount(where, minlength=self.n_platforms)
-        total = np.bincount(where, weights=values[m], minlength=self.n_platforms)
-        return np.divide(total, count, out=np.full(self.n_platforms, empty), where=count > 0)
+    def platform_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of ``values`` over current members of each platform (primary seats), 0 where none."""
+        total = np.bincount(self.seated_platform, weights=values[self.seated_members], minlength=self.n_platforms)
+        count = self.platform_size
+        return np.divide(total, count, out=np.zeros(self.n_platforms), where=count > 0)
 
     def note_milestones(self) -> None:
         """Uptake milestones (25%, 50% of communities) go into the event log once, in the month they are reached."""

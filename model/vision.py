@@ -85,7 +85,7 @@ class Vision:
         vision 1 - 2 x the standard deviation of members' views, role clarity and trust the means over its
         members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
-        m, where, P = self.seated_members, self.seats, self.n_platforms
+        m, where, P = self.seated_members, self.seated_platform, self.n_platforms
         count = np.maximum(self.platform_size, 1)
         view = self.view[m]
         mean_view = np.bincount(where, weights=view, minlength=P) / count

@@ -8,7 +8,7 @@ from model import outputs, reporters
 from model.states import STATE
 
 # what a Mesa model and our set-up hold that is not the alliance's state
-NOT_STATE = set(vars(mesa.Model())) | {"p", "events", "datacollector", "_members", "_seated_members", "_seats", "_platform_size", "_member_ties", "_tally"}
+NOT_STATE = set(vars(mesa.Model())) | {"p", "events", "datacollector", "_members", "_seated_members", "_seated_platform", "_platform_size", "_member_ties", "_tally"}
 
 
 def test_a_model_holds_exactly_the_declared_state():

@@ -177,9 +177,12 @@ class Recorder(mesa.DataCollector):
     """Mesa's DataCollector for reporters that return plain numbers: it stores them without the deep copy
     Mesa makes to protect mutable values (a third of a month's cost at the default size)."""
 
+    def __init__(self, model_reporters: dict):
+        super().__init__(model_reporters=model_reporters)
+        # each reporter with its column, looked up once
+        self._columns = [(reporter, self.model_vars[var]) for var, reporter in self.model_reporters.items()]
+
     def collect(self, model) -> None:
-        if not hasattr(self, "_columns"):  # each reporter with its column, looked up once
-            self._columns = [(reporter, self.model_vars[var]) for var, reporter in self.model_reporters.items()]
         model._tally = None
         model._tally = tally(model)  # shared by this collection's reporters only
         self._collection_steps.append(model.time)

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "experiments.sweep.cli",         # sweep, analyze
     "experiments.strategies.cli",    # compare, allocate
     "experiments.screen",            # screen
+    "experiments.pathways",          # pathways
     "experiments.tables",            # template
     "experiments.calibrate.cli",     # calibrate
     "experiments.discover",          # discover
@@ -29,7 +30,7 @@ COMMANDS = {
     "run": "experiments.runner", "params": "experiments.runner", "outputs": "experiments.runner",
     "sweep": "experiments.sweep.cli", "analyze": "experiments.sweep.cli",
     "compare": "experiments.strategies.cli", "allocate": "experiments.strategies.cli",
-    "screen": "experiments.screen", "template": "experiments.tables", "calibrate": "experiments.calibrate.cli",
+    "screen": "experiments.screen", "pathways": "experiments.pathways", "template": "experiments.tables", "calibrate": "experiments.calibrate.cli",
     "discover": "experiments.discover",
 }
 

@@ -25,7 +25,7 @@ from .membership import MembershipProcess
 from .monitoring import Monitoring
 from .outputs import COUNTERS
 from .pilots import Pilots
-from .population import GOVERNMENT_KINDS, INTERMEDIARY_KINDS, KIND_INDEX, KINDS, build_population
+from .population import GOVERNMENT_KINDS, INITIATORS, INTERMEDIARY_KINDS, KIND_INDEX, KINDS, build_population
 from .registry import resolve
 from .spread import Spread
 from .states import LEVEL, MEMBERSHIP, STAGE, STATE
@@ -91,6 +91,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
         self.not_initiator = np.arange(self.n) != self.initiator
+        self.initiator_profile = INITIATORS[self.p["initiator"]]
         self.national_orgs = np.flatnonzero(self.org & (self.level == LEVEL.NATIONAL))
         self.exclusion = np.where(self.marginalised, 1 - self.p["inclusiveness"], 0.0)  # felt by marginalised groups
         self.org_index = np.flatnonzero(self.org)
@@ -148,19 +149,22 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         return out
 
     def initiate(self) -> None:
-        """Step 1, initiation (Tool 24): the initiator and a core group around it start the first platform;
-        with the order ``existing_network`` the alliance is built on a network whose members start together.
+        """Step 1, initiation (Tool 24): the initiator and a core group around it start the first platform.
 
-        The core group is the initiator plus the organisations it trusts most among its ties, plus any
-        member at the start that an alliance table names (model/alliance_table.py).
+        The core group is the initiator plus the ``core_group_size`` - 1 organisations it trusts most among its
+        ties, plus any member at the start that an alliance table names (model/alliance_table.py). Every
+        mobilisation order starts with a core group of the same size, so orders differ in *who* shapes the
+        alliance, not in how big it starts: with ``existing_network`` the core group is taken from the
+        existing network first and the rest of the network is invited first (:meth:`invitation_order`).
         """
         i = self.initiator
         ties = np.flatnonzero((self.src == i) | (self.dst == i))
         others = np.where(self.src[ties] == i, self.dst[ties], self.src[ties])
         keep = self.org[others]
-        core = list(np.r_[i, others[keep][np.argsort(-self.trust[ties][keep])][: self.p["core_group_size"] - 1]])
-        if self.p["mobilisation_order"] == "existing_network":
-            core += list(np.flatnonzero(self.in_network))
+        rank = -self.trust[ties][keep]
+        if self.p["mobilisation_order"] == "existing_network":  # network members before the others
+            rank = rank - 2 * self.in_network[others[keep]]
+        core = list(np.r_[i, others[keep][np.argsort(rank, kind="stable")][: self.p["core_group_size"] - 1]])
         core += list(np.flatnonzero(self.membership == MEMBER))  # members at the start an alliance table names
         core = np.unique(core)
         self.identified[core] = True

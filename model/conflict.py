@@ -13,15 +13,37 @@ from .vision import USES
 
 class Conflict:
     def arise_conflicts(self) -> None:
-        """Conflicts arise at meetings from tension and distrust. Tension = 1 - (1 - divergence of the
-        interests present)(1 - power gap/2)(1 - disagreement on MUS): competing agendas, domination and
-        disagreement each can start one, so identical interests do not rule conflict out. Chance per
-        meeting = ``conflict_propensity`` x tension x (1 - mean trust on the platform's member ties)
-        x (1.5 - mutual_trust): where members agreed to give each other the benefit of the doubt,
-        disagreements escalate less often (Tool 24: core values 'help to overcome' conflicts)."""
+        """Conflicts arise at meetings: each platform with two or more seats this month starts one with
+        :meth:`escalation_chance`; the event names the water use members' interests differ most on."""
         who, plat = self.seat_who, self.seat_platform
         if len(who) < 2:
             return
+        P = self.n_platforms
+        count = np.bincount(plat, minlength=P)
+        chance = self.escalation_chance()
+        new = (count >= 2) & (self.rng.random(P) < chance)
+        trust = self.platform_trust()
+        for k in new.nonzero()[0]:
+            members_here = who[plat == k]
+            use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
+            self.events.log(self.month, EventKind.CONFLICT,
+                            f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
+        self.conflict_since = np.where(new & (self.open_conflicts == 0), self.month, self.conflict_since)
+        self.open_conflicts += new
+        self.counts["conflicts_arisen"] += int(new.sum())
+
+    def escalation_chance(self) -> np.ndarray:
+        """Chance that this month's meeting of each platform starts a conflict, from tension and distrust among
+        those present. Tension = 1 - (1 - divergence of the interests present)(1 - power gap/2)(1 -
+        disagreement on MUS): competing agendas, domination and disagreement each can start one, so identical
+        interests do not rule conflict out. Chance = ``conflict_propensity`` x tension x (1 - mean trust on
+        the platform's member ties) x (1.5 - mutual_trust) x (1 - mediation x support / 2): where members
+        agreed to give each other the benefit of the doubt, disagreements escalate less often (Tool 24: core
+        values 'help to overcome' conflicts), and a mediator defuses up to half of the escalations before
+        they become conflicts ('mediating communication'). Mediation thus removes a share of the escalations
+        there are: its return is proportional to tension x distrust, large in a hostile context and nil in a
+        calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high)."""
+        who, plat = self.seat_who, self.seat_platform
         P = self.n_platforms
         count = np.bincount(plat, minlength=P).astype(float)
         safe = np.maximum(count, 1)
@@ -33,17 +55,8 @@ class Conflict:
         power_gap = np.minimum(1.0, 2 * self.spread_at(self.power[who], plat, safe))
         disagreement = np.minimum(1.0, 2 * self.spread_at(self.view[who], plat, safe))
         tension = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
-        trust = self.platform_trust()
-        chance = self.p["conflict_propensity"] * tension * (1 - trust) * (1.5 - self.p["mutual_trust"])
-        new = (count >= 2) & (self.rng.random(P) < chance)
-        for k in new.nonzero()[0]:
-            members_here = who[plat == k]
-            use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
-            self.events.log(self.month, EventKind.CONFLICT,
-                            f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
-        self.conflict_since = np.where(new & (self.open_conflicts == 0), self.month, self.conflict_since)
-        self.open_conflicts += new
-        self.counts["conflicts_arisen"] += int(new.sum())
+        return (self.p["conflict_propensity"] * tension * (1 - self.platform_trust())
+                * (1.5 - self.p["mutual_trust"]) * (1 - 0.5 * self.p["mediation"] * self.support))
 
     @staticmethod
     def spread_at(x: np.ndarray, plat: np.ndarray, count: np.ndarray) -> np.ndarray:

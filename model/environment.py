@@ -13,11 +13,14 @@ from .states import STAGE
 class Environment:
     def opposition(self) -> float:
         """Power-weighted obstruction by organisations that block MUS (view < 1/3). A blocker inside the
-        alliance obstructs ``inside_obstruction`` as much as one left outside: inside, its objections go into
-        the dialogue; outside, into single-use mandates and earmarked finance (Hermans et al. 2017:
-        influential actors outside the platform)."""
+        alliance obstructs ``inside_obstruction`` x (1 - mediation x support / 2) as much as one left outside:
+        inside, its objections go into the dialogue, and a mediator turns up to half of what is left of them
+        into negotiation; outside, into single-use mandates and earmarked finance (Hermans et al. 2017:
+        influential actors outside the platform). Mediation's return here is proportional to the blockers
+        brought inside: nil in an alliance without them."""
         o = self.org_index
-        weight = np.where(self.members[o], self.p["inside_obstruction"], 1.0)
+        inside = self.p["inside_obstruction"] * (1 - 0.5 * self.p["mediation"] * self.support)
+        weight = np.where(self.members[o], inside, 1.0)
         return weighted_share(self.view[o] < 1 / 3, self.power[o] * weight) if len(o) else 0.0
 
     def update_environment(self) -> None:

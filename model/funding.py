@@ -26,14 +26,16 @@ class Funding:
         ``dissemination_events_per_year``, at the ``cost_*`` unit costs). Three purses pay for them:
         members' agreed contributions, ``contribution_rate`` x capacity x commitment x role clarity per member
         x (0.5 + 0.5 transparency) (open agreements on who gives what); government budgets,
-        ``government_budget`` per district x the power-weighted share of government bodies that implement MUS
-        (embedding, P12); and, until ``project_exit_month``, the external project, which pays whatever the
+        ``government_budget`` per district x the larger of the power-weighted share of government bodies that
+        implement MUS (embedding, P12) and the budget line a government initiator commits while it is a
+        member (population.INITIATORS); and, until ``project_exit_month``, the external project, which pays whatever the
         others do not. After the project leaves, ``support`` (the share of the plan that happens) is what
         members and government pay for, at most 1.
 
         Ownership, mean over members of commitment x role clarity x min(1, months of membership /
         ``ownership_months``), keeps mobilising once the initiator's drive (which fades as ownership grows)
-        is gone (Tool 24, step 1; owning the process takes years, P2)."""
+        is gone (Tool 24, step 1; owning the process takes years, P2). The drive is ``initiator_drive`` x the
+        initiator type's drive (population.INITIATORS) x (1 - ownership) while the initiator is a member."""
         members = self.members
         maturity = np.minimum(1.0, (self.month - self.joined[members]) / self.p["ownership_months"])
         n = len(maturity)
@@ -46,7 +48,9 @@ class Funding:
         m = members & self.can_adopt  # the project office pays as the project
         contributions = (self.p["contribution_rate"] * (0.5 + 0.5 * self.p["transparency"])
                          * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]).sum()))
-        budget = self.p["government_budget"] * self.p["n_districts"] * self.embedded
+        initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
+        line = self.initiator_profile.budget_line if initiator_active else 0.0
+        budget = self.p["government_budget"] * self.p["n_districts"] * max(self.embedded, line)
         funded = self.month <= self.p["project_exit_month"]
         if planned <= 0:
             self.support, self.payers = 1.0, ((1.0, 0.0, 0.0) if funded else (0.0, 1.0, 0.0))
@@ -59,8 +63,8 @@ class Funding:
             by_project = max(0.0, spent - by_members - by_government)  # never below 0 by rounding
             self.payers = ((by_project / spent, by_members / spent, by_government / spent)
                            if spent > 0 else (0.0, 1.0, 0.0))
-        initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        self.drive = self.p["initiator_drive"] * (1 - self.ownership) if initiator_active else 0.0
+        self.drive = (self.p["initiator_drive"] * self.initiator_profile.drive * (1 - self.ownership)
+                      if initiator_active else 0.0)
 
     def planned_cost(self) -> float:
         """Cost of a month of activities at full intensity (k$)."""

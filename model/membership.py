@@ -11,8 +11,10 @@ from .states import LEVEL, MEMBERSHIP
 
 class MembershipProcess:
     def analyse_stakeholders(self) -> None:
-        """Step 2, stakeholder analysis: finds stakeholders crucial to MUS with chance ``analysis_accuracy``
-        and those limiting it (blockers, view < 1/3) with ``analysis_blocker_coverage``; missed ones are not
+        """Step 2, stakeholder analysis: finds stakeholders crucial to MUS with chance ``analysis_accuracy``,
+        those limiting it (blockers, view < 1/3) with ``analysis_blocker_coverage``, and marginalised groups with
+        ``analysis_accuracy`` x (0.5 + 0.5 inclusiveness): an analysis that does not value inclusiveness
+        overlooks half of the groups with little voice (Faysse 2006: platform composition); missed ones are not
         invited. Repeated every ``analysis_interval`` months, since 'stakeholder analysis often continues
         throughout a learning process' (Tool 24)."""
         every = self.p["analysis_interval"]
@@ -20,8 +22,7 @@ class MembershipProcess:
             return
         unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
         blocker = self.view < 1 / 3
-        chance = np.where(blocker, self.p["analysis_blocker_coverage"], self.p["analysis_accuracy"])
-        found = unseen & (self.rng.random(self.n) < chance)
+        found = unseen & (self.rng.random(self.n) < self.identification_chance())
         self.identified |= found
         if not found.any():
             return
@@ -31,14 +32,21 @@ class MembershipProcess:
                         f"({int((found & blocker).sum())} blocking MUS); {missed_blockers} blocking organisations "
                         f"remain unseen.")
 
+    def identification_chance(self) -> np.ndarray:
+        """Chance that this round of the stakeholder analysis finds each stakeholder (see
+        :meth:`analyse_stakeholders`)."""
+        accuracy = self.p["analysis_accuracy"] * np.where(self.marginalised, 0.5 + 0.5 * self.p["inclusiveness"], 1.0)
+        return np.where(self.view < 1 / 3, self.p["analysis_blocker_coverage"], accuracy)
+
     def mobilise(self) -> None:
         """Step 3, mobilisation: each month a share ``mobilisation_rate`` x effort of the identified
         non-members is invited, in the order ``mobilisation_order``; effort is the initiator's drive or the
         members' ownership, whichever is larger. An invitee joins with chance
         expected benefit x (1 + trust in the inviter)/2 x (1 + role clarity of the platform)/2
         (Tool 24: joining late is fine 'so long as roles and expectations are clear'; Team Assembly,
-        Guimera et al. 2005, for growth through ties). Marginalised invitees are held back unless the
-        alliance values inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
+        Guimera et al. 2005, for growth through ties) x, for communities, the initiator type's community reach
+        (population.INITIATORS), at most 1. Marginalised invitees are held back unless the alliance values
+        inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
         candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
                       & (self.next_invite <= self.month)).nonzero()[0]
@@ -64,14 +72,17 @@ class MembershipProcess:
         clarity = self.platform_mean(self.role_clarity)[self.platform[invited]]
         benefit = 0.5 * self.breadth[invited] + 0.5 * np.maximum(self.view[invited], self.power[invited])
         include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.p["inclusiveness"], 1.0)
-        return benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include
+        reach = np.where(self.is_community[invited], self.initiator_profile.community_reach, 1.0)
+        return np.minimum(1.0, benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include * reach)
 
     def invitation_order(self, candidates: np.ndarray) -> np.ndarray:
         """Positions of ``candidates`` in invitation order for the chosen mobilisation order; those never asked
         come before those who declined earlier (a list is worked through before anyone is asked again)."""
         order = self.p["mobilisation_order"]
-        if order in ("core_group", "existing_network"):
+        if order == "core_group":
             key = self.member_ties(candidates)
+        elif order == "existing_network":  # the rest of the network first, then through ties
+            key = self.member_ties(candidates) + self.n * self.in_network[candidates]
         elif order in ("top_down", "bottom_up"):
             key = self.level[candidates].astype(float) * (1 if order == "top_down" else -1)
         elif order == "champions_first":

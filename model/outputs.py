@@ -80,6 +80,9 @@ SERIES: tuple[Output, ...] = (
        "Uptake of marginalised communities minus uptake of the others, in [-1, 1]: 0 = no gap, negative = "
        "marginalised behind, positive = ahead; undefined (NaN) when either group is empty. 'Higher is better' "
        "reads for the usual case of a negative gap; a positive gap is a reversed gap, not a better parity."),
+    _m("equity_gap_pilot", "Equity gap in the pilot districts", "share points", K.GAP, B.HIGHER,
+       "As the equity gap, among the communities of the pilot districts' platforms only (where the alliance's "
+       "pilots and designs act); undefined (NaN) when either group is empty there."),
     _m("awareness", "Awareness of MUS", "0-1", K.INDEX, B.HIGHER, "Mean awareness over all stakeholders."),
     _m("enabling_env", "Enabling environment", "0-1", K.INDEX, B.HIGHER,
        "Policy, mandates and finance for MUS (0 = hostile, 1 = fully enabling)."),
@@ -145,7 +148,7 @@ COUNTERS: tuple[str, ...] = tuple(o.name for o in SERIES[SERIES.index(SERIES_BY_
 
 FINAL_OF = ("uptake", "adopted", "uptake_pilot", "uptake_outside", "uptake_marginalised", "awareness",
             "enabling_env", "policy_adoption", "members", "share_marginalised", "mean_trust", "equity_gap",
-            "joint_action", "opposition")
+            "joint_action", "opposition", "agenda_fit_marginalised", "equity_gap_pilot")
 TOTAL_OF = ("dropouts", "rejoins", "conflicts_arisen", "conflicts_resolved", "pilots_run", "pilots_succeeded",
             "pilots_documented", "meetings", "meetings_missed", "facilitator_months", "dissemination_events",
             "cost_project", "cost_members", "cost_government")

@@ -7,14 +7,17 @@ import numpy as np
 
 from . import rules
 from .events import EventKind
-from .states import STAGE
+from .states import MEMBERSHIP, STAGE
 
 
 class Pilots:
     def run_action_research(self) -> None:
         """Pilots start at ``pilots_per_year``/12 x support a month (Poisson) in member communities not yet using MUS,
-        chosen by capacity or, with the core value equity, by need (marginalised and low capacity first).
-        Finished pilots are judged in :meth:`finish_pilots`."""
+        chosen by capacity or, with the core value equity, by need (marginalised and low capacity first), each
+        in proportion to the community's voice (:meth:`voice`): without brokering, the powerful members
+        steer where the pilots and their resources go (Faysse 2006; NBDC: communities 'dominated by more
+        powerful actors'; P9); with full brokering every community weighs the same. Finished pilots are judged
+        in :meth:`finish_pilots`."""
         self.finish_pilots()
         n_new = self.rng.poisson(self.p["pilots_per_year"] / 12 * self.support)
         if not n_new:
@@ -25,12 +28,17 @@ class Pilots:
         n_new = min(n_new, len(hosts))
         if not n_new:
             return
-        need = np.where(self.marginalised[hosts], 1.0, 0.3) * (1 - self.capacity[hosts])
-        weight = (1 - self.p["equity"]) * self.capacity[hosts] + self.p["equity"] * need + 1e-9
+        weight = self.host_weight(hosts)
         chosen = self.rng.choice(hosts, n_new, replace=False, p=weight / weight.sum())
         self.pilot_host = np.concatenate((self.pilot_host, chosen))
         self.pilot_end = np.concatenate((self.pilot_end, np.full(n_new, self.month + self.p["pilot_duration"])))
         self.counts["pilots_run"] += n_new
+
+    def host_weight(self, hosts: np.ndarray) -> np.ndarray:
+        """Relative chance of each candidate host to get a pilot: ((1 - equity) x capacity + equity x need)
+        x voice, need = (1 if marginalised else 0.3) x (1 - capacity) (see :meth:`run_action_research`)."""
+        need = np.where(self.marginalised[hosts], 1.0, 0.3) * (1 - self.capacity[hosts])
+        return ((1 - self.p["equity"]) * self.capacity[hosts] + self.p["equity"] * need) * self.voice()[hosts] + 1e-9
 
     def pilot_platforms(self, host: int) -> list[int]:
         """The platforms that run a pilot: the host's community platform, its district's platform and any
@@ -61,8 +69,9 @@ class Pilots:
         """A success is a small win: the host implements MUS and the members of the pilot's platforms gain
         trust and commitment (``small_win_gain``; Ansell & Gash 2008; P10). A failure teaches (capacity
         +0.05) but costs trust (half a small win's gain, towards 0) unless members give each other the benefit
-        of the doubt (x (1 - mutual_trust)). Results are documented with chance ``documentation`` and then count as
-        transferable evidence."""
+        of the doubt (x (1 - mutual_trust)). Results are documented with chance ``documentation`` (plus the
+        initiator type's ``documents`` while the initiator is a member: population.INITIATORS) and then count
+        as transferable evidence."""
         done = self.pilot_end <= self.month
         if not done.any():
             return
@@ -70,7 +79,8 @@ class Pilots:
         chance = self.success_chance(hosts)
         self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
         success = self.rng.random(len(hosts)) < chance
-        documented = self.rng.random(len(hosts)) < self.p["documentation"]
+        documents = self.initiator_profile.documents * (self.membership[self.initiator] == MEMBERSHIP.MEMBER)
+        documented = self.rng.random(len(hosts)) < self.p["documentation"] + documents
         self.counts["pilots_succeeded"] += int(success.sum())
         self.counts["pilots_documented"] += int(documented.sum())
         self.counts["evidence"] += int((success & documented).sum())

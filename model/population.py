@@ -62,6 +62,34 @@ INTERMEDIARY_KINDS = ("district_water_office", "district_agriculture_office", "d
 MARGINALISED_USES = (0.35, 0.05, 0.3, 0.3)
 GOVERNMENT_KINDS = ("ministry_water", "ministry_agriculture", "district_water_office",
                     "district_agriculture_office")
+
+
+@dataclass(frozen=True)
+class Initiator:
+    """What the organisation that starts the alliance brings and lacks (Tool 24: initiation 'often by projects
+    or knowledge institutes'). Modelling judgements from the cases (docs/ODD.md, section 5), not calibrated:
+    the relative sizes follow what each kind of initiator is known for."""
+
+    name: str
+    drive: float                 # x initiator_drive: how hard it pushes mobilisation
+    community_reach: float       # x a community's chance to accept its alliance's invitation
+    budget_line: float           # share of government_budget it commits while it is a member
+    evidence_credibility: float  # x how convincing documented evidence is to policy makers
+    documents: float             # added chance that a pilot's result is documented while it is a member
+
+
+INITIATORS = {
+    # money and drive, and an exit cliff: the project office leaves with the project (P12)
+    "project": Initiator("project", 1.0, 1.0, 0.0, 1.0, 0.0),
+    # process documentation and credible evidence (IRC, SWITCH: research partners documented the learning)
+    "knowledge_institute": Initiator("knowledge_institute", 0.8, 1.0, 0.0, 1.5, 0.25),
+    # a budget line and ownership from the start, but communities come in slower to a government-led
+    # platform (van Koppen et al. 2014: embedding in mandates and finance; WASHTech, Hermans et al. 2017)
+    "government": Initiator("government", 0.8, 0.7, 0.5, 1.0, 0.0),
+    # community trust and reach (Hermans et al. 2017: NGOs over-represented and close to communities)
+    "ngo": Initiator("ngo", 0.9, 1.3, 0.0, 1.0, 0.0),
+}
+
 # Which existing stakeholder starts the alliance, by initiator type and level ("project" adds a project office).
 INITIATOR_KINDS = {
     "knowledge_institute": {N: "research_institute", D: "district_ngo", C: "water_committee"},

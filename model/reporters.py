@@ -72,6 +72,12 @@ def equity_gap(model) -> float:
     return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])
 
 
+def equity_gap_pilot(model) -> float:
+    """Equity gap among the pilot districts' communities, where the alliance's platforms, pilots and designs act."""
+    t = tally(model)
+    return _share(t, "implementing", [2]) - _share(t, "implementing", [1])
+
+
 def awareness(model) -> float:
     """Mean awareness of MUS over all stakeholders."""
     return float(model.awareness.sum() / model.n)

@@ -12,10 +12,12 @@ from .events import EventKind
 class Spread:
     def evidence_level(self) -> float:
         """How convincing the documented local evidence is: E / (E + ``evidence_scale`` x pilot-district
-        communities), E the documented successes. A share, so a country twice the size needs twice the
-        pilots for the same conviction."""
+        communities / credibility), E the documented successes and credibility the initiator type's
+        (population.INITIATORS: a knowledge institute's evidence convinces more). A share, so a country twice
+        the size needs twice the pilots for the same conviction."""
         e = self.counts["evidence"]
-        return e / (e + self.p["evidence_scale"] * max(1, self.p["n_pilot_communities"]))
+        scale = self.p["evidence_scale"] * max(1, self.p["n_pilot_communities"]) / self.initiator_profile.evidence_credibility
+        return e / (e + scale)
 
     def disseminate(self) -> None:
         """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and

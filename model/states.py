@@ -131,6 +131,7 @@ STATE: tuple[StateVar, ...] = (
     StateVar("org", S_, "organisation (not a community, not the project office)"),
     StateVar("can_adopt", S_, "can take up MUS (everyone but the project office)"),
     StateVar("not_initiator", S_, "everyone but the initiator"),
+    StateVar("initiator_profile", A_, "what the initiator's type brings and lacks (population.INITIATORS)"),
     StateVar("national_orgs", Per.STAKEHOLDER, "indices of national organisations"),
     StateVar("exclusion", S_, "exclusion felt by marginalised groups: 1 - inclusiveness"),
     StateVar("org_index", Per.STAKEHOLDER, "indices of organisations"),

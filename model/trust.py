@@ -10,17 +10,22 @@ from . import rules
 
 class Trust:
     def build_trust(self) -> None:
-        """Two members who meet at the platform they share reinforce their tie's trust towards 1 at rate
-        min(1, ``trust_gain`` x (1 + mediation x support)/2 x (0.5 + mutual_trust)) (linear reinforcement;
-        Ansell & Gash 2008: face-to-face dialogue builds trust; the core value mutual trust lets it grow)."""
+        """Two members who meet at the platform they share reinforce their tie's trust T towards 1 at rate
+        min(1, ``trust_gain`` x (0.5 + mediation x support x (1 - T)) x (0.5 + mutual_trust)) (linear
+        reinforcement; Ansell & Gash 2008: face-to-face dialogue builds trust; the core value mutual trust lets
+        it grow). Dialogue alone builds at half speed; a mediator's part works on the distrust there is,
+        (1 - T): it doubles the pace between strangers or former opponents (T near 0) and adds nothing
+        where trust is already full, so mediation pays most where distrust is deepest (Ansell & Gash 2008:
+        where there is a prehistory of antagonism, trust-building by a facilitator is the first task)."""
         e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat
         s, d, a1, a2 = self.src[e], self.dst[e], self.attend, self.attend_bridge
         met = e[((a1[s] & sp) | (a2[s] & sb)) & ((a1[d] & dp) | (a2[d] & db))]  # both at their shared platform
         if not len(met):
             return
-        rate = min(1.0, self.p["trust_gain"] * (1 + self.p["mediation"] * self.support) / 2
-                   * (0.5 + self.p["mutual_trust"]))
-        self.trust[met] = rules.reinforce(self.trust[met], rate, 1.0)
+        trust = self.trust[met]
+        rate = np.minimum(1.0, self.p["trust_gain"] * (0.5 + self.p["mediation"] * self.support * (1 - trust))
+                          * (0.5 + self.p["mutual_trust"]))
+        self.trust[met] = rules.reinforce(trust, rate, 1.0)
 
     def breaking_rate(self) -> float:
         """Rate at which trust falls towards 0 under an unresolved conflict: min(1, ``trust_loss`` x

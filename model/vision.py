@@ -25,11 +25,12 @@ class Vision:
 
     def set_agenda(self) -> None:
         """Whose water uses the platform designs for. At each meeting, the platform's agenda (a mix of the
-        four water uses) moves ``agenda_plasticity`` of the way towards the voice-weighted mean interests
-        of those present; a platform's first meeting sets it. Those in the room when the alliance starts
-        set its agenda, and later members shift it slowly: this is how the mobilisation order matters
-        (Tool 24: core values and objectives are agreed early), and how power without brokering steers
-        pilots to the powerful members' uses (P9)."""
+        four water uses) moves ``agenda_plasticity`` x (1 - role clarity of its members) of the way towards
+        the voice-weighted mean interests of those present; a platform's first meeting sets it. As members
+        agree objectives and roles the agenda settles (Tool 24: shared objectives are agreed early and then
+        guide the work), so those in the room in the first years shape it and later members shift it little:
+        this is how the mobilisation *order* reaches the designs, and how power without brokering steers them
+        to the powerful members' uses (P9)."""
         who, plat = self.seat_who, self.seat_platform
         if not len(who):
             return
@@ -44,7 +45,8 @@ class Vision:
         first = met & np.isnan(self.agenda[:, 0])
         self.agenda[first] = mix[first]
         moving = met & ~first
-        self.agenda[moving] += self.p["agenda_plasticity"] * (mix[moving] - self.agenda[moving])
+        settle = 1 - self.platform_mean(self.role_clarity)[moving]
+        self.agenda[moving] += (self.p["agenda_plasticity"] * settle)[:, None] * (mix[moving] - self.agenda[moving])
         self.fit_designs()  # designs follow the agenda
 
     def converge_views(self) -> None:
@@ -95,21 +97,29 @@ class Vision:
         self.joint_action = np.cbrt(vision * clarity * self.platform_trust())
 
     def design_for(self) -> np.ndarray:
-        """The water-use mix the alliance designs MUS for in each district (rows): the mean of the agendas
-        its district and community platforms have set, else the national platform's, else an even mix."""
+        """The water-use mix each platform's pilots and schemes are designed for (rows): its own agenda once it
+        has met, else the agenda of the platform one level up (a community platform's district platform, a
+        district platform's national one), else an even mix."""
         D = self.p["n_districts"]
-        fallback = self.agenda[0] if not np.isnan(self.agenda[0, 0]) else np.full(USES, 1 / USES)
-        local = self.agenda[1:1 + 2 * D].reshape(2, D, USES)  # district platforms, then community platforms
-        set_ = ~np.isnan(local[..., 0])
-        n = set_.sum(axis=0)
-        total = np.where(set_[..., None], local, 0.0).sum(axis=0)
-        return np.where(n[:, None] > 0, total / np.maximum(n, 1)[:, None], fallback)
+        even = np.full(USES, 1 / USES)
+        national = self.agenda[0] if not np.isnan(self.agenda[0, 0]) else even
+        district = np.where(np.isnan(self.agenda[1:1 + D, :1]), national, self.agenda[1:1 + D])
+        community = np.where(np.isnan(self.agenda[1 + D:, :1]), district, self.agenda[1 + D:])
+        return np.vstack((national, district, community))
 
     def fit_designs(self) -> None:
-        """How well the alliance's designs fit each community's water uses: 1 - 2 x the total-variation
-        distance between its interests and its district's design, at least 0 (van Koppen et al. 2009: MUS
-        starts from users' multiple needs). Organisations do not host designs (fit 1)."""
+        """How well the designs fit each community's water uses: 1 - 2 x the total-variation distance between
+        its interests and its design, at least 0 (van Koppen et al. 2009: MUS starts from users' multiple
+        needs). A community's design is its own community platform's (:meth:`design_for`; outside communities
+        take their district's community platform's), tailored by brokering: the facilitator mediates between
+        the platform's agenda and each community's own uses and closes ``tailoring`` =
+        mediation x support / 2 of the gap (Faysse 2006; NBDC innovation brokering). The return of mediation
+        is thus proportional to the gap there is: large where interests diverge or the powerful captured the
+        agenda, nil where the agenda already fits. Organisations do not host designs (fit 1)."""
         c = self.is_community
-        design = self.design_for()[self.community_district[c]]
+        own = 1 + self.p["n_districts"] + self.community_district[c]
+        agenda = self.design_for()[own]
+        tailoring = 0.5 * self.p["mediation"] * self.support
+        design = agenda + tailoring * (self.interests[c] - agenda)
         distance = 0.5 * np.abs(self.interests[c] - design).sum(axis=1)
         self.fit[c] = np.maximum(0.0, 1 - 2 * distance)

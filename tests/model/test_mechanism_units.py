@@ -104,13 +104,20 @@ def test_designs_that_do_not_fit_are_worth_less():
     assert decided_share(fits) == 1.0 and decided_share(misfits) == 0.0
 
 
-def test_fit_falls_with_the_distance_between_uses_and_design():
-    m = small()
+@pytest.mark.parametrize("mediation, support, expected", [
+    (0.0, 1.0, (1.0, 0.5, 0.0)),     # no brokering: 1 - 2 x total-variation distance to the agenda
+    (1.0, 1.0, (1.0, 0.75, 0.0)),    # full brokering closes half of each gap: distance x 0.5 (floor 0 kept)
+    (1.0, 0.5, (1.0, 0.625, 0.0)),   # half paid for: tailoring 0.25, distance x 0.75
+    (0.4, 1.0, (1.0, 0.6, 0.0)),     # interior point: tailoring 0.2, distance x 0.8
+])
+def test_fit_falls_with_the_distance_between_uses_and_design(mediation, support, expected):
+    m = small(mediation=mediation)
+    m.support = support
     m.agenda[:] = (1.0, 0.0, 0.0, 0.0)  # every platform designs for domestic use only
     c = communities(m)[:3]
     m.interests[c] = ((1.0, 0.0, 0.0, 0.0), (0.75, 0.25, 0.0, 0.0), (0.0, 1.0, 0.0, 0.0))
     m.fit_designs()
-    assert m.fit[c] == pytest.approx((1.0, 0.5, 0.0))  # 1 - 2 x total-variation distance
+    assert m.fit[c] == pytest.approx(expected)
     assert (m.fit[m.org] == 1).all()
 
 

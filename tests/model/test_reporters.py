@@ -153,16 +153,23 @@ def test_policy_adoption_is_power_weighted_over_organisations():
     assert R.policy_adoption(fresh(m)) == pytest.approx(m.power[strongest] / m.power[o].sum())
 
 
-def test_opposition_weights_blockers_by_power_and_discounts_those_inside():
-    m = blank(small(inside_obstruction=0.25))
+@pytest.mark.parametrize("mediation, support, inside", [
+    (0.0, 1.0, 0.25),      # no mediation: inside_obstruction
+    (1.0, 1.0, 0.125),     # full mediation halves what is left inside
+    (1.0, 0.0, 0.25),      # nothing paid for: no mediator
+    (0.6, 0.5, 0.2125),    # interior: 0.25 x (1 - 0.6 x 0.5 / 2)
+])
+def test_opposition_weights_blockers_by_power_and_discounts_those_inside(mediation, support, inside):
+    m = blank(small(inside_obstruction=0.25, mediation=mediation))
+    m.support = support
     o = orgs(m)
     m.view[:] = 0.5
     outside_blocker, inside_blocker = o[0], o[1]
     m.view[[outside_blocker, inside_blocker]] = 0.1
     m.set_membership([inside_blocker, o[2]], Membership.MEMBER)
     weight = m.power[o].copy()
-    weight[[1, 2]] *= 0.25
-    expected = (m.power[outside_blocker] + 0.25 * m.power[inside_blocker]) / weight.sum()
+    weight[[1, 2]] *= inside
+    expected = (m.power[outside_blocker] + inside * m.power[inside_blocker]) / weight.sum()
     assert R.opposition(m) == pytest.approx(expected)
     m.view[o] = 0.9
     assert R.opposition(m) == 0

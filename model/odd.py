@@ -8,6 +8,7 @@ a label, range, state variable, output or rule differently from the code:
   unit, meaning; fixed assumptions and country-size parameters marked), and the functions of ``model/`` that
   read each one;
 - ``kinds``: the stakeholder types of :data:`model.population.KINDS`;
+- ``initiators``: what each initiator type brings, :data:`model.population.INITIATORS`;
 - ``state``: :data:`model.states.STATE` (name, indexed by, meaning, written by);
 - ``outputs``: :func:`model.outputs.as_rows` (name, label, unit, better, how computed);
 - ``schedule``: the calls of :meth:`model.alliance.LearningAlliance.step`, in order, with their module;
@@ -95,6 +96,15 @@ def kinds_table() -> str:
         lines.append(f"| `{k.name}` | {cell(k.label)} | {k.level.name.lower()} | {k.power:g} | {k.capacity:g} | "
                      f"{k.busy:g} | {k.blocker_weight:g} | {', '.join(f'{w:g}' for w in k.interests)} | "
                      f"{yes(population.INTERMEDIARY_KINDS)} | {yes(population.GOVERNMENT_KINDS)} |")
+    return "\n".join(lines) + "\n"
+
+
+def initiators_table() -> str:
+    lines = ["| Initiator | Drive (x `initiator_drive`) | Community reach (x join chance) | Budget line (share of "
+             "`government_budget`) | Evidence credibility | Extra documentation chance |", "|---|---|---|---|---|---|"]
+    for i in population.INITIATORS.values():
+        lines.append(f"| `{i.name}` | {i.drive:g} | {i.community_reach:g} | {i.budget_line:g} | "
+                     f"{i.evidence_credibility:g} | {i.documents:g} |")
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +220,8 @@ def initiation_block() -> str:
 def blocks() -> dict[str, Callable[[], str]]:
     """Every generated block of docs/ODD.md by marker name."""
     out: dict[str, Callable[[], str]] = {
-        "parameters": parameter_table, "kinds": kinds_table, "state": state_table, "outputs": output_table,
+        "parameters": parameter_table, "kinds": kinds_table, "initiators": initiators_table, "state": state_table,
+        "outputs": output_table,
         "schedule": schedule_table, "rules:initiation": initiation_block,
     }
     for module in RULE_MODULES:

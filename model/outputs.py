@@ -125,6 +125,8 @@ SERIES: tuple[Output, ...] = (
     _m("conflicts_arisen", "Conflicts arisen", "conflicts", K.COUNT, B.LOWER, "Cumulative conflicts."),
     _m("conflicts_resolved", "Conflicts resolved", "conflicts", K.COUNT, B.HIGHER, "Cumulative resolutions."),
     _m("pilots_run", "Pilots started", "pilots", K.COUNT, B.NEITHER, "Cumulative pilots started."),
+    _m("pilots_marginalised", "Pilots in marginalised communities", "pilots", K.COUNT, B.NEITHER,
+       "Cumulative pilots started in marginalised communities (who the alliance's resources reach, P9)."),
     _m("pilots_succeeded", "Pilots that succeeded", "pilots", K.COUNT, B.HIGHER, "Cumulative successful pilots."),
     _m("pilots_documented", "Pilots documented", "pilots", K.COUNT, B.HIGHER, "Cumulative documented pilots."),
     _m("evidence", "Documented successes", "pilots", K.COUNT, B.HIGHER,
@@ -190,6 +192,9 @@ SUMMARY: tuple[Output, ...] = (
        "12 x departures / member-months; undefined (NaN) without members."),
     _s("conflicts_per_meeting", "Conflicts per meeting", "per meeting", K.RATE, B.LOWER,
        "Conflicts arisen / meetings held; undefined (NaN) without meetings."),
+    _s("pilot_share_marginalised", "Share of pilots in marginalised communities", "share of pilots", K.SHARE,
+       B.HIGHER, "Pilots started in marginalised communities / pilots started (who benefits from the alliance's "
+       "resources; P9); undefined (NaN) without pilots. Compare with the marginalised share of communities."),
 )
 
 OUTPUTS: dict[str, Output] = {o.name: o for o in SERIES} | {o.name: o for o in SUMMARY}

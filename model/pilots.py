@@ -33,6 +33,7 @@ class Pilots:
         self.pilot_host = np.concatenate((self.pilot_host, chosen))
         self.pilot_end = np.concatenate((self.pilot_end, np.full(n_new, self.month + self.p["pilot_duration"])))
         self.counts["pilots_run"] += n_new
+        self.counts["pilots_marginalised"] += int(self.marginalised[chosen].sum())
 
     def host_weight(self, hosts: np.ndarray) -> np.ndarray:
         """Relative chance of each candidate host to get a pilot: ((1 - equity) x capacity + equity x need)

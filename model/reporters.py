@@ -235,5 +235,6 @@ def summarise(ts: pd.DataFrame, exit_month: int) -> dict[str, float]:
                                      if horizon >= 24 else NAN)
     out["dropouts_per_member_year"] = ratio(12 * float(last["dropouts"]), float(last["member_months"]))
     out["conflicts_per_meeting"] = ratio(float(last["conflicts_arisen"]), float(last["meetings"]))
+    out["pilot_share_marginalised"] = ratio(float(last["pilots_marginalised"]), float(last["pilots_run"]))
     assert set(out) == set(SUMMARY_OUTPUTS), set(out) ^ set(SUMMARY_OUTPUTS)
     return {k: out[k] for k in SUMMARY_OUTPUTS}

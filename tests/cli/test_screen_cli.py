@@ -2,7 +2,10 @@
 
 import json
 
+import numpy as np
 import pandas as pd
+
+from experiments.screen import MAIN_OUTPUTS
 
 from model import outputs
 
@@ -12,10 +15,18 @@ def test_screen_moves_a_parameter_across_its_plausible_range(mus, tmp_path):
     rc, stdout, err = mus("screen", "--parameters", "pilots_per_year,bass_p", "--seeds", "3", "--steps", "36",
                           "--workers", "1", "--out", str(out))
     assert rc == 0, err
-    table = pd.read_csv(out).set_index("parameter")
+    full = pd.read_csv(out)
+    assert list(full["output"].unique()) == list(MAIN_OUTPUTS)  # every main outcome, in the declared order
+    table = full[full.output == "uptake_final"].set_index("parameter")
     assert list(table.index) != [] and set(table.index) == {"pilots_per_year", "bass_p"}
     assert (table.loc["pilots_per_year", ["low", "high"]] == [2, 24]).all()  # the registry's plausible range
     assert table.loc["pilots_per_year", "mean_change"] > 0  # more pilots, more uptake (hosts implement)
+    # acting means more than 3 standard errors from 0; the noise floor is (3 + 0.84) SD / sqrt(pairs)
+    assert (full["acting"] == (full["mean_change"].abs() > 3 * full["se"])).all()
+    sd = full["se"] * np.sqrt(full["pairs"])
+    assert np.allclose(full["noise_floor"], 3.84 * sd / np.sqrt(full["pairs"]), equal_nan=True)
+    assert full.loc[full.output == "uptake_after_exit", "pairs"].eq(0).all()  # undefined before exit: no pairs
+    assert "noise floor" in stdout and stdout.count("parameters act") == len(MAIN_OUTPUTS)
 
 
 def test_screen_refuses_unknown_parameters_and_outputs_in_one_line(mus, tmp_path):

@@ -163,35 +163,27 @@ def test_top_down_mobilises_national_first_and_bottom_up_communities_first():
                     "community members at month 3, bottom-up vs top-down")
 
 
-def test_existing_network_starts_bigger_than_a_core_group():
-    # at month 0, on each of 10 seeds of the stream (the starting group is drawn, not run)
-    # (seen: the existing network starts 16-25 members ahead on these seeds, against the bar of 5)
-    for seed in seeds_for("existing_network_starts_bigger_than_a_core_group", 10):
-        a = model.build_model(dict(mobilisation_order="existing_network"), seed=seed)
-        b = model.build_model(dict(mobilisation_order="core_group"), seed=seed)
-        assert model.reporters.members(a) > model.reporters.members(b) + 5, seed
-
-
 def test_champions_first_invites_champions_before_blockers():
-    # Power (10 seeds; SD across seeds of the joined organisations' mean view): champions first SD 0.14 ->
-    # detects a lean >= 0.17 from 0.5, seen +0.30 (z 6.9); blockers early SD 0.092 -> >= 0.11, seen -0.17 (z 6.0).
-    # the mean view on MUS (0..1) of the organisations that joined in the first 3 months, per seed
+    # Power (10 seeds; SD across seeds of the invited organisations' mean view): seen under model v3, champions
+    # first +0.26 from 0.5 (SD 0.085 -> detects >= 0.10), blockers early -0.18 (SD 0.054 -> >= 0.07).
+    # The mean view on MUS (0..1) of the organisations *invited* in the first 3 months, per seed: whether an
+    # invitee accepts is chance (on 3 of these seeds all four champions declined in month 1), the order is not.
     seeds = seeds_for("champions_first_invites_champions_before_blockers", 10)
 
-    def joined_views(order: str) -> np.ndarray:
+    def invited_views(order: str) -> np.ndarray:
         out = []
         for s in seeds:
             m = model.build_model(dict(mobilisation_order=order, core_group_size=1), seed=s)
             m.run_for(3)
-            joined = (m.membership == model.Membership.MEMBER) & m.org
-            joined[m.initiator] = False
-            out.append(m.view[joined].mean() if joined.any() else np.nan)
+            invited = ((m.membership == model.Membership.MEMBER) | (m.next_invite > 0)) & m.org
+            invited[m.initiator] = False
+            out.append(m.view[invited].mean() if invited.any() else np.nan)
         return np.array(out)
 
-    champions, blockers = joined_views("champions_first"), joined_views("blockers_early")
+    champions, blockers = invited_views("champions_first"), invited_views("blockers_early")
     assert not np.isnan(champions).any() and not np.isnan(blockers).any()
-    assert_positive(champions - 0.5, "view of those who joined, champions first")
-    assert_positive(0.5 - blockers, "view of those who joined, blockers early")
+    assert_positive(champions - 0.5, "view of those invited, champions first")
+    assert_positive(0.5 - blockers, "view of those invited, blockers early")
 
 
 def test_dropout_and_rejoin_rates_act():

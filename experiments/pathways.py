@@ -31,7 +31,8 @@ CONTEXT = {"initial_trust": -1, "interest_divergence": +1, "power_inequality": +
 OUTPUTS = ("uptake_final", "uptake_pilot_final", "uptake_after_exit", "enabling_env_final", "equity_gap_final",
            "equity_gap_pilot_final", "share_marginalised_final", "pilot_share_marginalised",
            "uptake_marginalised_final", "agenda_fit_marginalised_final", "members_final", "dropouts",
-           "conflicts_arisen", "conflicts_resolved", "mean_trust_final", "reached_25",
+           "conflicts_arisen", "conflicts_resolved", "mean_trust_final", "joint_action_final", "opposition_final",
+           "reached_25",
            "meetings_second_year_after_exit", "cost_total")
 
 

@@ -87,6 +87,9 @@ def add_parser(sub) -> None:
 
 def screen_command(a) -> int:
     outputs = [a.output] if a.output else [o for o in a.outputs.split(",") if o]
+    if not outputs:
+        print("--outputs: name at least one per-run output (see `mus-alliance outputs`)", file=sys.stderr)
+        return 2
     for output in outputs:
         if output not in model.SUMMARY_OUTPUTS:
             print(registry.unknown_key_message(output, model.SUMMARY_OUTPUTS, "output"), file=sys.stderr)

@@ -139,6 +139,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.drive = self.p["initiator_drive"]
         self.counts = dict.fromkeys(COUNTERS, 0.0)
         self.milestones_logged: set[float] = set()
+        self.fit_designs()  # before any platform has an agenda, designs are an even mix (design_for)
 
     def shared_platform_of_ties(self) -> np.ndarray:
         """For each tie, the platform both ends sit on (primary seats first), or -1."""

@@ -27,8 +27,8 @@ class Funding:
         members' agreed contributions, ``contribution_rate`` x capacity x commitment x role clarity per member
         x (0.5 + 0.5 transparency) (open agreements on who gives what); government budgets,
         ``government_budget`` per district x the larger of the power-weighted share of government bodies that
-        implement MUS (embedding, P12) and the budget line a government initiator commits while it is a
-        member (population.INITIATORS); and, until ``project_exit_month``, the external project, which pays whatever the
+        implement MUS (embedding, P12) and the budget line a government initiator (a government body)
+        commits while it is a member (population.INITIATORS); and, until ``project_exit_month``, the external project, which pays whatever the
         others do not. After the project leaves, ``support`` (the share of the plan that happens) is what
         members and government pay for, at most 1.
 
@@ -49,7 +49,7 @@ class Funding:
         contributions = (self.p["contribution_rate"] * (0.5 + 0.5 * self.p["transparency"])
                          * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]).sum()))
         initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        line = self.initiator_profile.budget_line if initiator_active else 0.0
+        line = self.initiator_profile.budget_line if initiator_active and self.government[self.initiator] else 0.0
         budget = self.p["government_budget"] * self.p["n_districts"] * max(self.embedded, line)
         funded = self.month <= self.p["project_exit_month"]
         if planned <= 0:

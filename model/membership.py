@@ -12,7 +12,7 @@ from .states import LEVEL, MEMBERSHIP
 class MembershipProcess:
     def analyse_stakeholders(self) -> None:
         """Step 2, stakeholder analysis: finds stakeholders crucial to MUS with chance ``analysis_accuracy``,
-        those limiting it (blockers, view < 1/3) with ``analysis_blocker_coverage``, and marginalised groups with
+        organisations limiting it (blockers, view < 1/3) with ``analysis_blocker_coverage``, and marginalised groups with
         ``analysis_accuracy`` x (0.5 + 0.5 inclusiveness): an analysis that does not value inclusiveness
         overlooks half of the groups with little voice (Faysse 2006: platform composition); missed ones are not
         invited. Repeated every ``analysis_interval`` months, since 'stakeholder analysis often continues
@@ -21,7 +21,7 @@ class MembershipProcess:
         if not (self.month == 1 or (every and (self.month - 1) % every == 0)):
             return
         unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
-        blocker = self.view < 1 / 3
+        blocker = (self.view < 1 / 3) & self.org
         found = unseen & (self.rng.random(self.n) < self.identification_chance())
         self.identified |= found
         if not found.any():
@@ -36,7 +36,7 @@ class MembershipProcess:
         """Chance that this round of the stakeholder analysis finds each stakeholder (see
         :meth:`analyse_stakeholders`)."""
         accuracy = self.p["analysis_accuracy"] * np.where(self.marginalised, 0.5 + 0.5 * self.p["inclusiveness"], 1.0)
-        return np.where(self.view < 1 / 3, self.p["analysis_blocker_coverage"], accuracy)
+        return np.where((self.view < 1 / 3) & self.org, self.p["analysis_blocker_coverage"], accuracy)
 
     def mobilise(self) -> None:
         """Step 3, mobilisation: each month a share ``mobilisation_rate`` x effort of the identified

@@ -80,13 +80,18 @@ class Pilots:
         chance = self.success_chance(hosts)
         self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
         success = self.rng.random(len(hosts)) < chance
-        documents = self.initiator_profile.documents * (self.membership[self.initiator] == MEMBERSHIP.MEMBER)
-        documented = self.rng.random(len(hosts)) < self.p["documentation"] + documents
+        documented = self.rng.random(len(hosts)) < self.documentation_chance()
         self.counts["pilots_succeeded"] += int(success.sum())
         self.counts["pilots_documented"] += int(documented.sum())
         self.counts["evidence"] += int((success & documented).sum())
         for host, ok, doc in zip(hosts, success, documented):
             self.record_pilot(int(host), bool(ok), bool(doc))
+
+    def documentation_chance(self) -> float:
+        """Chance that a finished pilot's result is documented: ``documentation`` + the initiator type's
+        ``documents`` while the initiator is a member (see :meth:`finish_pilots`)."""
+        member = self.membership[self.initiator] == MEMBERSHIP.MEMBER
+        return self.p["documentation"] + self.initiator_profile.documents * member
 
     def record_pilot(self, host: int, success: bool, documented: bool) -> None:
         """What a finished pilot does to the host and the pilot's platforms (see :meth:`finish_pilots`)."""

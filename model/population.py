@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import registry
 from .registry import TABLE
 from .states import Level, Membership
 
@@ -73,12 +74,12 @@ class Initiator:
     name: str
     drive: float                 # x initiator_drive: how hard it pushes mobilisation
     community_reach: float       # x a community's chance to accept its alliance's invitation
-    budget_line: float           # share of government_budget it commits while it is a member
+    budget_line: float           # share of government_budget it commits while a member (government bodies only)
     evidence_credibility: float  # x how convincing documented evidence is to policy makers
     documents: float             # added chance that a pilot's result is documented while it is a member
 
 
-INITIATORS = {
+INITIATORS: dict[str, Initiator] = {
     # money and drive, and an exit cliff: the project office leaves with the project (P12)
     "project": Initiator("project", 1.0, 1.0, 0.0, 1.0, 0.0),
     # process documentation and credible evidence (IRC, SWITCH: research partners documented the learning)
@@ -89,6 +90,7 @@ INITIATORS = {
     # community trust and reach (Hermans et al. 2017: NGOs over-represented and close to communities)
     "ngo": Initiator("ngo", 0.9, 1.3, 0.0, 1.0, 0.0),
 }
+assert tuple(INITIATORS) == registry.INITIATORS, "population.INITIATORS must profile exactly registry.INITIATORS"
 
 # Which existing stakeholder starts the alliance, by initiator type and level ("project" adds a project office).
 INITIATOR_KINDS = {
@@ -202,7 +204,7 @@ def build_population(p: dict, rng: np.random.Generator, given=None) -> Populatio
     src, dst = build_ties(p, rng, level, district, comm, in_network, n_org, project)
     trust = tie_trust(p, rng, src, dst, in_network)
 
-    initiator = choose_initiator(p, rng, kind, level, membership)
+    initiator = choose_initiator(p, rng, kind, level, membership, view)
     names = name_stakeholders(kind, district, n_org)
     plat_district = np.r_[-1, np.arange(nd), np.arange(nd)].astype(np.int32)
     pop = Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, entrenchment,
@@ -302,17 +304,20 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
     return e[:, 0].astype(np.int64), e[:, 1].astype(np.int64)
 
 
-def choose_initiator(p, rng, kind, level, membership) -> int:
+def choose_initiator(p, rng, kind, level, membership, view) -> int:
     """Index of the initiating stakeholder: the project office, or an existing organisation of the
-    initiator's type at the initiator's level (any stakeholder of that level if none fits)."""
+    initiator's type at the initiator's level that does not block MUS (view >= 1/3: nobody starts an alliance
+    for what it opposes); any such stakeholder of that level if none fits, any of that level if all block."""
     if p["initiator"] == "project":
         return len(kind) - 1
     lvl = {"community": C, "district": D, "national": N}[p["initiator_level"]]
     want = KIND_INDEX[INITIATOR_KINDS[p["initiator"]][lvl]]
-    eligible = np.flatnonzero((kind == want) & (membership != Membership.OUTSIDE))
-    if not len(eligible):
-        eligible = np.flatnonzero((level == lvl) & (membership != Membership.OUTSIDE))
-    return int(rng.choice(eligible))
+    inside, open_ = membership != Membership.OUTSIDE, view >= 1 / 3
+    for mask in ((kind == want) & inside & open_, (level == lvl) & inside & open_, (level == lvl) & inside):
+        eligible = np.flatnonzero(mask)
+        if len(eligible):
+            return int(rng.choice(eligible))
+    raise ValueError(f"no stakeholder at {p['initiator_level']} level can initiate the alliance")
 
 
 def name_stakeholders(kind, district, n_org) -> list[str]:

@@ -14,7 +14,8 @@ class Trust:
         min(1, ``trust_gain`` x (0.5 + mediation x support x (1 - T)) x (0.5 + mutual_trust)) (linear
         reinforcement; Ansell & Gash 2008: face-to-face dialogue builds trust; the core value mutual trust lets
         it grow). Dialogue alone builds at half speed; a mediator's part works on the distrust there is,
-        (1 - T): it doubles the pace between strangers or former opponents (T near 0) and adds nothing
+        (1 - T): at full mediation it triples the pace between strangers or former opponents (T near 0: 1.5
+        against 0.5) and adds nothing
         where trust is already full, so mediation pays most where distrust is deepest (Ansell & Gash 2008:
         where there is a prehistory of antagonism, trust-building by a facilitator is the first task)."""
         e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat

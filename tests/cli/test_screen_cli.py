@@ -32,7 +32,8 @@ def test_screen_moves_a_parameter_across_its_plausible_range(mus, tmp_path):
 def test_screen_refuses_unknown_parameters_and_outputs_in_one_line(mus, tmp_path):
     for args, word in ((["--parameters", "pilots_per_yeer"], "pilots_per_yeer"),
                        (["--parameters", "mobilisation_order"], "mobilisation_order"),
-                       (["--output", "uptake"], "uptake"), (["--seeds", "1"], "--seeds")):
+                       (["--output", "uptake"], "uptake"), (["--seeds", "1"], "--seeds"),
+                       (["--outputs", ","], "--outputs")):
         rc, stdout, err = mus("screen", *args, "--out", str(tmp_path / "x.csv"))
         assert rc == 2 and word in err and len(err.strip().splitlines()) == 1, (args, err)
     assert not (tmp_path / "x.csv").exists()

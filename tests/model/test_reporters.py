@@ -175,6 +175,21 @@ def test_opposition_weights_blockers_by_power_and_discounts_those_inside(mediati
     assert R.opposition(m) == 0
 
 
+def test_equity_gap_in_the_pilot_districts_compares_their_marginalised_communities_with_their_others():
+    m = blank(small())
+    pilot, outside = pilot_communities(m), outside_communities(m)
+    marg, other = pilot[m.marginalised[pilot]], pilot[~m.marginalised[pilot]]
+    assert len(marg) and len(other)
+    m.stage[marg[:1]] = Stage.IMPLEMENTATION
+    m.stage[other] = Stage.IMPLEMENTATION
+    m.stage[outside] = Stage.CONFIRMATION  # outside communities do not count here
+    fresh(m)
+    assert R.equity_gap_pilot(m) == pytest.approx(1 / len(marg) - 1.0)
+    m.marginalised[pilot] = False  # no marginalised community in the pilot districts: undefined
+    m.report_group = np.where(m.is_community, 1 + 2 * (m.membership == Membership.OUTSIDE) + m.marginalised, 0)
+    assert np.isnan(R.equity_gap_pilot(fresh(m)))
+
+
 # --- members --------------------------------------------------------------------------------------------
 def test_members_by_level_add_up_to_members():
     m = blank(small())

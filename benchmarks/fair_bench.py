@@ -318,6 +318,30 @@ def main(quick: bool = False, batched: Runner | None = None, batched_name: str =
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def batched_table(samples: dict[str, list[Sample]], batched_name: str | None) -> list[str]:
+    """Runs per core-second at the default size and 10x, one at a time and batched, and their ratio within each
+    round; a batched runner whose outputs differ from one at a time in any run of any round gets no ratio."""
+    lines = [f"{'size':9s}{'one at a time':22s}{'batched':40s}{'batched / one at a time':26s}{'goal':9s}load"]
+    for size, suffix in (("default", ""), ("10x", " 10x")):
+        one, bat = samples.get(NAMES["loop" + suffix], []), samples.get(NAMES["batched" + suffix], [])
+        one_text = Spread.of([x.runs_per_core_second for x in one]).text(2)
+        if not bat:
+            bat_text, ratio_text, load = "not available (no batched runner yet)", "-", load_spread(one)
+        else:
+            ok = all(same_outputs(x.extra["outputs"], y.extra["outputs"]) for x, y in zip(bat, one, strict=True))
+            bat_text = Spread.of([x.runs_per_core_second for x in bat]).text(2) + ("" if ok else " OUTPUTS DIFFER")
+            ratio_text = paired(bat, one, lambda x: x.runs_per_core_second).text(2, "x") if ok else "invalid"
+            load = load_spread(one + bat)
+        goal = f">= {GOALS['batched ' + size]}x"
+        lines.append(f"{size:9s}{one_text:22s}{bat_text:40s}{ratio_text:26s}{goal:9s}{load.text()}")
+    if batched_name is None:
+        lines.append("   A batched runner plugs in with `make bench BATCHED=module:function` (or `python -m benchmarks "
+                     "--batched module:function`): fn(runs, steps) -> summaries, runs = [(params, seed)].")
+    else:
+        lines.append(f"   batched runner: {batched_name}; its outputs are compared run for run with one at a time.")
+    return lines
+
+
 def report(settings: Settings, warm: dict[str, Sample], samples: dict[str, list[Sample]],
            batched: Runner | None, batched_name: str) -> None:
     get = samples.get
@@ -354,27 +378,8 @@ def report(settings: Settings, warm: dict[str, Sample], samples: dict[str, list[
     print("   (CPU/wall vs loop: time per run relative to the plain loop in the same round; below 1 is faster. "
           "wall/CPU above 1 for one process: it waited for a core)")
 
-    print(f"\n3. Runs per core-second, one at a time vs batched (same runs, same round)")
-    print(f"{'size':9s}{'one at a time':22s}{'batched':40s}{'batched / one at a time':26s}{'goal':9s}load")
-    for size, suffix in (("default", ""), ("10x", " 10x")):
-        one = get(NAMES["loop" + suffix])
-        bat = get(NAMES["batched" + suffix])
-        one_text = Spread.of([x.runs_per_core_second for x in one]).text(2)
-        if not bat:
-            bat_text, ratio_text = "not available (no batched runner yet)", "-"
-            load = load_spread(one)
-        else:
-            ok = all(same_outputs(x.extra["outputs"], y.extra["outputs"]) for x, y in zip(bat, one, strict=True))
-            bat_text = Spread.of([x.runs_per_core_second for x in bat]).text(2) + ("" if ok else " OUTPUTS DIFFER")
-            ratio_text = paired(bat, one, lambda x: x.runs_per_core_second).text(2, "x")
-            load = load_spread(one + bat)
-        goal = f">= {GOALS['batched ' + size]}x"
-        print(f"{size:9s}{one_text:22s}{bat_text:40s}{ratio_text:26s}{goal:9s}{load.text()}")
-    if batched is None:
-        print("   A batched runner plugs in with `make bench BATCHED=module:function` (or "
-              "`python -m benchmarks --batched module:function`): fn(runs, steps) -> summaries, runs = [(params, seed)].")
-    else:
-        print(f"   batched runner: {batched_name}; its outputs are compared run for run with one at a time.")
+    print("\n3. Runs per core-second, one at a time vs batched (same runs, same round)")
+    print("\n".join(batched_table(samples, batched_name if batched is not None else None)))
 
     print("\n4. Checks and derived figures")
     reference = loop[0].extra["outputs"]

@@ -53,8 +53,11 @@ test: install assets chromium
 test-fast: install assets
 	$(BIN)/python -m pytest -m "not slow and not browser" --ignore=tests/dashboard -n 2 -q
 
+# Every contender measured in interleaved rounds, median and range, ratios within a round (benchmarks/README.md);
+# ~5 min on a busy machine. QUICK=1: the model and runner table only, fewer rounds (~1-2 min).
+# BATCHED=module:function plugs in a batched runner beside one-at-a-time execution.
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick) $(if $(BATCHED),--batched $(BATCHED))
 
 # Deliberate breaks of central behaviours, each run against the tests that should catch it; prints a table
 # (tests/mutation/mutate.py; minutes; not part of `make test`). `make mutate K=equity` runs a subset.

@@ -10,8 +10,11 @@ candidate, proposals, distances and its tables).
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from .harness import cpu_seconds, load_average
 
 import model
 from experiments.calibrate.abc import calibrate
@@ -50,24 +53,31 @@ def main() -> None:
         path = Path(tmp) / "bench.toml"
         path.write_text(SPEC)
         spec = load_calibration(path)
-        t0 = time.perf_counter()
+        load_engine, t0, c0 = load_average(), time.perf_counter(), cpu_seconds()
         result = calibrate(spec, Path(tmp) / "cal", workers=2, progress=False)
-        engine = time.perf_counter() - t0
+        engine, engine_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
         runs = len(result.candidates) * spec.replicates
         from experiments.calibrate.simulate import candidate_seed
 
         constants = country(tuple(sorted(spec.base_params.items())))
-        t0 = time.perf_counter()
+        load_loop, t0, c0 = load_average(), time.perf_counter(), cpu_seconds()
         for row in result.candidates.to_dict("records"):
             values = {p.name: p.value(row[p.name]) for p in spec.parameters}
             for r in range(spec.replicates):
                 seed = candidate_seed(spec.seed, int(row["generation"]), int(row["candidate"]), r)
                 model_measures({**spec.base_params, **values}, seed, spec.steps, constants)
-        loop = time.perf_counter() - t0
-    print(f"calibrate, 2 workers: {runs} runs in {engine:.1f} s = {runs / engine:.2f} runs/s "
-          f"(everything: pool start-up, proposals, saving, tables)")
-    print(f"plain loop, 1 core:   {runs} runs in {loop:.1f} s = {runs / loop:.2f} runs/s")
-    print(f"ratio calibrate / plain loop: {loop / engine:.2f}x (model {model.__version__})")
+        loop, loop_cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    print(f"calibrate, 2 workers: {runs} runs in {engine:.1f} s = {runs / engine:.2f} runs/s, "
+          f"{runs / engine_cpu:.2f} runs/core-s (everything: pool start-up, proposals, saving, tables; load {load_engine:.2f})")
+    print(f"plain loop, 1 core:   {runs} runs in {loop:.1f} s = {runs / loop:.2f} runs/s, "
+          f"{runs / loop_cpu:.2f} runs/core-s (load {load_loop:.2f})")
+    print(f"ratio calibrate / plain loop: wall {loop / engine:.2f}x, CPU per run {engine_cpu / loop_cpu:.2f}x "
+          f"(model {model.__version__}; one measurement each, calibrate first: on a busy machine the wall ratio "
+          "says little, see benchmarks/README.md)")
+    if threads:
+        print(f"note: threads were running during the calibration ({', '.join(threads)}), so its pool started its "
+              "workers from a forkserver, not by fork (tqdm starts its monitor thread even for a disabled bar)")
 
 
 if __name__ == "__main__":

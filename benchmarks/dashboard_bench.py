@@ -13,6 +13,7 @@ Wall-clock times (the user waits for them); medians over repeats.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -102,19 +103,20 @@ def browser_round_trips() -> tuple[float, float] | None:
 
 def main() -> None:
     bare = bare_model_months_per_second()
-    print(f"reference: the bare model steps {bare:,.0f} months per second at the default size")
+    print(f"reference: the bare model steps {bare:,.0f} months per second at the default size "
+          f"(load {os.getloadavg()[0]:.2f})")
     for presenter in (True, False):
         months, frames = play_rate(presenter)
         layout = "presenter layout" if presenter else "full layout"
         goal = "meets" if months >= 5 else "MISSES"
         print(f"Play at top speed ({layout}): {months:.1f} months/s ({goal} the goal of >= 5; "
               f"ratio to the bare model {months / bare:.4f}), {frames:.1f} pictures/s "
-              f"(ratio {frames / bare:.4f})")
+              f"(ratio {frames / bare:.4f}; load {os.getloadavg()[0]:.2f})")
     trips = browser_round_trips()
     if trips is not None:
         step, reference = trips
         print(f"Step round trip in Chromium: median {step * 1000:.0f} ms over {ROUND_TRIPS}; reference round trip "
-              f"(unfold a parameter group) {reference * 1000:.0f} ms; ratio {step / reference:.2f}")
+              f"(unfold a parameter group) {reference * 1000:.0f} ms; ratio {step / reference:.2f} (load {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ OUTPUTS = ("uptake_final", "uptake_pilot_final", "uptake_after_exit", "enabling_
            "uptake_marginalised_final", "agenda_fit_marginalised_final", "members_final", "dropouts",
            "conflicts_arisen", "conflicts_resolved", "mean_trust_final", "joint_action_final", "opposition_final",
            "reached_25",
-           "meetings_second_year_after_exit", "cost_total")
+           "meetings_second_year_after_exit", "pilots_documented", "cost_government", "cost_total")
 
 
 def plausible_end(name: str, high: bool):

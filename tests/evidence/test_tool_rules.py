@@ -227,22 +227,23 @@ def test_mean_and_its_bootstrap_interval():
 
 
 def test_differences_use_the_first_strategy_as_reference_and_each_outcomes_direction():
-    runs = runs_table({"ref": [0.1, 0.2, 0.3, 0.2], "new": [0.2, 0.2, 0.5, 0.1]},
+    runs = runs_table({"ref": [0.1, 0.2, 0.3, 0.2], "new": [0.2, 0.2, 0.6, 0.1]},
                       {"ref": [5.0, 5.0, 5.0, 5.0], "new": [4.0, 6.0, 5.0, 3.0]})
     for column in ("uptake_at_exit", "enabling_env_final", "equity_gap_final", "uptake_after_exit", "members_final"):
         runs[column] = 0.0
     table = differences(runs, ["ref", "new"]).set_index("outcome")
     up = table.loc["uptake_final"]
     assert up["strategy"] == "new" and up["reference"] == "ref"
-    assert up["mean"] == pytest.approx(0.05) and up["median"] == pytest.approx(0.05)
-    assert up["p_better"] == pytest.approx((2 + 0.5) / 4)  # +0.1, 0, +0.2, -0.1
+    assert up["mean"] == pytest.approx(0.075) and up["median"] == pytest.approx(0.05)  # +0.1, 0, +0.3, -0.1
+    assert up["p_better"] == pytest.approx((2 + 0.5) / 4)
     drop = table.loc["dropouts"]  # fewer dropouts is better: -1, +1, 0, -2
     assert drop["p_better"] == pytest.approx((2 + 0.5) / 4) and drop["mean"] == pytest.approx(-0.5)
     assert difference_row(np.array([1.0, 2.0, 3.0]), 1)["median"] == 2.0
 
 
 def test_describe_gives_each_strategys_median_interval_and_mean():
-    runs = runs_table({"A": list(np.arange(21.0) / 20), "B": [0.5] * 21})
+    runs = runs_table({"A": list((np.arange(21.0) / 20) ** 2), "B": [0.5] * 21})  # skewed: mean != median
     table = describe(runs, ["uptake_final"]).set_index("strategy")
-    assert table.loc["A", ["median", "low", "high", "mean"]].tolist() == pytest.approx([0.5, 0.05, 0.95, 0.5])
+    assert table.loc["A", ["median", "low", "high", "mean"]].tolist() == pytest.approx(
+        [0.25, 0.05 ** 2, 0.95 ** 2, 2870 / 400 / 21])  # sum of k^2 for k <= 20 is 2870
     assert table.loc["B", ["median", "low", "high", "mean"]].tolist() == pytest.approx([0.5] * 4)

@@ -108,11 +108,13 @@ def test_a_stronger_push_left_from_earlier_events_is_kept_not_stacked():
 
 # --- share_between_levels --------------------------------------------------------------------------------
 BRIDGES = (12, 22, 24)  # community members on platform 3 (district 0's community platform) with a seat on platform 1
+OUTSIDER = 14  # a community of platform 3 that is not a member: hearsay does not reach it
 
 
 def sharing(n_carriers: int, vertical: float, first_on_bridge: bool = False):
     m = seat_everyone(small(vertical_sharing=vertical, mediation=0.3, blocker_entrenchment=0.8))
     assert all(m.platform[i] == 3 and m.bridge_platform[i] == 1 for i in BRIDGES)
+    m.set_membership([OUTSIDER, 5], Membership.DROPPED)  # a community on platform 3 and an office on 1 have left
     r = np.random.default_rng(3)
     m.awareness[:] = r.uniform(0, 1, m.n)
     m.view[:] = r.uniform(0, 1, m.n)
@@ -145,7 +147,9 @@ def test_bridge_members_carry_awareness_up_and_views_between_the_linked_platform
         on = m.members & (m.platform == k)
         np.testing.assert_allclose(m.awareness[on], aw0[on] + strength * np.maximum(mean_aw[other] - aw0[on], 0.0))
         np.testing.assert_allclose(m.view[on], view0[on] + strength * (mean_view[other] - view0[on]) * openness[on])
-    unlinked = ~np.isin(m.platform, (1, 3))  # the national platform, district 1's platforms, outside communities
+    assert not m.members[OUTSIDER] and m.platform[OUTSIDER] == 3
+    # the national platform, district 1's platforms, outside communities, and those who left
+    unlinked = ~np.isin(m.platform, (1, 3)) | ~m.members
     np.testing.assert_array_equal(m.awareness[unlinked], aw0[unlinked])
     np.testing.assert_array_equal(m.view[unlinked], view0[unlinked])
 

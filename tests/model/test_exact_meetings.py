@@ -64,6 +64,17 @@ def test_an_extra_meeting_is_planned_whatever_the_draw_and_then_cleared():
     assert not m.extra_meeting.any()
 
 
+def test_a_platform_with_one_member_plans_no_meeting():
+    m = meeting(0.0, 0.0, quorum=0.0)
+    m.set_membership(np.flatnonzero(m.members & (m.platform == 2))[1:], Membership.DROPPED)
+    assert m.platform_size[2] == 1
+    m.extra_meeting[:] = True
+    missed = m.counts["meetings_missed"]
+    m.hold_meetings()
+    assert np.isnan(m.attendance[2]) and not m.meets[2]  # nothing planned there: no attendance, no missed meeting
+    assert m.counts["meetings_missed"] == missed
+
+
 @pytest.mark.parametrize("per_year, tolerated, empowerment, support, draws_up_to", [
     (12.0, 4.0, 0.0, 1.0, 0.4),    # fatigue 4/12; no empowerment: marginalised come at half the chance
     (4.0, 24.0, 1.0, 1.0, 1.0),    # no fatigue (min(1, 6)); full empowerment: marginalised as likely as others
@@ -88,6 +99,28 @@ def test_who_comes_and_which_meetings_take_place(per_year, tolerated, empowermen
     assert m.counts["meetings"] - held == meets.sum()
     assert m.counts["meetings_missed"] - missed == ((seats > 1) & ~meets).sum()
     np.testing.assert_array_equal(m.attend, comes & meets[m.home])
+
+
+@pytest.mark.parametrize("per_year, tolerated, empowerment, support", [
+    (12.0, 4.0, 0.0, 1.0), (4.0, 24.0, 1.0, 1.0), (6.0, 3.0, 0.7, 0.6)])
+def test_the_chance_to_come_is_commitment_times_availability_times_fatigue(per_year, tolerated, empowerment, support):
+    # each member's draw sits just below (comes) or just above (stays away) its chance by the documented rule:
+    # any other rule moves some chance across its draw
+    m = meeting(0.0, 0.0, support=support, meetings_per_year=per_year, meetings_tolerated=tolerated,
+                empowerment=empowerment, quorum=0.0)
+    m.extra_meeting[:] = True
+    base = chance_to_come(m)
+    below = np.arange(m.n) % 3 != 0
+    marginalised = np.flatnonzero(m.members & m.marginalised)
+    below[marginalised] = np.arange(len(marginalised)) % 2 == 0  # half the marginalised members on each side
+    draws = np.where(below, base * (1 - 1e-6), base * (1 + 1e-6) + 1e-9)
+    m.rng.queue[1] = np.vstack([draws, np.ones(m.n)])
+    m.hold_meetings()
+    comes = m.members & below
+    assert (comes & m.marginalised).any() and (m.members & m.marginalised & ~below).any()
+    assert (comes & ~m.marginalised & (m.busy > 0)).any() and (m.members & ~m.marginalised & ~below).any()
+    np.testing.assert_array_equal(m.attend, comes & m.meets[m.home])
+    np.testing.assert_allclose(m.attendance, np.bincount(m.platform[comes], minlength=P) / m.platform_size)
 
 
 @pytest.mark.parametrize("quorum, present, meets", [

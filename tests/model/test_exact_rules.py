@@ -148,6 +148,7 @@ def ramp(months: int) -> pd.DataFrame:
     data = {name: np.arange(months + 1) * 1.0 + k / 1000 for k, name in enumerate(SERIES_NAMES)}
     ts = pd.DataFrame(data)
     ts["uptake"] = np.arange(months + 1) / (2 * months)  # 0 .. 0.5
+    ts["members"] = months / 2 - np.abs(np.arange(months + 1) - months / 2)  # peaks half-way, falls after
     ts.insert(0, "step", range(months + 1))
     return ts
 

@@ -57,10 +57,13 @@ def test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district
     draws = (np.arange(43) % 10) / 10
     m = disseminating(0.49, 1, draws, horizontal_reach=reach, policy_reach=1.0, event_awareness=0.6,
                       event_push=0.15, push_memory=0.5, evidence_scale=0.1)
+    audience = m.is_community & (m.district == 1) & ~m.members
+    if reach < 1:  # (a generator's draws are < 1)
+        draws[np.flatnonzero(audience)[:2]] = reach  # a draw equal to the reach does not reach
+    m.rng.queue[1] = draws
     push0, aw0 = m.push.copy(), m.awareness.copy()
     m.disseminate()
     assert ("integers", 2) in m.rng.calls  # a district among the n_districts
-    audience = m.is_community & (m.district == 1) & ~m.members
     reached = audience & (draws < reach)
     assert reached.sum() == {0.0: 0, 1.0: audience.sum()}.get(reach, reached.sum())
     assert reach != 0.35 or 0 < reached.sum() < audience.sum()  # an interior reach reaches some, not all
@@ -118,6 +121,7 @@ def sharing(n_carriers: int, vertical: float, first_on_bridge: bool = False):
     r = np.random.default_rng(3)
     m.awareness[:] = r.uniform(0, 1, m.n)
     m.view[:] = r.uniform(0, 1, m.n)
+    m.entrenchment[:] = r.uniform(0, 1, m.n)  # openness differs from one member to the next
     m.attend[:] = m.attend_bridge[:] = False
     for k, i in enumerate(BRIDGES[:n_carriers]):
         if k == 0 and first_on_bridge:

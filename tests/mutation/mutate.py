@@ -1,11 +1,14 @@
 """`make mutate`: break central behaviours on purpose and check that the tests catch each break (issue 12).
 
 Each :class:`Mutant` is one deliberate break of the product code: a file, an exact piece of its text and what
-replaces it, plus the tests that should catch it (fast tests where possible). The script copies the
-repository's files (tracked and untracked, not ignored) to a temporary folder, applies one mutant at a time,
-runs its tests there with this venv's Python (the copy's code is imported, checked), restores the file, and
-prints a table: break, caught?, by which tests. A mutant whose text is no longer in the code is reported as
-STALE (the code moved on: update the mutant), never silently skipped.
+replaces it, plus the tests aimed at it (fast tests where possible). The script copies the repository's files
+(tracked and untracked, not ignored) to a temporary folder, applies one mutant at a time, runs its tests there
+with this venv's Python (the copy's code is imported, checked), restores the file, and prints a table: break,
+the tests aimed at it, caught?, by which tests. A break counts as caught only when a test aimed at it fails
+(issue 20): one that only a test run alongside (``others``) catches, or the suite at large (``--existing``),
+is "caught elsewhere", NOT caught. A mutant whose text is no longer in the code is reported as STALE (the
+code moved on: update the mutant), never silently skipped. The last lines give the count and the share caught
+by an aimed test.
 
     .venv/bin/python -m tests.mutation.mutate            # every mutant
     .venv/bin/python -m tests.mutation.mutate -k equity  # mutants whose name contains "equity"
@@ -36,9 +39,10 @@ class Mutant:
     file: str           # path in the repository
     old: str            # exact text (must occur exactly once)
     new: str
-    tests: tuple[str, ...]  # pytest node ids or files that should catch it
+    tests: tuple[str, ...]  # the tests aimed at it: pytest node ids or files (any test in them counts)
     table: bool = False     # one of the breaks in issue 12's table
     also: tuple[tuple[str, str], ...] = ()  # further (old, new) replacements in the same file
+    others: tuple[str, ...] = ()  # tests run after the aimed ones whose failure alone does NOT count as caught
 
     @property
     def edits(self) -> tuple[tuple[str, str], ...]:
@@ -50,6 +54,9 @@ R, MT = "tests/model/test_reporters.py", "tests/model/test_mechanism_units.py"
 PROPS, CONF = "tests/properties/test_run_invariants.py", "tests/properties/test_config_files.py"
 SCENARIO_FILES = f"{CONF}::test_any_scenario_file_loads_or_is_refused_in_one_line"
 BAD_CONFIG = "tests/cli/test_run_cli.py::test_bad_config_is_refused_in_one_line_and_nothing_written"
+IDS = "tests/properties/test_identities.py"
+SP, ME, RU = "tests/model/test_exact_spread.py", "tests/model/test_exact_meetings.py", "tests/model/test_exact_rules.py"
+TR = "tests/evidence/test_tool_rules.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- issue 12's table ----------------------------------------------------------------------------
@@ -228,6 +235,420 @@ MUTANTS: tuple[Mutant, ...] = (
       '    check_keys(raw, SPEC_KEYS, "")\n', "",
       ("tests/properties/test_config_files.py::test_any_sweep_spec_loads_or_is_refused_in_one_line",
        "tests/sweep/test_spec.py")),
+    # --- issue 20: accounting identities (tests/properties/test_identities.py) ---------------------------------
+    M("the project stops paying one month before its exit month", "model/funding.py",
+      'funded = self.month <= self.p["project_exit_month"]', 'funded = self.month < self.p["project_exit_month"]',
+      (f"{IDS}::test_identities_hold_every_month_for_plausible_parameters",)),
+    M("the project still pays the month after its exit month", "model/funding.py",
+      'funded = self.month <= self.p["project_exit_month"]', 'funded = self.month <= self.p["project_exit_month"] + 1',
+      (f"{IDS}::test_identities_hold_every_month_for_plausible_parameters",)),
+    M("government pays its whole budget on top of members' contributions (support can exceed 1)", "model/funding.py",
+      "by_government = min(budget, planned - by_members)", "by_government = budget",
+      (f"{IDS}::test_government_pays_after_the_exit_when_embedded",)),
+    M("a month's cost split by purse does not add up to the month's cost", "model/funding.py",
+      "c[purse] += spent * share", "c[purse] += spent * share * 0.9",
+      (f"{IDS}::test_identities_hold_every_month_for_plausible_parameters",)),
+    M("departures of organisations only are counted (members != admissions - departures)", "model/membership.py",
+      'self.counts["dropouts"] += int(leaving.sum())', 'self.counts["dropouts"] += int((leaving & self.org).sum())',
+      (f"{IDS}::test_identities_hold_every_month_for_plausible_parameters",)),
+    # --- issue 20: spread (tests/model/test_exact_spread.py) -------------------------------------------------
+    M("evidence level scaled by all communities, not the pilot districts'", "model/spread.py",
+      'max(1, self.p["n_pilot_communities"]))', "max(1, self.n_communities))",
+      (f"{SP}::test_evidence_level_is_successes_over_successes_plus_scale_times_pilot_communities",)),
+    M("evidence level ignores evidence_scale", "model/spread.py",
+      'e / (e + self.p["evidence_scale"] * max(1,', "e / (e + 0.08 * max(1,",
+      (f"{SP}::test_evidence_level_is_successes_over_successes_plus_scale_times_pilot_communities",)),
+    M("an event's push never fades (push_memory ignored)", "model/spread.py",
+      'self.push *= p["push_memory"]', "self.push *= 1.0",
+      (f"{SP}::test_events_a_month_are_poisson_of_events_per_year_over_12_times_support",)),
+    M("dissemination events not scaled by the share paid for", "model/spread.py",
+      'p["dissemination_events_per_year"] / 12 * self.support', 'p["dissemination_events_per_year"] / 12',
+      (f"{SP}::test_events_a_month_are_poisson_of_events_per_year_over_12_times_support",)),
+    M("dissemination events a month: per year not divided by 12", "model/spread.py",
+      'p["dissemination_events_per_year"] / 12 * self.support', 'p["dissemination_events_per_year"] * self.support',
+      (f"{SP}::test_events_a_month_are_poisson_of_events_per_year_over_12_times_support",)),
+    M("dissemination events not counted", "model/spread.py",
+      'self.counts["dissemination_events"] += n_events', "pass",
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("an event's coin at exactly 0.5 goes horizontal", "model/spread.py",
+      "if self.rng.random() < 0.5:", "if self.rng.random() <= 0.5:",
+      (f"{SP}::test_a_policy_event_reaches_non_member_organisations",)),
+    M("a horizontal event also reaches members", "model/spread.py",
+      "audience = self.is_community & (self.district == d) & ~self.members", "audience = self.is_community & (self.district == d)",
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("a horizontal event reaches every district's communities", "model/spread.py",
+      "audience = self.is_community & (self.district == d) & ~self.members", "audience = self.is_community & ~self.members",
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("a horizontal event's district drawn among all but the last", "model/spread.py",
+      'd = self.rng.integers(p["n_districts"])', 'd = self.rng.integers(max(1, p["n_districts"] - 1))',
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("a horizontal event reaches with policy_reach", "model/spread.py",
+      'reach = p["horizontal_reach"]', 'reach = p["policy_reach"]',
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("a policy event also reaches member organisations", "model/spread.py",
+      "audience = self.org & ~self.members", "audience = self.org",
+      (f"{SP}::test_a_policy_event_reaches_non_member_organisations",)),
+    M("a policy event reaches with horizontal_reach", "model/spread.py",
+      'reach = p["policy_reach"]', 'reach = p["horizontal_reach"]',
+      (f"{SP}::test_a_policy_event_reaches_non_member_organisations",)),
+    M("an event reaches at a draw equal to its reach", "model/spread.py",
+      "reached = audience & (self.rng.random(self.n) < reach)", "reached = audience & (self.rng.random(self.n) <= reach)",
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("an event adds event_awareness instead of closing that share of the gap", "model/spread.py",
+      'self.awareness[reached] += p["event_awareness"] * (1 - self.awareness[reached])',
+      'self.awareness[reached] += p["event_awareness"]',
+      (f"{SP}::test_a_horizontal_event_reaches_non_member_communities_of_the_drawn_district",)),
+    M("events' pushes stack instead of renewing", "model/spread.py",
+      'self.push[reached] = np.maximum(self.push[reached], p["event_push"] * (0.2 + 0.8 * evidence))',
+      'self.push[reached] = self.push[reached] + p["event_push"] * (0.2 + 0.8 * evidence)',
+      (f"{SP}::test_a_stronger_push_left_from_earlier_events_is_kept_not_stacked",)),
+    M("an event's push ignores the evidence", "model/spread.py",
+      'p["event_push"] * (0.2 + 0.8 * evidence))', 'p["event_push"] * 1.0)',
+      (f"{SP}::test_a_policy_event_reaches_non_member_organisations",)),
+    M("an event's push without its floor (0.2) when evidence is thin", "model/spread.py",
+      'p["event_push"] * (0.2 + 0.8 * evidence))', 'p["event_push"] * (0.8 * evidence))',
+      (f"{SP}::test_a_stronger_push_left_from_earlier_events_is_kept_not_stacked",)),
+    M("sharing between levels: one bridge carries as much as two", "model/spread.py",
+      "np.minimum(1.0, links / 2)", "np.minimum(1.0, links)",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("sharing between levels ignores vertical_sharing", "model/spread.py",
+      '(self.p["vertical_sharing"] * np.minimum', "(0.5 * np.minimum",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("members without a second seat carry between levels", "model/spread.py",
+      "carriers = self.attend_bridge | (self.attend & self.has_second_seat)", "carriers = self.attend_bridge | self.attend",
+      (f"{SP}::test_only_members_with_a_second_seat_carry_between_levels",)),
+    M("a bridge present only at its second seat carries nothing", "model/spread.py",
+      "carriers = self.attend_bridge | (self.attend & self.has_second_seat)", "carriers = self.attend & self.has_second_seat",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("hearsay lowers awareness too (not only upwards)", "model/spread.py",
+      "(np.maximum(gap, 0.0) if only_up else gap * openness)", "(gap if only_up else gap * openness)",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("hearsay moves entrenched views as easily as open ones", "model/spread.py",
+      "(np.maximum(gap, 0.0) if only_up else gap * openness)", "(np.maximum(gap, 0.0) if only_up else gap)",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("hearsay reaches those who left the alliance", "model/spread.py",
+      "strength = np.where(m, strength, 0.0)", "strength = np.where(self.seated, strength, 0.0)",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("a platform hears its own mean instead of the linked platform's", "model/spread.py",
+      "np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)",
+      "np.bincount(a, weights=mean[a], minlength=P) + np.bincount(b, weights=mean[b], minlength=P)",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("linked means summed over bridges, not averaged", "model/spread.py",
+      "target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[self.home]", "target = linked[self.home]",
+      (f"{SP}::test_bridge_members_carry_awareness_up_and_views_between_the_linked_platforms",)),
+    M("a change agent needs a view above 0.5 (0.5 itself not favourable)", "model/spread.py",
+      "(self.view >= 0.5)", "(self.view > 0.5)",
+      (f"{SP}::test_reach_reads_the_agents_platform_and_the_ties_trust",)),
+    M("non-members act as change agents", "model/spread.py",
+      "agent = self.members & self.intermediary_kind & (self.view >= 0.5)",
+      "agent = self.intermediary_kind & (self.view >= 0.5)",
+      (f"{SP}::test_reach_is_the_strongest_trust_times_pull_over_a_communitys_ties",)),
+    M("any kind acts as a change agent", "model/spread.py",
+      "agent = self.members & self.intermediary_kind & (self.view >= 0.5)", "agent = self.members & (self.view >= 0.5)",
+      (f"{SP}::test_reach_is_the_strongest_trust_times_pull_over_a_communitys_ties",)),
+    M("an agent's pull ignores its platform's joint action", "model/spread.py",
+      "pull = np.where(agent, self.commitment * self.joint_action[self.home], 0.0)",
+      "pull = np.where(agent, self.commitment, 0.0)",
+      (f"{SP}::test_reach_reads_the_agents_platform_and_the_ties_trust",)),
+    M("a community hears its own pull instead of its tie's", "model/spread.py",
+      "strength = self.trust[self.link_tie] * pull[self.link_to]", "strength = self.trust[self.link_tie] * pull[self.link_from]",
+      (f"{SP}::test_reach_is_the_strongest_trust_times_pull_over_a_communitys_ties",)),
+    M("reach adds up over ties instead of the strongest", "model/spread.py",
+      "np.maximum.at(reach, self.link_from, strength)", "np.add.at(reach, self.link_from, strength)",
+      (f"{SP}::test_reach_is_the_strongest_trust_times_pull_over_a_communitys_ties",)),
+    M("reach teaches as a full meeting whatever its strength", "model/spread.py",
+      'self.awareness[c] += reach[c] * self.p["meeting_awareness"] * (1 - self.awareness[c])',
+      'self.awareness[c] += self.p["meeting_awareness"] * (1 - self.awareness[c])',
+      (f"{SP}::test_reach_is_the_strongest_trust_times_pull_over_a_communitys_ties",)),
+    # --- issue 20: meetings and monitoring (tests/model/test_exact_meetings.py) -------------------------------
+    M("meetings planned whatever the share paid for", "model/meetings.py",
+      'chance = min(1.0, p["meetings_per_year"] / 12) * self.support', 'chance = min(1.0, p["meetings_per_year"] / 12)',
+      (f"{ME}::test_a_platform_plans_a_meeting_with_chance_meetings_per_year_over_12_times_support",)),
+    M("meeting chance per month: per year over 6", "model/meetings.py",
+      'chance = min(1.0, p["meetings_per_year"] / 12) * self.support', 'chance = min(1.0, p["meetings_per_year"] / 6) * self.support',
+      (f"{ME}::test_a_platform_plans_a_meeting_with_chance_meetings_per_year_over_12_times_support",)),
+    M("a meeting planned at a draw equal to the chance", "model/meetings.py",
+      "(self.rng.random(P) < chance)", "(self.rng.random(P) <= chance)",
+      (f"{ME}::test_a_platform_plans_a_meeting_with_chance_meetings_per_year_over_12_times_support",)),
+    M("extra meetings never cleared", "model/meetings.py",
+      "self.extra_meeting[:] = False", "pass",
+      (f"{ME}::test_an_extra_meeting_is_planned_whatever_the_draw_and_then_cleared",)),
+    M("a one-member platform plans meetings", "model/meetings.py",
+      "planned = (seats > 1) & ", "planned = (seats > 0) & ",
+      (f"{ME}::test_a_platform_with_one_member_plans_no_meeting",)),
+    M("no meeting fatigue", "model/meetings.py",
+      'fatigue = min(1.0, p["meetings_tolerated"] / max(p["meetings_per_year"], 1e-9))', "fatigue = 1.0",
+      (f"{ME}::test_the_chance_to_come_is_commitment_times_availability_times_fatigue",
+       f"{ME}::test_who_comes_and_which_meetings_take_place")),
+    M("busy senior staff come as often as others", "model/meetings.py",
+      "base = self.commitment * (1 - self.busy) * fatigue", "base = self.commitment * fatigue",
+      (f"{ME}::test_the_chance_to_come_is_commitment_times_availability_times_fatigue",
+       f"{ME}::test_who_comes_and_which_meetings_take_place")),
+    M("commitment does not bring members to meetings", "model/meetings.py",
+      "base = self.commitment * (1 - self.busy) * fatigue", "base = (1 - self.busy) * fatigue",
+      (f"{ME}::test_the_chance_to_come_is_commitment_times_availability_times_fatigue",
+       f"{ME}::test_who_comes_and_which_meetings_take_place")),
+    M("marginalised members not held back", "model/meetings.py",
+      'base * (1 + p["empowerment"] * self.support) / 2', 'base * (1 + p["empowerment"] * self.support)',
+      (f"{ME}::test_the_chance_to_come_is_commitment_times_availability_times_fatigue",
+       f"{ME}::test_who_comes_and_which_meetings_take_place")),
+    M("empowerment of the marginalised works unpaid", "model/meetings.py",
+      'base * (1 + p["empowerment"] * self.support) / 2', 'base * (1 + p["empowerment"]) / 2',
+      (f"{ME}::test_the_chance_to_come_is_commitment_times_availability_times_fatigue",
+       f"{ME}::test_who_comes_and_which_meetings_take_place")),
+    M("attendance as a share of all stakeholders", "model/meetings.py",
+      "present / np.maximum(seats, 1)", "present / self.n",
+      (f"{ME}::test_who_comes_and_which_meetings_take_place",)),
+    M("a meeting needs more than the quorum", "model/meetings.py",
+      '(present >= p["quorum"] * seats)', '(present > p["quorum"] * seats)',
+      (f"{ME}::test_a_meeting_needs_the_quorum_and_two_members",)),
+    M("one member alone makes a meeting", "model/meetings.py",
+      'self.meets = planned & (present >= p["quorum"] * seats) & (present >= 2)',
+      'self.meets = planned & (present >= p["quorum"] * seats) & (present >= 1)',
+      (f"{ME}::test_a_meeting_needs_the_quorum_and_two_members",)),
+    M("meetings that fall through not counted", "model/meetings.py",
+      'self.counts["meetings_missed"] += int((planned & ~self.meets).sum())', "pass",
+      (f"{ME}::test_who_comes_and_which_meetings_take_place",)),
+    M("planned meetings counted as held", "model/meetings.py",
+      'self.counts["meetings"] += int(self.meets.sum())', 'self.counts["meetings"] += int(planned.sum())',
+      (f"{ME}::test_who_comes_and_which_meetings_take_place",)),
+    M("those who came to a meeting that fell through count as attending", "model/meetings.py",
+      "self.attend = come & self.meets[home]", "self.attend = come",
+      (f"{ME}::test_who_comes_and_which_meetings_take_place",)),
+    M("a bridge sits at its own platform's meeting instead of its second seat's", "model/meetings.py",
+      "& self.meets[self.second_home]", "& self.meets[self.home]",
+      (f"{ME}::test_a_bridge_member_attends_its_second_seat_by_its_own_draw",)),
+    M("a bridge's second seat uses its first draw", "model/meetings.py",
+      "& (u[1] < base))", "& (u[0] < base))",
+      (f"{ME}::test_a_bridge_member_attends_its_second_seat_by_its_own_draw",)),
+    M("a meeting adds meeting_awareness instead of closing that share of the gap", "model/meetings.py",
+      'self.awareness[any_seat] += p["meeting_awareness"] * (1 - self.awareness[any_seat])',
+      'self.awareness[any_seat] += p["meeting_awareness"] * (1 - self.awareness[any_seat]) ** 2',
+      (f"{ME}::test_attending_teaches_and_commits_by_guidance",)),
+    M("guidance makes meetings useful unpaid", "model/meetings.py",
+      '(0.5 + 0.5 * p["guidance"] * self.support)', '(0.5 + 0.5 * p["guidance"])',
+      (f"{ME}::test_attending_teaches_and_commits_by_guidance",)),
+    M("guidance does not make meetings more useful", "model/meetings.py",
+      '(0.5 + 0.5 * p["guidance"] * self.support)', '(0.5 + 0.5 * self.support)',
+      (f"{ME}::test_attending_teaches_and_commits_by_guidance",)),
+    M("commitment from a meeting not bounded by 1", "model/meetings.py",
+      "self.commitment[any_seat] += useful * (1 - self.commitment[any_seat])", "self.commitment[any_seat] += useful",
+      (f"{ME}::test_attending_teaches_and_commits_by_guidance",)),
+    M("a conflict is a stall at exactly conflict_stall_months", "model/monitoring.py",
+      'self.month - self.conflict_since > self.p["conflict_stall_months"]',
+      'self.month - self.conflict_since >= self.p["conflict_stall_months"]',
+      (f"{ME}::test_a_conflict_is_a_stall_once_open_longer_than_conflict_stall_months",)),
+    M("a resolved old conflict still counts as a stall", "model/monitoring.py",
+      "stale = (self.open_conflicts > 0) & ", "stale = (self.open_conflicts >= 0) & ",
+      (f"{ME}::test_a_conflict_is_a_stall_once_open_longer_than_conflict_stall_months",)),
+    M("attendance at the stall level counts as thin", "model/monitoring.py",
+      'thin = self.attendance < self.p["stall_attendance"]', 'thin = self.attendance <= self.p["stall_attendance"]',
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    M("monitoring works unpaid", "model/monitoring.py",
+      'self.p["monitoring"] * self.support)', 'self.p["monitoring"])',
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    M("a stall detected at a draw equal to the chance", "model/monitoring.py",
+      "(self.rng.random(self.n_platforms) < self.p", "(self.rng.random(self.n_platforms) <= self.p",
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    M("a platform with an extra meeting called is flagged again", "model/monitoring.py",
+      "stalled = (stale | thin) & ~self.extra_meeting", "stalled = stale | thin",
+      (f"{ME}::test_a_platform_with_an_extra_meeting_already_called_is_not_flagged_again",)),
+    M("a flagged platform's attendance not reset", "model/monitoring.py",
+      "self.attendance = np.where(detected, np.nan, self.attendance)", "pass",
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    M("those who left a flagged platform not re-invited", "model/monitoring.py",
+      "        if detected.any():\n            self.reinvite_dropped(detected)", "        if False:\n            pass",
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    M("the monitoring event names the wrong stall", "model/monitoring.py",
+      '"an unresolved conflict" if stale[k] else', '"an unresolved conflict" if thin[k] else',
+      (f"{ME}::test_a_stall_is_detected_with_chance_monitoring_times_support",)),
+    # --- issue 20: rules, events, states, outputs, summary (tests/model/test_exact_rules.py) -------------------
+    M("Bass hazard used as a probability (no 1 - exp)", "model/rules.py",
+      "return -np.expm1(-(np.asarray(p) + q * np.asarray(peer_share)))", "return np.asarray(p) + q * np.asarray(peer_share)",
+      (f"{RU}::test_bass_probability_is_one_minus_exp_of_minus_the_hazard",)),
+    M("Bass peer influence ignores the peer share", "model/rules.py",
+      "q * np.asarray(peer_share)", "q * np.ones_like(np.asarray(peer_share))",
+      (f"{RU}::test_bass_probability_is_one_minus_exp_of_minus_the_hazard",)),
+    M("reinforcement adds rate x outcome (no pull back)", "model/rules.py",
+      "return value + rate * (outcome - value)", "return value + rate * outcome",
+      (f"{RU}::test_reinforce_moves_rate_of_the_way_to_the_outcome",)),
+    M("trust after n successes counts n - 1", "model/rules.py",
+      "return 1 - (1 - t0) * (1 - rate) ** n", "return 1 - (1 - t0) * (1 - rate) ** max(n - 1, 0)",
+      (f"{RU}::test_trust_after_successes_is_n_reinforcements",)),
+    M("standard deviation of the sample, not the population", "model/rules.py",
+      "return math.sqrt((d * d).sum() / len(x))", "return math.sqrt((d * d).sum() / max(1, len(x) - 1))",
+      (f"{RU}::test_standard_deviation_is_the_population_sd",)),
+    M("bounded confidence includes views exactly eps apart", "model/rules.py",
+      "close = np.abs(diff) < eps", "close = np.abs(diff) <= eps",
+      (f"{RU}::test_deffuant_eps_is_a_strict_bound",)),
+    M("the heavier one moves more in a weighted encounter", "model/rules.py",
+      "share_j = wj / (wi + wj)", "share_j = wi / (wi + wj)",
+      (f"{RU}::test_deffuant_weights_move_each_by_2_mu_times_the_others_share",)),
+    M("weighted encounters move at half speed (no factor 2)", "model/rules.py",
+      "step_i, step_j = 2 * mu * share_j, 2 * mu * (1 - share_j)", "step_i, step_j = mu * share_j, mu * (1 - share_j)",
+      (f"{RU}::test_deffuant_weights_move_each_by_2_mu_times_the_others_share",)),
+    M("each moves by the other's openness", "model/rules.py",
+      "step_i, step_j = step_i * openness[i], step_j * openness[j]",
+      "step_i, step_j = step_i * openness[j], step_j * openness[i]",
+      (f"{RU}::test_deffuant_openness_scales_each_ones_own_move",)),
+    M("Hegselmann-Krause leaves out views exactly eps above", "model/rules.py",
+      'hi = np.searchsorted(xs, xs + eps, side="right")', 'hi = np.searchsorted(xs, xs + eps, side="left")',
+      (f"{RU}::test_hegselmann_krause_takes_the_mean_of_views_within_eps",)),
+    M("Hegselmann-Krause results not put back in each one's place", "model/rules.py",
+      "out[order] = (csum[hi] - csum[lo]) / (hi - lo)", "out[:] = (csum[hi] - csum[lo]) / (hi - lo)",
+      (f"{RU}::test_hegselmann_krause_takes_the_mean_of_views_within_eps",)),
+    M("clusters split at a gap of exactly gap", "model/rules.py",
+      "breaks = np.flatnonzero(np.diff(xs) > gap)", "breaks = np.flatnonzero(np.diff(xs) >= gap)",
+      (f"{RU}::test_clusters_split_where_sorted_views_are_more_than_gap_apart",)),
+    M("clusters of exactly min_share dropped", "model/rules.py",
+      "(sizes >= min_share * len(xs))", "(sizes > min_share * len(xs))",
+      (f"{RU}::test_clusters_split_where_sorted_views_are_more_than_gap_apart",)),
+    M("pairs overlap (the odd one out paired twice)", "model/rules.py",
+      "first = (same_as_next & (rank % 2 == 0)).nonzero()[0]", "first = same_as_next.nonzero()[0]",
+      (f"{RU}::test_pairs_within_groups_leave_the_odd_one_out",)),
+    M("event log newest-first is oldest first", "model/events.py",
+      "out = self.records[::-1]", "out = self.records[:]",
+      (f"{RU}::test_event_log_keeps_order_kind_and_step",)),
+    M("event log keeps numpy steps", "model/events.py",
+      '{"step": int(step),', '{"step": step,',
+      (f"{RU}::test_event_log_keeps_order_kind_and_step",)),
+    M("stance bands closed on the right (1/3 blocks)", "model/states.py",
+      "return np.digitize(view, (1 / 3, 2 / 3))", "return np.digitize(view, (1 / 3, 2 / 3), right=True)",
+      (f"{RU}::test_stance_bands_are_blocker_below_a_third_champion_from_two_thirds",)),
+    M("summary: uptake at exit read a month late", "model/reporters.py",
+      'ts["uptake"].iloc[min(exit_month, horizon)]', 'ts["uptake"].iloc[min(exit_month + 1, horizon)]',
+      (f"{RU}::test_summary_reads_the_exit_month_and_the_second_year_after_it",)),
+    M("summary: second year after exit counted from the exit", "model/reporters.py",
+      "meetings[exit_month + 24] - meetings[exit_month + 12]", "meetings[exit_month + 24] - meetings[exit_month]",
+      (f"{RU}::test_summary_reads_the_exit_month_and_the_second_year_after_it",)),
+    M("summary: second year after exit undefined when the horizon is exactly exit + 24", "model/reporters.py",
+      "if exit_month + 24 <= horizon else NAN)", "if exit_month + 24 < horizon else NAN)",
+      (f"{RU}::test_the_second_year_after_exit_is_defined_from_exit_plus_24_months",)),
+    M("summary: members lost in years 1-2 reads the last month's departures", "model/reporters.py",
+      'ratio(float(ts["dropouts"].iloc[24]), float(ts["joins"].iloc[24]))',
+      'ratio(float(ts["dropouts"].iloc[-1]), float(ts["joins"].iloc[24]))',
+      (f"{RU}::test_members_lost_in_years_1_2_reads_month_24",)),
+    M("summary: members lost in years 1-2 undefined at exactly 24 months", "model/reporters.py",
+      "if horizon >= 24 else NAN)", "if horizon > 24 else NAN)",
+      (f"{RU}::test_members_lost_in_years_1_2_reads_month_24",)),
+    M("summary: departures per member-month, not per member-year", "model/reporters.py",
+      'ratio(12 * float(last["dropouts"]), float(last["member_months"]))',
+      'ratio(float(last["dropouts"]), float(last["member_months"]))',
+      (f"{RU}::test_rates_per_member_year_and_per_meeting",)),
+    M("summary: conflicts per meeting over meetings missed", "model/reporters.py",
+      'ratio(float(last["conflicts_arisen"]), float(last["meetings"]))',
+      'ratio(float(last["conflicts_arisen"]), float(last["meetings_missed"]))',
+      (f"{RU}::test_rates_per_member_year_and_per_meeting",)),
+    M("summary: peak members is the final count", "model/reporters.py",
+      'out["members_peak"] = float(ts["members"].max())', 'out["members_peak"] = float(last["members"])',
+      (f"{RU}::test_rates_per_member_year_and_per_meeting",)),
+    M("a milestone needs more than its level", "model/reporters.py",
+      "hit = np.flatnonzero(series.to_numpy() >= level)", "hit = np.flatnonzero(series.to_numpy() > level)",
+      (f"{RU}::test_ratio_and_milestone_edges",)),
+    M("a ratio over a negative denominator is defined", "model/reporters.py",
+      "return a / b if b > 0 else NAN", "return a / b if b != 0 else NAN",
+      (f"{RU}::test_ratio_and_milestone_edges",)),
+    M("adopted counts the persuaded", "model/reporters.py",
+      '"decided": at_least[STAGE.DECISION]', '"decided": at_least[STAGE.PERSUASION]',
+      (f"{R}::test_uptake_counts_implementing_and_confirmed_communities_not_decided_ones",
+       f"{IDS}::test_identities_hold_every_month_for_plausible_parameters")),
+    M("attendance at community meetings reads the district platforms", "model/reporters.py",
+      "return _attendance_at(model, LEVEL.COMMUNITY)", "return _attendance_at(model, LEVEL.DISTRICT)",
+      (f"{R}::test_attendance_is_undefined_before_any_meeting_and_averages_platforms_of_a_level",)),
+    M("joint action averaged over platforms without members too", "model/reporters.py",
+      "has = model.platform_size > 0", "has = model.platform_size >= 0",
+      (f"{R}::test_joint_action_averages_platforms_with_members_and_is_undefined_without",)),
+    M("awareness averaged over members only", "model/reporters.py",
+      "return float(model.awareness.sum() / model.n)",
+      "return float(model.awareness[model.members].sum() / max(1, model.members.sum()))",
+      (f"{R}::test_awareness_is_the_mean_over_all_stakeholders",)),
+    M("an outcome where less is better read as more is better", "model/outputs.py",
+      '{"higher": 1, "lower": -1, "neither": 0}', '{"higher": 1, "lower": 1, "neither": 0}',
+      (f"{TR}::test_differences_use_the_first_strategy_as_reference_and_each_outcomes_direction",
+       "tests/evidence/test_robust.py::test_regret_respects_an_outcome_where_less_is_better")),
+    M("every output marked per run", "model/outputs.py",
+      '"monthly": True, "per_run": o.name in per_run,', '"monthly": True, "per_run": True,',
+      (f"{RU}::test_every_per_run_output_is_declared_once_with_its_monthly_source",)),
+    # --- issue 20: the tools' rules (tests/evidence/test_tool_rules.py) ----------------------------------------
+    M("calibration accepts candidates up to twice epsilon", "experiments/calibrate/abc.py",
+      'if r["distance"] <= eps]', 'if r["distance"] <= 2 * eps]',
+      (f"{TR}::test_every_accepted_candidate_is_within_its_generations_epsilon",)),
+    M("calibration epsilon does not shrink (previous maximum, not its quantile)", "experiments/calibrate/abc.py",
+      'eps = float(np.quantile(prev.population["distance"], abc["quantile"]))',
+      'eps = float(prev.population["distance"].max())',
+      (f"{TR}::test_epsilon_shrinks_from_generation_to_generation",)),
+    M("calibration's rejection round keeps the farthest candidates", "experiments/calibrate/abc.py",
+      'pop = finite.sort_values(["distance", "candidate"], kind="stable").head(N).copy()',
+      'pop = finite.sort_values(["distance", "candidate"], kind="stable").tail(N).copy()',
+      (f"{TR}::test_the_rejection_round_keeps_the_nearest_candidates",)),
+    M("calibration's first epsilon is the nearest accepted distance", "experiments/calibrate/abc.py",
+      'generations.append(Generation(0, float(pop["distance"].max())', 'generations.append(Generation(0, float(pop["distance"].min())',
+      (f"{TR}::test_every_accepted_candidate_is_within_its_generations_epsilon",)),
+    M("an SMC generation keeps the last candidates within epsilon", "experiments/calibrate/abc.py",
+      "keep = accepted[:N]", "keep = accepted[-N:]",
+      (f"{TR}::test_an_smc_generation_keeps_the_first_candidates_within_epsilon",)),
+    M("SMC weights not normalised", "experiments/calibrate/abc.py",
+      "return weights / weights.sum()", "return weights",
+      (f"{TR}::test_every_accepted_candidate_is_within_its_generations_epsilon",)),
+    M("an undefined statistic fits perfectly", "experiments/calibrate/spec.py",
+      "        if value is None or math.isnan(value):\n            return math.inf",
+      "        if value is None or math.isnan(value):\n            return 0.0",
+      ("tests/evidence/test_calibrate.py::test_empty_posterior_one_line_exit_2",)),
+    M("discovery counts undefined runs as not meeting the condition", "experiments/discover.py",
+      "defined = ~np.isnan(value)", "defined = np.ones(len(value), dtype=bool)",
+      (f"{TR}::test_discovery_counts_undefined_runs_and_leaves_them_out",)),
+    M("discovery does not say how many runs it left out", "experiments/discover.py",
+      '(f"; {d.undefined} runs left out (undefined)" if d.undefined else "")', '""',
+      (f"{TR}::test_discovery_counts_undefined_runs_and_leaves_them_out",)),
+    M("discovery: a condition undefined everywhere reported as met nowhere", "experiments/discover.py",
+      "    if len(y) == 0:\n", "    if False:\n",
+      (f"{TR}::test_a_condition_undefined_everywhere_is_refused",)),
+    M("discovery: factors of the left-out runs shifted onto the others", "experiments/discover.py",
+      "x = runs.x[defined].reset_index(drop=True)", "x = runs.x[: int(defined.sum())].reset_index(drop=True)",
+      (f"{TR}::test_discovery_counts_undefined_runs_and_leaves_them_out",)),
+    M("robust: regret p90 is the maximum", "experiments/strategies/robust.py",
+      "float(np.nanquantile(regret[:, j], REGRET_QUANTILE))", "float(np.nanmax(regret[:, j]))",
+      (f"{TR}::test_regret_p90_share_best_and_all_targets_by_hand",)),
+    M("robust: a tie for best counts for nobody", "experiments/strategies/robust.py",
+      'row["share best"] = float(np.mean(regret[:, j] <= 1e-12))', 'row["share best"] = float(np.mean(regret[:, j] < -1e-12))',
+      (f"{TR}::test_regret_p90_share_best_and_all_targets_by_hand",)),
+    M("robust: meeting any target counts as meeting all", "experiments/strategies/robust.py",
+      "met_all &= met", "met_all |= met",
+      (f"{TR}::test_regret_p90_share_best_and_all_targets_by_hand",)),
+    M("robust: an undefined target counts as met", "experiments/strategies/robust.py",
+      "met = value == 1.0", "met = value != 0.0",
+      (f"{TR}::test_an_undefined_outcome_gives_no_regret_in_that_future_and_counts_as_not_meeting",)),
+    M("robust: mean regret undefined as soon as one future is", "experiments/strategies/robust.py",
+      'row["mean regret"] = float(np.nanmean(regret[:, j]))', 'row["mean regret"] = float(np.mean(regret[:, j]))',
+      (f"{TR}::test_an_undefined_outcome_gives_no_regret_in_that_future_and_counts_as_not_meeting",)),
+    M("compare: 95% interval instead of 90%", "experiments/strategies/stats.py",
+      "np.quantile(x, [LOW, 0.5, HIGH])", "np.quantile(x, [0.025, 0.5, 0.975])",
+      (f"{TR}::test_interval_is_median_and_5th_and_95th_percentiles",)),
+    M("compare: replicates paired by row order, not by replicate", "experiments/strategies/stats.py",
+      "return (table[label] - table[reference]).to_numpy(dtype=float)",
+      "return (runs[runs['label'] == label][column].to_numpy(dtype=float) - runs[runs['label'] == reference][column].to_numpy(dtype=float))",
+      (f"{TR}::test_paired_differences_match_replicates_not_row_order",)),
+    M("compare: ties count as not better", "experiments/strategies/stats.py",
+      "0.5 * (signed == 0).sum()", "0.0 * (signed == 0).sum()",
+      (f"{TR}::test_chance_of_doing_better_counts_ties_half",)),
+    M("compare: chance of doing better ignores the outcome's direction", "experiments/strategies/stats.py",
+      "signed = better * d", "signed = d",
+      (f"{TR}::test_chance_of_doing_better_counts_ties_half",)),
+    M("compare: chance of doing better defined with undefined replicates", "experiments/strategies/stats.py",
+      "    if np.isnan(d).any():\n        return math.nan", "    if False:\n        return math.nan",
+      (f"{TR}::test_chance_of_doing_better_is_undefined_when_a_difference_is",)),
+    M("compare: mean difference is the median", "experiments/strategies/stats.py",
+      "return float(d.mean()), float(np.quantile(means, LOW))", "return float(np.median(d)), float(np.quantile(means, LOW))",
+      (f"{TR}::test_differences_use_the_first_strategy_as_reference_and_each_outcomes_direction",)),
+    M("compare: bootstrap interval of the mean is the spread of replicates", "experiments/strategies/stats.py",
+      "means = d[bootstrap_indices(len(d))].mean(axis=1)", "means = d",
+      (f"{TR}::test_mean_and_its_bootstrap_interval",)),
+    M("compare: the last strategy is the reference", "experiments/strategies/stats.py",
+      "reference = labels[0]", "reference = labels[-1]",
+      (f"{TR}::test_differences_use_the_first_strategy_as_reference_and_each_outcomes_direction",)),
+    M("compare: a strategy's mean is its median", "experiments/strategies/stats.py",
+      '"mean": float(group[col].mean())', '"mean": float(group[col].median())',
+      (f"{TR}::test_describe_gives_each_strategys_median_interval_and_mean",)),
 )
 
 
@@ -248,11 +669,26 @@ EXISTING = ("tests/model", "tests/cli", "tests/strategies", "tests/sweep",
             *(f"--ignore={f}" for f in NEW_FILES), "-m", "not slow and not browser")
 
 
-def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, list[str], float]:
-    """('caught' | 'survived' | 'error: ...', failing test ids, seconds)."""
+def aimed_at(test_id: str, aimed: tuple[str, ...]) -> bool:
+    """A failing test id is one of the aimed tests: the same node (any parametrisation of it) or inside an aimed
+    file or folder."""
+    for a in aimed:
+        if a.startswith("-"):
+            continue
+        if test_id == a or test_id.startswith((a + "[", a + "::", a.rstrip("/") + "/")):
+            return True
+    return False
+
+
+def run_tests(copy: Path, tests: tuple[str, ...], timeout: float,
+              aimed: tuple[str, ...] | None = None) -> tuple[str, list[str], float]:
+    """('caught' | 'caught elsewhere' | 'survived' | 'error: ...', failing test ids, seconds). ``tests`` run in
+    order and stop at the first failure; it counts as caught only when it is one of ``aimed`` (default: all of
+    ``tests``), so the aimed tests go first."""
+    aimed = tests if aimed is None else aimed
     env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
     marks = () if "-m" in tests else ("-m", "not browser")
-    cmd = [sys.executable, "-m", "pytest", *tests, "-q", "-rf", "-p", "no:cacheprovider", "-p", "no:solara",
+    cmd = [sys.executable, "-m", "pytest", *tests, "-q", "-rfE", "-p", "no:cacheprovider", "-p", "no:solara",
            "-p", "no:playwright", "-x", *marks]
     start = time.perf_counter()
     try:
@@ -260,11 +696,13 @@ def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, 
     except subprocess.TimeoutExpired:
         return "error: timeout", [], time.perf_counter() - start
     seconds = time.perf_counter() - start
-    failed = re.findall(r"^FAILED (.+?)(?: - .*)?$", proc.stdout, flags=re.M)
+    # a test that fails, or whose fixture fails (ERROR), caught the break
+    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", proc.stdout, flags=re.M)
     if proc.returncode == 0:
         return "survived", [], seconds
     if proc.returncode == 1:
-        return "caught", [f.split("::", 1)[-1] if "::" in f else f for f in failed], seconds
+        status = "caught" if any(aimed_at(f, aimed) for f in failed) else "caught elsewhere"
+        return status, failed, seconds
     tail = (proc.stdout + proc.stderr).strip().splitlines()[-1:] or ["?"]
     return f"error: pytest exit {proc.returncode}: {tail[0][:80]}", failed, seconds
 
@@ -280,10 +718,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table", action="store_true", help="only the breaks of issue 12's table")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTANTS if args.pattern.lower() in m.name.lower() and (m.table or not args.table)]
-    tests_of = (lambda m: EXISTING) if args.existing else (lambda m: m.tests)
+    tests_of = (lambda m: EXISTING) if args.existing else (lambda m: (*m.tests, *m.others))
     if args.list:
         for i, m in enumerate(chosen, 1):
-            print(f"{i:2d}. {m.name}  [{m.file}]\n      " + "\n      ".join(m.tests))
+            print(f"{i:3d}. {m.name}  [{m.file}]\n      " + "\n      ".join(m.tests))
         return 0
     with tempfile.TemporaryDirectory(prefix="mus-mutate-") as tmp:
         copy = Path(tmp) / "repo"
@@ -312,7 +750,7 @@ def main(argv: list[str] | None = None) -> int:
                     mutated = mutated.replace(old, new)
                 path.write_text(mutated)
                 try:
-                    rows.append((m, *run_tests(copy, tests_of(m), args.timeout)))
+                    rows.append((m, *run_tests(copy, tests_of(m), args.timeout, m.tests)))
                 finally:
                     path.write_text(original)
             done = time.perf_counter() - start
@@ -321,18 +759,28 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
     print_table(rows)
     caught = sum(r[1] == "caught" for r in rows)
+    elsewhere = sum(r[1] == "caught elsewhere" for r in rows)
+    survived = sum(r[1] == "survived" for r in rows)
+    stale = sum(r[1].startswith("STALE") for r in rows)
     table_missed = [r[0].name for r in rows if r[0].table and r[1] != "caught"]
-    print(f"\ncaught {caught} of {len(rows)} ({100 * caught / max(1, len(rows)):.0f}%); "
-          f"issue 12's table: {'all caught' if not table_missed else 'NOT caught: ' + '; '.join(table_missed)}")
+    print(f"\ncaught by an aimed test: {caught} of {len(rows)} ({100 * caught / max(1, len(rows)):.0f}%); "
+          f"caught only by another test (counted as NOT caught): {elsewhere}; survived: {survived}; stale: {stale}; "
+          f"errors: {len(rows) - caught - elsewhere - survived - stale}")
+    print(f"issue 12's table: {'all caught' if not table_missed else 'NOT caught: ' + '; '.join(table_missed)}")
     return 0 if caught == len(rows) else 1
 
 
+def short(test_id: str) -> str:
+    return test_id.split("::", 1)[-1] if "::" in test_id else test_id
+
+
 def print_table(rows) -> None:
-    print("\n| # | break | file | caught? | by |\n|---|---|---|---|---|")
+    print("\n| # | break | file | aimed test | caught by it? | failed |\n|---|---|---|---|---|---|")
     for i, (m, status, failed, seconds) in enumerate(rows, 1):
-        by = ", ".join(failed) if failed else ("-" if status != "caught" else "(collection)")
-        mark = "yes" if status == "caught" else status
-        print(f"| {i} | {m.name}{' (issue table)' if m.table else ''} | `{m.file}` | {mark} | {by} |")
+        by = ", ".join(short(f) for f in failed) if failed else ("(collection)" if status.startswith("caught") else "-")
+        mark = {"caught": "yes", "caught elsewhere": "NO (caught elsewhere only)", "survived": "NO"}.get(status, status)
+        aimed = ", ".join(short(t) for t in m.tests)
+        print(f"| {i} | {m.name}{' (issue table)' if m.table else ''} | `{m.file}` | {aimed} | {mark} | {by} |")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ parsed with Python's own parser and only a small, safe part of the language is a
 (outputs or factors), numbers, quoted text, arithmetic (``+ - * /``), comparisons (chains too:
 ``0.1 < x <= 0.3``), ``and``/``or``/``not`` (``&``, ``|``, ``~`` also work) and ``abs(...)``. Nothing is
 ever executed by ``eval``. It is evaluated on a table, column-wise, into a numpy array; a comparison with an
-undefined value (NaN) is undefined too (NaN), so callers can report undefined runs instead of counting them
-as false.
+undefined value (NaN) is undefined too (NaN), and so is a division by zero, so callers can report undefined
+runs instead of counting them as false or true.
 
 Every problem (syntax, unknown name, text where a number is needed) is a :class:`~experiments.io.UserError`
 of one line naming the expression.
@@ -28,7 +28,15 @@ from .io import UserError
 
 COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
            ast.Eq: operator.eq, ast.NotEq: operator.ne}
-ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+def divide(a, b):
+    """``a / b`` with nothing to divide by undefined (NaN), not infinite: ``dropouts / joins`` in a run with no
+    admissions is no share at all, and must not count as meeting ``> 0.5``."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b == 0, np.nan, a / b)
+
+
+ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: divide}
 SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 

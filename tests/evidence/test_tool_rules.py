@@ -135,8 +135,6 @@ def test_a_condition_undefined_through_arithmetic_is_left_out_too():
     assert d.undefined == 50 and len(d.y) == 350
 
 
-@pytest.mark.xfail(strict=True, reason="bug (experiments/expressions.py): x / 0 evaluates to inf, so a condition "
-                   "like 'dropouts / joins > 0.5' counts a run with no admissions as meeting it instead of undefined")
 def test_a_division_by_zero_in_a_condition_is_undefined_not_true():
     runs = box_runs(undefined=0)
     zero = np.arange(400) < 50

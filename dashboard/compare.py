@@ -23,6 +23,7 @@ import solara
 import solara.lab
 
 import model
+from model.alliance_table.safe_cells import safe_csv
 from experiments.io import UserError
 from experiments.strategies import load_strategy, strategy_files
 from experiments.worlds import Worlds, load_worlds
@@ -249,7 +250,11 @@ FIGURE_WIDTH_PX = 1060  # the figure is drawn at the size it is shown (crisp, no
 
 def comparison_csv(comparison: Comparison) -> bytes:
     frames = [band.assign(scenario=label) for label, band in comparison.bands.items()]
-    return pd.concat(frames, ignore_index=True).to_csv(index=False).encode()
+    return safe_csv(pd.concat(frames, ignore_index=True)).encode()
+
+
+def summary_csv(comparison: Comparison) -> bytes:
+    return safe_csv(comparison.summary).encode()
 
 
 @solara.component
@@ -282,7 +287,7 @@ def ComparisonResult(comparison: Comparison):
                                 mime_type="image/png")
         solara.FileDownload(lambda: comparison_csv(comparison), filename="comparison-bands.csv",
                             label="Bands (CSV)", mime_type="text/csv")
-        solara.FileDownload(comparison.summary.to_csv(index=False).encode(), filename="comparison-summary.csv",
+        solara.FileDownload(summary_csv(comparison), filename="comparison-summary.csv",
                             label="Summary (CSV)", mime_type="text/csv")
 
 

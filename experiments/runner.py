@@ -27,9 +27,10 @@ from tqdm import tqdm
 
 import model
 from model import registry
+from model.alliance_table.safe_cells import safe_csv
 
 from . import tables as table_outputs
-from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
+from .io import StagedDir, UserError, atomic_write_json, atomic_write_text, check_out_folder, write_table
 from .provenance import git_commit
 from .worlds import Worlds, load_worlds
 
@@ -122,7 +123,7 @@ def run_command(args) -> int:
     with StagedDir(out) as tmp:
         write_table(timeseries, tmp / "timeseries")
         write_table(summary, tmp / "summary")
-        events.to_csv(tmp / "events.csv", index=False)
+        atomic_write_text(tmp / "events.csv", safe_csv(events))
         plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name + (" (in plausible worlds)" if worlds else ""),
                       exit_month=results[0].params["project_exit_month"])
         atomic_write_json(tmp / "manifest.json", {

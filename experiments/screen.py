@@ -13,6 +13,7 @@ import pandas as pd
 
 import model
 from model import registry
+from model.alliance_table.safe_cells import safe_csv
 
 
 def _run(job: tuple[dict, int, int, str]) -> float:
@@ -76,6 +77,6 @@ def screen_command(a) -> int:
                    progress=lambda i, n: print(f"\r{i}/{n} runs", end="", file=sys.stderr, flush=True))
     print(file=sys.stderr)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(a.out, index=False)
+    a.out.write_text(safe_csv(table), encoding="utf-8")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     return 0

@@ -36,7 +36,7 @@ import pandas as pd
 
 from model.registry import REGISTRY, ConfigError, unknown_key_message
 
-from .io import UserError
+from .io import PARQUET_READ, PARQUET_WRITE, UserError, damage
 
 WORLD_TAG = 0x776F726C64  # "world": the world draw's own stream
 DRAW_RULE = ("world of a run with seed s: u = default_rng(SeedSequence([0x776F726C64, s])).random(); the first "
@@ -118,9 +118,9 @@ def _load(path_text: str, _mtime: float) -> Worlds:
     try:
         import io
 
-        table = pd.read_parquet(io.BytesIO(data))
+        table = pd.read_parquet(io.BytesIO(data), **PARQUET_READ)
     except Exception as exc:  # pyarrow raises several types for damaged files
-        raise UserError(f"--worlds {path}: not a readable Parquet table ({type(exc).__name__})") from None
+        raise UserError(f"--worlds {path}: not a readable Parquet table ({damage(exc)})") from None
     return check_table(path, table, hashlib.sha256(data).hexdigest())
 
 
@@ -176,7 +176,7 @@ def write_worlds(path: Path, table: pd.DataFrame, metadata: dict[str, str] | Non
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(arrow, tmp)
+        pq.write_table(arrow, tmp, **PARQUET_WRITE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,42 @@ class Store:
 
     def write_manifest(self) -> None:
         atomic_write_json(self.root / "manifest.json", self.manifest)
+
+    # The sessions' candidate counts are read from the part files on disk, never from what this process
+    # believes it saved: a Ctrl-C can land after a part is renamed into place and before this process has
+    # noted its rows, and a kill -9 ends a session before it records anything (as the sweep store does).
+    def saved_count(self) -> int:
+        """Candidates saved in the folder: the sum of the counts the part files' names give."""
+        total = 0
+        for path in (self.root / "runs").glob("part-*.parquet"):
+            match = re.fullmatch(r"part-\d+-\d+-(\d+)", path.stem)
+            if match is None:
+                raise UserError(f"{path}: not a part file name (part-<generation>-<first>-<count>.parquet); "
+                                "the calibration folder is damaged")
+            total += int(match.group(1))
+        return total
+
+    def begin_session(self, workers: int, scheduler: str | None) -> dict[str, Any]:
+        """Record a new session; an earlier one that never ended (killed with -9) is closed from the disk:
+        its candidates are those saved by then, its end the time of its last saved part."""
+        saved = self.saved_count()
+        for earlier in self.manifest["sessions"]:
+            if earlier.get("ended") is None:
+                parts = list((self.root / "runs").glob("part-*.parquet"))
+                last = max((p.stat().st_mtime for p in parts), default=None)
+                ended = (datetime.fromtimestamp(last, timezone.utc).isoformat(timespec="seconds")
+                         if last is not None else earlier["started"])
+                earlier.update(ended=max(ended, earlier["started"]), candidates_after=saved,
+                               killed="the session ended without recording it (killed); repaired from the saved parts")
+        session = {"started": now(), "ended": None, "workers": workers, "scheduler": scheduler,
+                   "candidates_before": saved}
+        self.manifest["sessions"].append(session)
+        self.write_manifest()
+        return session
+
+    def end_session(self, session: dict[str, Any]) -> None:
+        session.update(ended=now(), candidates_after=self.saved_count())
+        self.write_manifest()
 
     def save(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -291,10 +329,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
     t_start = time.perf_counter()
     store = Store(root, spec).open()
     store.lock()
-    session = {"started": now(), "ended": None, "workers": workers, "scheduler": scheduler,
-               "candidates_before": len(store.rows)}
-    store.manifest["sessions"].append(session)
-    store.write_manifest()
+    session = store.begin_session(workers, scheduler)
     abc = spec.abc
     N = abc["population"]
     generations: list[Generation] = []
@@ -357,8 +392,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
             print(f"finished candidates are saved in {root}; run the same command to resume", file=sys.stderr)
             raise
         finally:
-            session.update(ended=now(), candidates_after=len(store.rows))
-            store.write_manifest()
+            store.end_session(session)
     filled = [g for g in generations if g.filled >= MIN_FILL * N]
     posterior = filled[-1] if filled else generations[0]
     if not filled:

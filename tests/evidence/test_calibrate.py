@@ -3,6 +3,7 @@ that contradict each other, resumes to the same numbers on any worker count, and
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -242,3 +243,46 @@ def test_model_recovers_known_values_and_exports_worlds(mus, tmp_path):
     rc, out, err = mus("run", base, "--worlds", tmp_path / "cal" / "worlds.parquet", "--replicates", "3",
                        "--out", tmp_path / "run", "--quiet")
     assert rc == 0, err
+
+
+def saved_on_disk(folder) -> int:
+    """Candidates in a calibration folder's part files (each part's name ends with its row count)."""
+    return sum(len(pd.read_parquet(p)) for p in (folder / "runs").glob("part-*.parquet"))
+
+
+def test_ctrl_c_between_a_parts_rename_and_its_count_undercounts_nothing(mus, tmp_path, monkeypatch):
+    """The Ctrl-C lands right after a part is renamed into place, before this process notes its rows: the
+    session's count is read from the disk."""
+    from experiments.calibrate import abc
+
+    original = abc.write_table
+
+    def renamed_then_interrupted(*args, **kwargs):
+        original(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(abc, "write_table", renamed_then_interrupted)
+    spec = function_spec(tmp_path, synthetic_patterns(), abc="generations = 0")
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 130 and err.strip().splitlines()[-1] == "mus-alliance calibrate: interrupted"
+    session = json.loads((tmp_path / "cal" / "manifest.json").read_text())["sessions"][-1]
+    assert session["candidates_after"] == saved_on_disk(tmp_path / "cal") > 0
+    assert session["ended"] is not None
+
+
+def test_a_calibration_killed_with_9_is_repaired_on_the_next_run(mus, tmp_path):
+    from tests.cli.test_interrupts import run_injected
+
+    spec = function_spec(tmp_path, synthetic_patterns(), abc="generations = 0")
+    rc, _, err = run_injected(tmp_path, "kill", "experiments.calibrate.abc:write_table", "calibrate", spec,
+                              "--out", tmp_path / "cal", "--workers", 1, "--no-progress")
+    assert rc == -9, err
+    killed = json.loads((tmp_path / "cal" / "manifest.json").read_text())["sessions"]
+    assert len(killed) == 1 and killed[0]["ended"] is None
+    saved = saved_on_disk(tmp_path / "cal")
+    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    first, second = json.loads((tmp_path / "cal" / "manifest.json").read_text())["sessions"]
+    assert first["ended"] is not None and first["ended"] >= first["started"] and "killed" in first["killed"]
+    assert first["candidates_after"] == saved == second["candidates_before"]
+    assert second["candidates_after"] == saved_on_disk(tmp_path / "cal")

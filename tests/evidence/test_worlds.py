@@ -167,3 +167,37 @@ def test_allocate_plays_its_splits_in_common_worlds(mus, small, meeting_worlds, 
     runs = pd.read_parquet(tmp_path / "a" / "runs.parquet")
     assert (runs.groupby("replicate")["world"].nunique() == 1).all()
     assert "parameter uncertainty" in out and "parameter uncertainty" in (tmp_path / "a" / "report.md").read_text()
+
+
+def test_a_worlds_file_with_a_flipped_byte_inside_a_value_is_refused(mus, small, tmp_path):
+    """Pages carry checksums: a bit flipped inside a value (which Parquet without checksums reads silently as
+    another number, 0.0234567891 -> 0.0234567891002) is refused in one line."""
+    import struct
+
+    values = [0.0123456789, 0.0234567891, 0.0345678912]  # distinct bytes, so the value is found in the page
+    path = tmp_path / "w.parquet"
+    write_worlds(path, pd.DataFrame({"world": [1, 2, 3], "weight": [1.0, 1.0, 1.0], "bass_q": values}))
+    data = bytearray(path.read_bytes())
+    at = data.find(struct.pack("<d", values[1]))
+    assert at > 0
+    data[at + 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    rc, _, err = mus("run", small, "--worlds", path, "--out", tmp_path / "r", "--quiet")
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert "checksum does not match" in err and str(path) in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_results_table_with_a_flipped_byte_is_refused(tmp_path):
+    import struct
+
+    from experiments.io import UserError, read_table, write_table
+
+    table = pd.DataFrame({"x": [0.0123456789, 0.0234567891]})
+    write_table(table, tmp_path / "t", csv=False)
+    path = tmp_path / "t.parquet"
+    data = bytearray(path.read_bytes())
+    data[data.find(struct.pack("<d", 0.0234567891)) + 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="checksum does not match"):
+        read_table(path)

@@ -66,6 +66,8 @@ class Runs:
 def load_runs(root: Path) -> Runs:
     """Read a finished sweep or calibration folder; any problem is one line (UserError)."""
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root}: is a file; discover reads a study folder (the --out of a sweep or calibrate)")
     if not root.is_dir():
         raise UserError(f"{root}: no such study folder")
     manifest = read_manifest_json(root)

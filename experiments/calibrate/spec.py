@@ -193,7 +193,10 @@ def read_abc(table: Any) -> dict[str, Any]:
 
 
 def read_parameters(table: Any, target: str, base_params: dict[str, Any]) -> tuple[FreeParameter, ...]:
-    if not isinstance(table, dict) or not table:
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"parameters: expected a [parameters] table, e.g. bass_q = {{}}, got {type(table).__name__} "
+                          f"{table!r}")
+    if not table:
         raise ConfigError("parameters: name at least one free parameter, e.g. bass_q = {}")
     out = []
     for name, given in table.items():
@@ -239,7 +242,10 @@ def check_range(p: FreeParameter) -> FreeParameter:
 
 
 def read_patterns(table: Any, names: list[str]) -> tuple[Pattern, ...]:
-    if not isinstance(table, dict) or not table:
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"patterns: expected one table per pattern, e.g. [patterns.meetings] with statistic and "
+                          f"target, got {type(table).__name__} {table!r}")
+    if not table:
         raise ConfigError("patterns: name at least one pattern, e.g. [patterns.meetings] with statistic and target")
     out = []
     for name, given in table.items():

@@ -83,6 +83,10 @@ def read_xlsx(path: Path):
                 f"one row per stakeholder '{SHEET}'"]
         rows = sheet_rows(book[main])
         ties = sheet_rows(book[sheets[TIES_SHEET]]) if TIES_SHEET in sheets else None
+        problems = unsaved_formulas(path, main, rows) + (
+            unsaved_formulas(path, sheets[TIES_SHEET], ties) if ties is not None else [])
+        if problems:
+            return [], None, None, None, problems
         version = None
         if GUIDE_SHEET in sheets:
             first = next(book[sheets[GUIDE_SHEET]].iter_rows(min_row=1, max_row=1, values_only=True), ())
@@ -90,6 +94,31 @@ def read_xlsx(path: Path):
     finally:
         book.close()
     return rows, ties, None, version, []
+
+
+def unsaved_formulas(path: Path, sheet_name: str, rows: list[tuple[int, list[Any]]]) -> list[str]:
+    """One line per cell that holds a formula but no saved value. A workbook written by a program that
+    does not calculate (a script, some converters) keeps only the formula, and a blank cell would be read
+    (a name "empty", a value drawn). Looked up only for the cells read as blank."""
+    blank = {(n, c) for n, cells in rows for c, value in enumerate(cells) if value is None}
+    if not blank:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {(n, c): value for n, cells in enumerate(book[sheet_name].iter_rows(values_only=True), start=1)
+                    for c, value in enumerate(cells)
+                    if (n, c) in blank and isinstance(value, str) and value.startswith("=")}
+    finally:
+        book.close()
+    header = next((cells for _, cells in rows if any(v is not None for v in cells)), [])
+    out = []
+    for (n, c), formula in sorted(formulas.items()):
+        column = header[c] if c < len(header) and header[c] is not None else f"number {c + 1}"
+        out.append(f"{path}: sheet {sheet_name}, row {n}, column {column}: holds the formula {formula[:60]!r} but "
+                   "no value saved with it; open the file in a spreadsheet program and save it, or type the value")
+    return out
 
 
 def sheet_rows(sheet) -> list[tuple[int, list[Any]]]:

@@ -119,6 +119,9 @@ def test_bad_conditions_one_line_exit_2(mus, study, where, message):
 def test_bad_folders_one_line_exit_2(mus, tmp_path):
     rc, _, err = mus("discover", tmp_path / "nothing", "--where", "x > 1")
     assert rc == 2 and "no such study folder" in err
+    (tmp_path / "results.csv").write_text("x\n1\n")
+    rc, _, err = mus("discover", tmp_path / "results.csv", "--where", "x > 1")
+    assert rc == 2 and "results.csv: is a file; discover reads a study folder" in err
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "manifest.json").write_text('{"kind": "run"}')
     rc, _, err = mus("discover", tmp_path / "run", "--where", "x > 1")

@@ -49,6 +49,8 @@ def add_parser(sub) -> None:
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario file name>)")
     run.add_argument("--worlds", type=Path, metavar="FILE",
                      help="each replicate plays in a plausible world drawn from this ensemble (Parquet)")
+    run.add_argument("--allow-unmet-worlds", action="store_true",
+                     help="use worlds whose calibration did not meet its patterns (refused otherwise); the reports say so")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=run_command)
 
@@ -112,7 +114,7 @@ def run_command(args) -> int:
     scenario = scenario_from_args(args)
     out = args.out or RESULTS / (scenario.path.stem if scenario.path else "scenario")
     check_out_folder(out, "run")
-    worlds = load_worlds(args.worlds) if args.worlds is not None else None
+    worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     results = run_replicates(scenario, args.quiet, worlds)

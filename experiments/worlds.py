@@ -17,6 +17,14 @@ normalised weight exceeds ``u`` (worlds in file order). The world depends only o
 
 The world's stream (``WORLD_TAG``) is separate from the model's own randomness, which keeps using the seed.
 
+**Worlds that say what they are.** A calibration records in the file's metadata whether its accepted sets
+meet its patterns (``mus_alliance_meets_patterns``: yes or no; ``mus_alliance_unmet_patterns``), the share of
+the worlds' runs meeting each pattern (``mus_alliance_share_meeting``, JSON), the effective sample size of the
+weights (``mus_alliance_effective_sample_size``) and the spec's hash (``mus_alliance_spec_sha256``). Worlds
+marked as not meeting their patterns are refused by ``run``, ``compare``, ``allocate`` and ``sweep`` unless
+the user says ``--allow-unmet-worlds``; then, and in the dashboard, every note about the worlds carries the
+mark (:meth:`Worlds.note`).
+
 **What a world changes.** A world's values replace the registry's defaults; anything a scenario file, a
 strategy (settings and plan), a ``--set`` or a sweep factor names explicitly wins over the world, and the
 commands say which world parameters were overridden so.
@@ -45,6 +53,10 @@ from .sweep.targets import WORLDS_TARGET as WORLDS_PREFIX  # a sweep target: the
 META_COLUMNS = ("world", "weight")
 UNCERTAINTY_NOTE = ("Bands and intervals include parameter uncertainty: each replicate plays in a plausible world "
                     "drawn from {path} ({n} worlds), as well as chance.")
+UNMET_NOTE = ("Warning: these worlds do not meet their calibration's patterns ({unmet}); they are the sets that "
+              "came closest, not plausible worlds.")
+META = "mus_alliance_"  # prefix of the metadata keys a calibration writes
+ALLOW_UNMET = "--allow-unmet-worlds"
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,23 @@ class Worlds:
     parameters: tuple[str, ...]
     values: tuple[dict[str, Any], ...]  # per row: parameter -> value (checked against the registry)
     digest: str                  # sha256 of the file's bytes
+    metadata: tuple[tuple[str, str], ...] = ()  # the calibration's record (keys without the prefix META)
+
+    @property
+    def record(self) -> dict[str, str]:
+        return dict(self.metadata)
+
+    @property
+    def meets_patterns(self) -> bool | None:
+        """Whether the calibration's accepted sets meet its patterns; None when the file does not say (a hand-
+        made table, a file written before the mark existed)."""
+        said = self.record.get("meets_patterns")
+        return None if said is None else said == "yes"
+
+    @property
+    def unmet(self) -> list[str]:
+        text = self.record.get("unmet_patterns", "")
+        return [name for name in text.split(",") if name] if self.meets_patterns is False else []
 
     def __len__(self) -> int:
         return len(self.values)
@@ -78,10 +107,25 @@ class Worlds:
 
     def describe(self) -> dict[str, Any]:
         return {"path": str(self.path), "sha256": self.digest, "worlds": len(self), "parameters": list(self.parameters),
-                "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world"}
+                "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world",
+                "meets_patterns": self.meets_patterns, "unmet_patterns": self.unmet, "calibration": self.record}
 
     def note(self) -> str:
-        return UNCERTAINTY_NOTE.format(path=shown(self.path), n=len(self))
+        note = UNCERTAINTY_NOTE.format(path=shown(self.path), n=len(self))
+        return note + (" " + self.mark() if self.meets_patterns is False else "")
+
+    def mark(self) -> str:
+        """The warning of worlds that do not meet their patterns ('' for those that do)."""
+        return UNMET_NOTE.format(unmet=", ".join(self.unmet) or "no set meets all together") \
+            if self.meets_patterns is False else ""
+
+    def check_use(self, allow_unmet: bool) -> "Worlds":
+        """Refuse worlds that do not meet their patterns unless the user allows them (one line)."""
+        if self.meets_patterns is False and not allow_unmet:
+            raise UserError(f"--worlds {self.path}: the calibration that made these worlds does not meet its patterns "
+                            f"({', '.join(self.unmet) or 'no set meets all together'}); see its warnings.txt, or "
+                            f"use them anyway with {ALLOW_UNMET}")
+        return self
 
 
 def shown(path: Path) -> str:
@@ -92,9 +136,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def load_worlds(path: str | Path) -> Worlds:
-    """Read and check a worlds file; any problem is one line (UserError) naming the file and the column."""
-    return _load(str(Path(path).resolve()), _mtime(path))
+def load_worlds(path: str | Path, allow_unmet: bool | None = None) -> Worlds:
+    """Read and check a worlds file; any problem is one line (UserError) naming the file and the column.
+    With ``allow_unmet`` given (the commands' ``--allow-unmet-worlds``), worlds marked as not meeting their
+    patterns are refused unless it is true; None leaves that to the caller (the dashboard shows the mark)."""
+    worlds = _load(str(Path(path).resolve()), _mtime(path))
+    return worlds if allow_unmet is None else worlds.check_use(allow_unmet)
 
 
 def _mtime(path) -> float:
@@ -118,10 +165,15 @@ def _load(path_text: str, _mtime: float) -> Worlds:
     try:
         import io
 
-        table = pd.read_parquet(io.BytesIO(data), **PARQUET_READ)
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(io.BytesIO(data), **PARQUET_READ)
+        table = arrow.to_pandas()
     except Exception as exc:  # pyarrow raises several types for damaged files
         raise UserError(f"--worlds {path}: not a readable Parquet table ({damage(exc)})") from None
-    return check_table(path, table, hashlib.sha256(data).hexdigest())
+    metadata = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in (arrow.schema.metadata or {}).items()}
+    record = tuple(sorted((k.removeprefix(META), v) for k, v in metadata.items() if k.startswith(META)))
+    return replace(check_table(path, table, hashlib.sha256(data).hexdigest()), metadata=record)
 
 
 def check_table(path: Path, table: pd.DataFrame, digest: str = "") -> Worlds:

@@ -1,8 +1,9 @@
 """Approximate Bayesian computation: a rejection round, then ABC-SMC (population Monte Carlo), resumable.
 
 **Distance.** A candidate's misfit to pattern k is how far its statistic lies outside the target, in units
-of the pattern's tolerance (0 inside); its distance is ``sqrt(sum_k w_k m_k^2 / sum_k w_k)``, so 0 means
-every pattern is met. An undefined statistic gives an infinite distance (never accepted).
+of the pattern's tolerance (0 inside); judged per replicate (the default, :mod:`.simulate`), it is the mean
+of its replicates' misfits. Its distance is ``sqrt(sum_k w_k m_k^2 / sum_k w_k)``, so 0 means every pattern
+is met (by every replicate). An undefined statistic gives an infinite distance (never accepted).
 
 **Generation 0 (rejection).** ``rejection_candidates`` parameter sets drawn uniformly from the prior box;
 the ``population`` nearest (ties by candidate number) are accepted, with equal weights; epsilon_0 is the
@@ -13,7 +14,12 @@ previous population's distances. Candidate i picks a particle of the previous po
 it with a Gaussian kernel of twice the population's weighted covariance (proposals outside the prior box are
 drawn again). Candidates are evaluated in batches of consecutive numbers until ``population`` have distance
 <= epsilon_t (the first ``population`` by candidate number are kept) or ``max_candidates`` were tried. A
-weight is prior / sum_j w_j K(x | x_j); the prior is uniform, so the weight is 1 / the kernel mixture. SMC
+weight is prior / sum_j w_j K(x | x_j) / Z_j; the prior is uniform, so the weight is 1 / the mixture of the
+*truncated* kernels the proposals came from: redrawing until inside the box makes particle j's kernel
+K(. | x_j) / Z_j, with Z_j its mass inside the box (estimated from :data:`BOX_DRAWS` normal draws shared by
+all particles, from the stream ``SeedSequence([seed, t, BOX_TAG])``). Without Z_j a particle near the
+box's edge, whose proposals are redrawn more often, was under-weighted. Each generation reports its
+effective sample size, (sum w)^2 / sum w^2. SMC
 stops early once epsilon reaches 0 (every accepted set meets every pattern) or a generation cannot fill half
 its population (the last generation that did is the posterior).
 
@@ -58,6 +64,8 @@ from .spec import CalibrationSpec
 KIND = "calibration"
 FORMAT = "mus-alliance-calibration/1"
 PROPOSAL_TAG = 7
+BOX_TAG = 11     # the stream of the normal draws that estimate each kernel's mass inside the prior box
+BOX_DRAWS = 4000  # the estimate's standard error is at most 0.5 / sqrt(4000) = 0.008 of the mass
 SEED_RULE = ("candidate i of generation t: proposal from SeedSequence([seed, t, i, 7]); replicate r runs with "
              "SeedSequence([seed, t, i, r]).generate_state(1, uint64)[0] >> 1")
 MIN_FILL = 0.5  # a generation that fills less than this share of its population ends the SMC
@@ -103,7 +111,9 @@ class Store:
     def columns(self) -> list[str]:
         spec = self.spec
         return ["generation", "candidate", *(f"x.{p.name}" for p in spec.parameters),
-                *(p.name for p in spec.parameters), *(p.name for p in spec.patterns), "error"]
+                *(p.name for p in spec.parameters), *(p.name for p in spec.patterns),
+                *(f"misfit.{p.name}" for p in spec.patterns), *(f"met.{p.name}" for p in spec.patterns), "met_all",
+                "error"]
 
     def open(self) -> "Store":
         root = self.root
@@ -201,7 +211,8 @@ class Evaluator:
         self.spec, self.store, self.backend, self.progress = spec, store, backend, progress
         self.names = tuple(measure_names(spec.target, spec.base_params, spec.steps,
                                          None if spec.is_model else {p.name: (p.low + p.high) / 2 for p in spec.parameters}))
-        self.patterns = tuple((p.name, p.statistic.text, p.over) for p in spec.patterns)
+        self.patterns = tuple((p.name, p.statistic.text, p.over, p.low, p.high, p.tolerance, spec.judge == "replicate")
+                              for p in spec.patterns)
         self.seconds_per_candidate: float | None = None
         self.runs_done = 0
 
@@ -266,8 +277,8 @@ def distance(spec: CalibrationSpec, row: dict[str, Any]) -> float:
     total = sum(p.weight for p in spec.patterns)
     acc = 0.0
     for p in spec.patterns:
-        m = p.misfit(row[p.name])
-        if math.isinf(m):
+        m = float(row[f"misfit.{p.name}"])
+        if not math.isfinite(m):
             return math.inf
         acc += p.weight * m * m
     return math.sqrt(acc / total)
@@ -307,14 +318,35 @@ def propose(spec: CalibrationSpec, t: int, i: int, x: np.ndarray, w: np.ndarray,
     return np.clip(z, low, high)
 
 
-def smc_weights(new_x: np.ndarray, x: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
-    """1 / sum_j w_j N(new | x_j, Sigma), normalised (uniform prior inside the box)."""
+def smc_weights(new_x: np.ndarray, x: np.ndarray, w: np.ndarray, chol: np.ndarray,
+                mass: np.ndarray | None = None) -> np.ndarray:
+    """1 / sum_j w_j N(new | x_j, Sigma) / Z_j, normalised (uniform prior inside the box); ``mass`` is Z_j,
+    each kernel's mass inside the box (:func:`box_mass`; None: 1, the untruncated kernel)."""
     inv = np.linalg.inv(chol)
     diff_ = (new_x[:, None, :] - x[None, :, :]) @ inv.T          # [new, old, d]
     density = np.exp(-0.5 * np.sum(diff_ ** 2, axis=2))          # constant factors cancel
-    mix = density @ w
+    mix = density @ (w if mass is None else w / mass)
     weights = 1.0 / np.maximum(mix, 1e-300)
     return weights / weights.sum()
+
+
+def box_mass(spec: CalibrationSpec, t: int, x: np.ndarray, chol: np.ndarray) -> np.ndarray:
+    """Z_j: the share of particle j's Gaussian kernel inside the prior box, from BOX_DRAWS draws common to
+    every particle (a function of the seed and the generation only, so resuming gives the same weights)."""
+    low, high = lows_highs(spec)
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, t, BOX_TAG]))
+    steps = rng.standard_normal((BOX_DRAWS, len(low))) @ chol.T
+    mass = np.empty(len(x))
+    for j, xj in enumerate(x):
+        z = xj + steps
+        mass[j] = np.mean(np.all((z >= low) & (z <= high), axis=1))
+    return np.maximum(mass, 1.0 / BOX_DRAWS)
+
+
+def effective_sample_size(weights) -> float:
+    """(sum w)^2 / sum w^2: how many equally weighted sets the weighted population is worth."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) and (w ** 2).sum() > 0 else 0.0
 
 
 def table_of(store: Store, spec: CalibrationSpec, keys: list[tuple[int, int]]) -> pd.DataFrame:
@@ -379,7 +411,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
                 pop = table_of(store, spec, [(t, i) for i in keep])
                 if len(pop):
                     new_x = pop[[f"x.{p.name}" for p in spec.parameters]].to_numpy(dtype=float)
-                    pop["weight"] = smc_weights(new_x, x, w, chol)
+                    pop["weight"] = smc_weights(new_x, x, w, chol, box_mass(spec, t, x, chol))
                 gen = Generation(t, eps, pop, tried, within, time.perf_counter() - t0)
                 generations.append(gen)
                 if len(pop) < MIN_FILL * N:

@@ -4,6 +4,7 @@ that contradict each other, resumes to the same numbers on any worker count, and
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import numpy as np
@@ -292,3 +293,48 @@ def test_a_calibration_killed_with_9_is_repaired_on_the_next_run(mus, tmp_path):
     assert first["ended"] is not None and first["ended"] >= first["started"] and "killed" in first["killed"]
     assert first["candidates_after"] == saved == second["candidates_before"]
     assert second["candidates_after"] == saved_on_disk(tmp_path / "cal")
+
+
+def test_a_pattern_is_judged_on_each_replicate_not_on_their_mean():
+    """Two replicates at 0.5 and 1.5 around a target [0, 1]: their mean (1.0) meets it, but a real alliance is
+    one replicate, and half of them miss. A value on the target's edge meets it."""
+    from experiments.calibrate.simulate import judge_pattern
+
+    stat, misfit, share, met = judge_pattern([0.5, 1.5], "mean", 0.0, 1.0, 1.0, per_replicate=True)
+    assert stat == 1.0 and misfit == pytest.approx(0.25) and share == 0.5 and list(met) == [True, False]
+    stat, misfit, share, _ = judge_pattern([0.5, 1.5], "mean", 0.0, 1.0, 1.0, per_replicate=False)
+    assert misfit == 0.0 and share == 1.0  # the earlier rule: judged on the mean
+    assert judge_pattern([1.0, 0.0], "mean", 0.0, 1.0, 1.0, per_replicate=True)[2] == 1.0  # both edges meet
+    # a share pattern is about the replicates together: judged on its aggregate
+    assert judge_pattern([1.0, 0.0], "share", 0.7, math.inf, 0.25, per_replicate=True)[1] == pytest.approx(0.8)
+    stat, misfit, share, _ = judge_pattern([math.nan, 0.5], "mean", 0.0, 1.0, 1.0, per_replicate=True)
+    assert math.isinf(misfit) and share == 0.5  # an undefined replicate is never accepted
+
+
+def test_truncated_kernel_weights_give_back_a_uniform_prior():
+    """Proposals redrawn inside the prior box [0, 1] from particles near its edges, weighted 1 / the mixture
+    of the truncated kernels, must give back the uniform prior: each bin's weighted share equals its width.
+    With 20,000 proposals the weights' effective sample size is ~16,000, so a share of 0.1 has a standard
+    error of about 0.0024; the tolerance 0.01 is 4 of them. The untruncated kernel's weights (the earlier
+    rule) miss by 0.021 at the edge bin and 0.029 in the middle one."""
+    from types import SimpleNamespace
+
+    from experiments.calibrate.abc import box_mass, effective_sample_size, propose, smc_weights
+
+    spec = SimpleNamespace(parameters=[SimpleNamespace(low=0.0, high=1.0)], seed=3)
+    x, w, chol = np.array([[0.02], [0.05], [0.5], [0.97]]), np.full(4, 0.25), np.array([[0.15]])
+    z = np.array([propose(spec, 1, i, x, w, chol) for i in range(20000)])[:, 0]
+    weights = smc_weights(z[:, None], x, w, chol, box_mass(spec, 1, x, chol))
+    assert effective_sample_size(weights) > 15000
+    for low, high in ((0.0, 0.1), (0.1, 0.3), (0.45, 0.55), (0.9, 1.0)):
+        assert weights[(z >= low) & (z < high)].sum() == pytest.approx(high - low, abs=0.01)
+    untruncated = smc_weights(z[:, None], x, w, chol)
+    assert abs(untruncated[(z >= 0.45) & (z < 0.55)].sum() - 0.1) > 0.02
+
+
+def test_effective_sample_size_of_weights():
+    from experiments.calibrate.abc import effective_sample_size
+
+    assert effective_sample_size(np.full(50, 0.02)) == pytest.approx(50)
+    assert effective_sample_size([1.0, 0.0, 0.0]) == pytest.approx(1)
+    assert effective_sample_size([3.0, 1.0]) == pytest.approx(16 / 10)

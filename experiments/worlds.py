@@ -28,6 +28,9 @@ mark (:meth:`Worlds.note`).
 **What a world changes.** A world's values replace the registry's defaults; anything a scenario file, a
 strategy (settings and plan), a ``--set`` or a sweep factor names explicitly wins over the world, and the
 commands say which world parameters were overridden so.
+
+A sweep runs in worlds through its target (:func:`experiments.sweep.targets.in_worlds`): the sweep engine
+reads this module, never the reverse.
 """
 
 from __future__ import annotations
@@ -49,7 +52,6 @@ from .io import PARQUET_READ, PARQUET_WRITE, UserError, damage
 WORLD_TAG = 0x776F726C64  # "world": the world draw's own stream
 DRAW_RULE = ("world of a run with seed s: u = default_rng(SeedSequence([0x776F726C64, s])).random(); the first "
              "world (file order) whose cumulative normalised weight exceeds u")
-from .sweep.targets import WORLDS_TARGET as WORLDS_PREFIX  # a sweep target: the model, each run in its world
 META_COLUMNS = ("world", "weight")
 UNCERTAINTY_NOTE = ("Bands and intervals include parameter uncertainty: each replicate plays in a plausible world "
                     "drawn from {path} ({n} worlds), as well as chance.")
@@ -234,37 +236,3 @@ def write_worlds(path: Path, table: pd.DataFrame, metadata: dict[str, str] | Non
         Path(tmp).unlink(missing_ok=True)
         raise
 
-
-# ------------------------------------------------------------------------------------------- sweeps
-def sweep_target(worlds: Worlds, keep: Iterable[str]) -> str:
-    """The sweep target that runs the model with each run in its world; ``keep`` are the parameters the
-    study sets itself (base scenario overrides and factors), which win over the world. The file's digest is
-    part of the target, so a study folder refuses to resume with a changed worlds file."""
-    return f"{WORLDS_PREFIX}{worlds.path}#{worlds.digest}#{','.join(sorted(set(keep)))}"
-
-
-def worlds_target(rest: str):
-    """``(params, seed, steps) -> summary`` for a sweep target made by :func:`sweep_target`."""
-    from .sweep.targets import model_summary
-
-    path, digest, keep_text = rest.split("#", 2)
-    worlds = load_worlds(path)
-    if worlds.digest != digest:
-        raise UserError(f"--worlds {path}: the file changed since the study started")
-    keep = set(filter(None, keep_text.split(",")))
-
-    def evaluate(params: dict[str, Any], seed: int, steps: int) -> dict[str, Any]:
-        world = {k: v for k, v in worlds.values[worlds.index(seed)].items() if k not in keep}
-        return model_summary({**params, **world}, seed, steps)
-
-    return evaluate
-
-
-def sweep_spec_in_worlds(spec, worlds: Worlds):
-    """The sweep spec with every run in a plausible world (a model study only); its name gains the worlds'."""
-    import model
-
-    if not spec.is_model:
-        raise UserError(f"--worlds: {spec.path} runs a function, not the model; worlds are model parameters")
-    explicit = set(model.load_scenario(spec.base_path).params) | set(spec.factor_names)
-    return replace(spec, target=sweep_target(worlds, explicit), name=f"{spec.name}-worlds-{worlds.path.stem}")

@@ -49,9 +49,10 @@ def add_parser(subparsers) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     if args.worlds is not None:
-        from ..worlds import load_worlds, sweep_spec_in_worlds
+        from ..worlds import load_worlds
+        from .spec import spec_in_worlds
 
-        spec = sweep_spec_in_worlds(spec, load_worlds(args.worlds, args.allow_unmet_worlds))
+        spec = spec_in_worlds(spec, load_worlds(args.worlds, args.allow_unmet_worlds))
     out = args.out or default_out(spec)
     try:
         study = run_study(spec, out, args.workers, args.scheduler, progress=not args.no_progress)

@@ -84,7 +84,7 @@ def test_recovers_known_values_within_the_90_percent_interval(mus, tmp_path):
         assert (tmp_path / "cal" / "figures" / f"{figure}.png").stat().st_size > 0
     assert "narrowed" in out
     # The calibration folder is a study discover can read: where do candidates fit well?
-    rc, out, err = mus("discover", tmp_path / "cal", "--where", "distance < 1")
+    rc, out, err = mus("discover", tmp_path / "cal", "--where", "distance < 1", "--bootstrap", "3")
     assert rc == 0, err
     assert "mu" in out
 
@@ -338,3 +338,46 @@ def test_effective_sample_size_of_weights():
     assert effective_sample_size(np.full(50, 0.02)) == pytest.approx(50)
     assert effective_sample_size([1.0, 0.0, 0.0]) == pytest.approx(1)
     assert effective_sample_size([3.0, 1.0]) == pytest.approx(16 / 10)
+
+
+@pytest.mark.slow  # statistical (a calibration's posterior), the slow tier's kind of test
+def test_recovers_three_known_values_with_patterns_judged_per_replicate(mus, tmp_path):
+    """Synthetic data from a three-parameter function at known values; each pattern is the mean of 20 runs at
+    the truth +- 0.1, two noise sds of one run (sd 0.05), so a single replicate at the truth meets each about
+    95% of the time (judged per replicate, a wider target than on a mean). The 90% posterior intervals must
+    contain every true value and narrow the [0, 1] prior by more than half (each output pins its parameter
+    to about +-0.1 plus the noise)."""
+    from tests.evidence.functions import gaussian_triple
+
+    truth = {"mu": 0.3, "spread": 0.7, "drift": 0.45}
+    runs = pd.DataFrame([gaussian_triple(**truth, seed=s) for s in seeds_for("calibration_three_parameters", 20)])
+    patterns = "".join(f"""
+        [patterns.{name}]
+        statistic = "{name}"
+        target = [{runs[name].mean() - 0.1}, {runs[name].mean() + 0.1}]
+        tolerance = 0.05
+        source = "synthetic: the function at mu = 0.3, spread = 0.7, drift = 0.45"
+    """ for name in ("level", "width", "slope", "mix"))
+    spec = write(tmp_path / "three.toml", """
+        description = "recovery of three parameters"
+        function = "tests.evidence.functions:gaussian_triple"
+        replicates = 2
+        seed = 8
+        [abc]
+        population = 80
+        rejection_candidates = 600
+        generations = 3
+        [parameters]
+        mu = { low = 0.0, high = 1.0 }
+        spread = { low = 0.0, high = 1.0 }
+        drift = { low = 0.0, high = 1.0 }
+    """ + patterns)
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    table = interval_contains(tmp_path / "cal", truth, min_narrowing=0.5)
+    summary = json.loads((tmp_path / "cal" / "summary.json").read_text())
+    assert summary["meets_patterns"] is True and 0 < summary["share_meeting"]["all"] <= 1  # measured 0.36
+    assert 10 < summary["effective_sample_size"] <= 80
+    history = pd.read_csv(tmp_path / "cal" / "history.csv")
+    assert (history["effective_sample_size"] > 0).all()
+    print(table[["posterior_5%", "posterior_95%", "narrowing"]])

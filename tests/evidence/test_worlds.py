@@ -276,8 +276,11 @@ def test_worlds_that_meet_their_patterns_carry_no_mark(mus, small, tmp_path, mee
         tolerance = 1
         source = "every run has members"
     """)
-    rc, _, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress")
+    shipped = tmp_path / "configs" / "default.parquet"  # the one-command rebuild of a shipped worlds file
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress",
+                       "--export-worlds", shipped)
     assert rc == 0, err
+    assert shipped.read_bytes() == (tmp_path / "cal" / "worlds.parquet").read_bytes() and str(shipped) in out
     worlds = load_worlds(tmp_path / "cal" / "worlds.parquet", allow_unmet=False)
     assert worlds.meets_patterns is True and worlds.mark() == "" and "do not meet" not in worlds.note()
     assert float(worlds.record["effective_sample_size"]) == pytest.approx(4.0)  # rejection: equal weights

@@ -219,10 +219,12 @@ def test_model_recovers_known_values_and_exports_worlds(mus, tmp_path):
     # +-10% of the value: counts a run's parameter drives almost proportionally (meetings called, held or not); the final epsilon and 2-run noise widen the posterior beyond that: measured 39% and 75% narrowing
     # with the synthetic data of seeds 500-511, so the test asks for 30% (a posterior that fails to concentrate still fails it).
     # With the data from this test's own stream: 32% (meetings, 90% interval 4.95-11.7) and 75% (events): the
-    # meetings bar holds with little margin; the bar is kept, not lowered.
+    # meetings bar holds with little margin; the bar is kept, not lowered. Judged per replicate (issue 19) a
+    # single 2-run candidate's misfit is noisier and meetings narrowed only 28%; with 4 replicates per
+    # candidate: 65% (meetings, 4.92-8.39) and 74% (events, 6.25-11.7).
     spec = write(tmp_path / "model.toml", f"""
         base = "base.toml"
-        replicates = 2
+        replicates = 4
         seed = 3
         [abc]
         population = 30

@@ -10,7 +10,7 @@ export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
 export MPLBACKEND := Agg
 
-.PHONY: demo test test-fast test-dashboard bench mutate dashboard install assets chromium clean
+.PHONY: demo test test-fast test-dashboard bench mutate dashboard install assets chromium clean worlds
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
@@ -41,6 +41,13 @@ demo: install
 	    policy-first-top-down community-first-bottom-up --replicates 20 --budget 1300 --out results/compare/demo
 	@echo; echo "Demo results:"; echo "  results/baseline/outcomes.png  (default scenario)"; \
 	  ls results/sweeps/demo/figures/*.png | sed 's/^/  /'; echo "  results/compare/demo/report.html  (funders' comparison)"
+
+# Rebuild the shipped plausible worlds (configs/worlds/default.parquet) on the current model: a fresh
+# calibration of configs/calibration/default.toml, its worlds exported in place (configs/worlds/README.md).
+worlds: install
+	rm -rf results/calibration/default   # a calibration folder resumes, and refuses a changed model
+	$(BIN)/mus-alliance calibrate configs/calibration/default.toml --out results/calibration/default \
+	    --no-progress --export-worlds configs/worlds/default.parquet
 
 # The whole suite: everything but the browser on both cores, then the real-browser tests alone, so that their
 # response-time checks (Play/Pause answered within 0.5 s) measure the dashboard, not a busy machine.

@@ -23,6 +23,7 @@ import solara
 import solara.lab
 
 import model
+from model.alliance_table.safe_cells import safe_csv
 from experiments.io import UserError
 from experiments.strategies import load_strategy, strategy_files
 from experiments.worlds import Worlds, load_worlds
@@ -247,9 +248,21 @@ def worlds_or_message(path: Path | None, shown_as: str | None = None) -> tuple[W
 FIGURE_WIDTH_PX = 1060  # the figure is drawn at the size it is shown (crisp, not stretched)
 
 
+def worlds_mark(path: Path | None) -> str | None:
+    """The warning of a worlds file whose calibration does not meet its patterns (None for good or no worlds;
+    a bad file is reported when the comparison starts). The dashboard shows it and lets the user go on: the
+    commands refuse such worlds unless told --allow-unmet-worlds."""
+    worlds, _ = worlds_or_message(path)
+    return (worlds.mark() or None) if worlds is not None else None
+
+
 def comparison_csv(comparison: Comparison) -> bytes:
     frames = [band.assign(scenario=label) for label, band in comparison.bands.items()]
-    return pd.concat(frames, ignore_index=True).to_csv(index=False).encode()
+    return safe_csv(pd.concat(frames, ignore_index=True)).encode()
+
+
+def summary_csv(comparison: Comparison) -> bytes:
+    return safe_csv(comparison.summary).encode()
 
 
 @solara.component
@@ -260,7 +273,8 @@ def ComparisonResult(comparison: Comparison):
     solara.Markdown(f"**Median and 10–90 % band over {comparison.replicates} replicates, "
                     f"{comparison.steps} months** — {comparison.labels[0]} (blue) vs {comparison.labels[1]} (red)")
     if comparison.worlds_note:
-        solara.Info(comparison.worlds_note, classes=["worlds-note"])
+        (solara.Warning if "do not meet" in comparison.worlds_note else solara.Info)(
+            comparison.worlds_note, classes=["worlds-note"])
     with solara.Div(style={"max-width": "100%", "overflow-x": "auto"}):
         solara.Image(png, width=f"{FIGURE_WIDTH_PX}px", classes=["comparison-chart"])
     solara.DataFrame(comparison.summary.drop(columns=["name"]), items_per_page=len(comparison.summary))
@@ -282,7 +296,7 @@ def ComparisonResult(comparison: Comparison):
                                 mime_type="image/png")
         solara.FileDownload(lambda: comparison_csv(comparison), filename="comparison-bands.csv",
                             label="Bands (CSV)", mime_type="text/csv")
-        solara.FileDownload(comparison.summary.to_csv(index=False).encode(), filename="comparison-summary.csv",
+        solara.FileDownload(summary_csv(comparison), filename="comparison-summary.csv",
                             label="Summary (CSV)", mime_type="text/csv")
 
 
@@ -321,6 +335,9 @@ def ComparePage(folder: Path = presets.TEACHING_DIR, worlds_root: Path = presets
             solara.Select(label="Scenario B", values=labels, value=second, style={"min-width": "260px"})
             solara.Select(label="Plausible worlds", values=[NO_WORLDS_LABEL, *files], value=worlds_choice,
                           style={"min-width": "260px"})
+        mark = worlds_mark(files.get(worlds_choice.value))
+        if mark:
+            solara.Warning(mark, classes=["worlds-mark"])
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             with solara.Div(style={"min-width": "260px"}):
                 solara.SliderInt("Replicates", value=replicates, min=2, max=50, thumb_label="always")

@@ -25,6 +25,7 @@ from .alliance import YourAlliance
 from .labels import parameter_label
 from .stepper import SPEED_RANGE, first_divergence
 from model import registry
+from model.alliance_table.safe_cells import safe_csv
 
 BRANCH_PREFIX = "What-if: "
 PRESENTER_MAX_WIDTH = 1400  # px: 1024x768 and 1366x768 projectors get the presenter layout
@@ -340,7 +341,7 @@ def run_csv() -> bytes:
         table.insert(0, "future", "as it was" if name == "main" else "what if")
         frames.append(table)
     buffer = io.StringIO()
-    pd.concat(frames, ignore_index=True).to_csv(buffer, index=False)
+    buffer.write(safe_csv(pd.concat(frames, ignore_index=True)))
     return buffer.getvalue().encode()
 
 

@@ -7,13 +7,21 @@ members_peak``)? Two views on the runs of a finished sweep or calibration folder
   Lempert 2010), through EMA Workbench 3.0 (``ema_workbench.analysis.prim.Prim``): peeling then pasting, on
   numeric, integer and categorical factors (a categorical factor's box limit is a set of choices). Several
   boxes by *covering*: after a box is chosen, the runs inside it are set aside and the next box is sought in
-  the rest. On each box's peeling trajectory the box reported is the one with the highest **coverage** (share
-  of all runs meeting the condition that fall in the box) among those with **density** (share of runs in the
-  box meeting the condition) of at least ``--density`` (default 0.8), or, if none gets there, the best balance
-  of coverage and density (their harmonic mean).
+  the rest. Peeling trades **coverage** (share of all runs meeting the condition that fall in the box) for
+  **density** (share of runs in the box meeting the condition). By default the box reported sits at the
+  **knee** of that curve (:func:`knee`): the point farthest above the chord of the curve scaled to each axis'
+  range (Kneedle; Satopaa et al. 2011), where peeling further buys little density for much coverage. The
+  earlier rule (the widest box with density >= 0.8) sat on the edge of its threshold: on the shipped demo it
+  reported density 0.82 with one limit 0.075 too wide. ``--density D`` is the user's own choice: the highest
+  coverage with density >= D (or, if none gets there, the best balance of the two, their harmonic mean). The
+  curve is drawn with the knee and the box reported (``figures/tradeoff.png``).
   Each restricted factor carries its quasi-p value (Bryant & Lempert 2010): the one-sided binomial chance of
   the box's density if that limit were dropped; limits with qp > 0.05 are dropped one at a time (least
   significant first), so a box names only factors that matter.
+- **Bootstrap survival** (``--bootstrap N``, default 20): the runs the box was found in are resampled with
+  replacement N times (seeds from ``SeedSequence([BOOTSTRAP_TAG, box, b])``); on each resample PRIM finds its
+  first box by the same rule and pruning, and each restricted factor of the reported box gets the share of
+  resamples whose box restricts it too. A limit that survives rarely is an artefact of these runs.
 - **CART** (scikit-learn's decision tree, depth ``--cart-depth``) as a second view: the leaves that predict
   the condition, with their coverage and density, categorical factors one-hot encoded.
 
@@ -49,6 +57,9 @@ from .provenance import git_state, versions
 KIND = "discover"
 SIGNIFICANT = 0.05  # quasi-p above this: the limit is not significant
 MIN_RUNS = 30
+BOOTSTRAP = 20        # resamples per box (each a PRIM search; 1-6 s each on 2,560 runs)
+BOOTSTRAP_TAG = 0x626F6F74  # "boot": the resamples' own stream
+SURVIVES = 0.5        # a limit restricted in fewer resamples than this is flagged as fragile
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -66,6 +77,8 @@ class Runs:
 def load_runs(root: Path) -> Runs:
     """Read a finished sweep or calibration folder; any problem is one line (UserError)."""
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root}: is a file; discover reads a study folder (the --out of a sweep or calibrate)")
     if not root.is_dir():
         raise UserError(f"{root}: no such study folder")
     manifest = read_manifest_json(root)
@@ -107,13 +120,18 @@ class Box:
     number: int
     stats: dict[str, float]         # coverage, density, mass, res_dim, n
     limits: pd.DataFrame            # factor, kind, low, high, choices, qp_low, qp_high, significant
-    trajectory: pd.DataFrame        # coverage, density, mass, res_dim per peeling step; 'chosen'
+    trajectory: pd.DataFrame        # coverage, density, mass, res_dim per peeling step; 'chosen', 'knee'
     words: str
+    rule: str = "knee"              # how the box was chosen on its trajectory: "knee" or "density >= D"
+    resamples: int = 0              # bootstrap resamples behind limits' 'survival' 
 
 
 def prim_boxes(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]], where: str,
-               max_boxes: int = 3, min_density: float = 0.8, mass_min: float = 0.05, alpha: float = 0.05) -> list[Box]:
-    """Covering PRIM: up to ``max_boxes`` boxes, each chosen on its peeling trajectory (see module doc)."""
+               max_boxes: int = 3, min_density: float | None = None, mass_min: float = 0.05, alpha: float = 0.05,
+               bootstrap: int = BOOTSTRAP) -> list[Box]:
+    """Covering PRIM: up to ``max_boxes`` boxes, each chosen on its peeling trajectory at the knee (or with
+    density >= ``min_density``), with each limit's bootstrap survival over ``bootstrap`` resamples (see
+    module doc)."""
     logging.getLogger("EMA").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -126,7 +144,9 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]
             found = finder.find_box()
             if found is None:
                 break
-            i = choose(found.peeling_trajectory, min_density)
+            remaining = np.array(finder.yi_remaining)  # the runs this box was sought among (covering)
+            bend = knee(found.peeling_trajectory)
+            i = bend if min_density is None else choose(found.peeling_trajectory, min_density)
             found.select(i)
             i = prune(found, i)
             trajectory = found.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].copy()
@@ -135,10 +155,57 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]
             if stats["res_dim"] == 0 or stats["density"] <= base_rate:
                 break  # nothing better than the runs at large: no box to report
             trajectory["chosen"] = np.arange(len(trajectory)) == i
+            trajectory["knee"] = np.arange(len(trajectory)) == bend
             trajectory.insert(0, "box", number)
             limits = box_limits(found.box_lims[i], finder.box_init, found.p_values[i], factors)
-            boxes.append(Box(number, stats, limits, trajectory, box_words(number, stats, limits, where)))
+            survival = bootstrap_survival(x.iloc[remaining].reset_index(drop=True), y[remaining], factors, number,
+                                          bootstrap, min_density, mass_min, alpha)
+            limits["survival"] = [survival.get(f, np.nan) for f in limits["factor"]]
+            rule = "knee" if min_density is None else f"density >= {min_density:g}"
+            boxes.append(Box(number, stats, limits, trajectory,
+                             box_words(number, stats, limits, where, rule, bootstrap), rule, bootstrap))
     return boxes
+
+
+def knee(trajectory: pd.DataFrame) -> int:
+    """Index of the knee of a peeling trajectory's coverage-density curve: with each axis scaled to its
+    range on the trajectory, the box farthest above the chord from the widest box (coverage 1) to the
+    densest, i.e. the highest scaled coverage + scaled density (Kneedle, Satopaa et al. 2011; ties: the
+    later, denser box). A flat curve (one box, or no density gained) has its knee at the widest box."""
+    c, d = trajectory["coverage"].to_numpy(dtype=float), trajectory["density"].to_numpy(dtype=float)
+    span_c, span_d = c.max() - c.min(), d.max() - d.min()
+    if len(c) < 2 or span_c <= 1e-12 or span_d <= 1e-12:
+        return 0
+    score = (c - c.min()) / span_c + (d - d.min()) / span_d
+    return int(np.flatnonzero(score >= score.max() - 1e-12)[-1])
+
+
+def bootstrap_survival(x: pd.DataFrame, y: np.ndarray, factors: dict[str, dict[str, Any]], number: int,
+                       resamples: int, min_density: float | None, mass_min: float, alpha: float) -> dict[str, float]:
+    """For each factor, the share of ``resamples`` bootstrap resamples of (x, y) whose first PRIM box, chosen
+    and pruned as the reported one was, restricts it."""
+    if resamples <= 0:
+        return {}
+    from ema_workbench.analysis import prim
+
+    counts: dict[str, int] = {}
+    for b in range(resamples):
+        rng = np.random.default_rng(np.random.SeedSequence([BOOTSTRAP_TAG, number, b]))
+        pick = rng.integers(0, len(y), len(y))
+        yb = y[pick]
+        if yb.all() or not yb.any():
+            continue
+        xb = x.iloc[pick].reset_index(drop=True)
+        finder = prim.Prim(xb, yb.astype(bool), peel_alpha=alpha, paste_alpha=alpha, mass_min=mass_min)
+        found = finder.find_box()
+        if found is None:
+            continue
+        i = knee(found.peeling_trajectory) if min_density is None else choose(found.peeling_trajectory, min_density)
+        found.select(i)
+        i = prune(found, i)
+        for name in box_limits(found.box_lims[i], finder.box_init, found.p_values[i], factors)["factor"]:
+            counts[name] = counts.get(name, 0) + 1
+    return {name: counts.get(name, 0) / resamples for name in x.columns}
 
 
 def prune(box, i: int) -> int:
@@ -222,6 +289,17 @@ def number(v: float) -> str:
 
 
 def limit_words(row: dict[str, Any]) -> str:
+    return bare_limit_words(row) + survival_words(row)
+
+
+def survival_words(row: dict[str, Any]) -> str:
+    survival = row.get("survival", np.nan)
+    if survival is None or np.isnan(survival):
+        return ""
+    return f" [in {percent(survival)} of resamples" + ("; fragile]" if survival < SURVIVES else "]")
+
+
+def bare_limit_words(row: dict[str, Any]) -> str:
     name = row["label"]
     if row["kind"] == "choice":
         choices = row["choices"].split(", ")
@@ -240,11 +318,16 @@ def percent(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def box_words(number_: int, stats: dict[str, float], limits: pd.DataFrame, where: str) -> str:
+def box_words(number_: int, stats: dict[str, float], limits: pd.DataFrame, where: str, rule: str = "knee",
+              resamples: int = 0) -> str:
     conditions = " and ".join(limit_words(r) for r in limits.to_dict("records")) or "anywhere"
+    chosen = ("chosen at the knee of the coverage-density curve" if rule == "knee"
+              else f"chosen as the widest box with {rule}")
+    boot = (f" Bracketed: how often a limit on that factor appears in the boxes of {resamples} bootstrap "
+            "resamples of the runs." if resamples and len(limits) else "")
     return (f"Box {number_}: {where} when {conditions}: {percent(stats['coverage'])} of the runs where it holds "
             f"are in this box (coverage), and it holds in {percent(stats['density'])} of the runs in the box "
-            f"(density); the box holds {percent(stats['mass'])} of all runs.")
+            f"(density); the box holds {percent(stats['mass'])} of all runs ({chosen}).{boot}")
 
 
 # ------------------------------------------------------------------------------------------------ CART
@@ -315,7 +398,8 @@ class Discovery:
     seconds: float
 
 
-def discover(runs: Runs, where: str, max_boxes: int = 3, min_density: float = 0.8, cart_depth: int = 3) -> Discovery:
+def discover(runs: Runs, where: str, max_boxes: int = 3, min_density: float | None = None, cart_depth: int = 3,
+             bootstrap: int = BOOTSTRAP) -> Discovery:
     t0 = time.perf_counter()
     known = [*runs.outputs.columns, *runs.x.columns]
     expr = parse(where, known, "--where", condition=True)
@@ -330,10 +414,11 @@ def discover(runs: Runs, where: str, max_boxes: int = 3, min_density: float = 0.
         raise UserError(f"--where {where!r}: no run of {len(y)} meets the condition; nothing to discover")
     if y.all():
         raise UserError(f"--where {where!r}: every run of {len(y)} meets the condition; nothing to discover")
-    boxes = prim_boxes(x, y, runs.factors, expr.text, max_boxes, min_density)
+    boxes = prim_boxes(x, y, runs.factors, expr.text, max_boxes, min_density, bootstrap=bootstrap)
     cart = cart_leaves(x, y, cart_depth)
-    settings = {"boxes": max_boxes, "density": min_density, "cart_depth": cart_depth, "peel_alpha": 0.05,
-                "paste_alpha": 0.05, "mass_min": 0.05}
+    settings = {"boxes": max_boxes, "choice": "knee" if min_density is None else f"density >= {min_density:g}",
+                "density": min_density, "bootstrap": bootstrap, "bootstrap_seeds": "SeedSequence([0x626F6F74, box, b])",
+                "cart_depth": cart_depth, "peel_alpha": 0.05, "paste_alpha": 0.05, "mass_min": 0.05}
     return Discovery(runs, expr, y, int((~defined).sum()), boxes, cart, settings, time.perf_counter() - t0)
 
 
@@ -368,7 +453,8 @@ def write_discovery(d: Discovery, out: Path) -> Path:
     from .strategies.document import Bullets, Figure, Heading, Paragraph, Table, to_markdown
 
     limits = pd.concat([b.limits.assign(box=b.number) for b in d.boxes], ignore_index=True) if d.boxes else \
-        pd.DataFrame(columns=["box", "factor", "label", "kind", "low", "high", "choices", "qp_low", "qp_high", "significant"])
+        pd.DataFrame(columns=["box", "factor", "label", "kind", "low", "high", "choices", "qp_low", "qp_high", "significant",
+                              "survival"])
     limits = limits[["box", *[c for c in limits.columns if c != "box"]]]
     stats = pd.DataFrame([{"box": b.number, **b.stats, "words": b.words} for b in d.boxes],
                          columns=["box", "coverage", "density", "mass", "res_dim", "n", "words"])
@@ -384,10 +470,17 @@ def write_discovery(d: Discovery, out: Path) -> Path:
         blocks = [
             Heading(f"When does {d.where.text} hold?", 1), Paragraph(lines[0]),
             Heading("Boxes (PRIM, covering)"), Bullets(tuple(lines[1:1 + max(len(d.boxes), 1)])),
-            Table(("Box", "Factor", "Limits", "quasi-p"), tuple(
-                (str(r["box"]), r["label"], limit_words(r), qp_text(r)) for r in limits.to_dict("records"))),
-            *([Figure("figures/tradeoff.png", "Coverage against density along each box's peeling trajectory; the "
-                                              "marked point is the box reported.")] if len(trajectory) else []),
+            Table(("Box", "Factor", "Limits", "quasi-p", f"Bootstrap survival ({d.settings['bootstrap']} resamples)"),
+                  tuple((str(r["box"]), r["label"], bare_limit_words(r), qp_text(r), survival_text(r))
+                        for r in limits.to_dict("records"))),
+            *([Figure("figures/tradeoff.png", "Coverage against density along each box's peeling trajectory: the "
+                                              "knee is marked with a black cross, the box reported with a red ring "
+                                              "(the same point unless --density chose another).")]
+              if len(trajectory) else []),
+            *([Table(("Box", "Coverage", "Density", "Restricted factors", "Reported", "Knee"), tuple(
+                (str(r["box"]), percent(r["coverage"]), percent(r["density"]), str(int(r["res_dim"])),
+                 "yes" if r["chosen"] else "", "yes" if r["knee"] else "") for r in trajectory.to_dict("records")))]
+              if len(trajectory) else []),
             Heading("Decision tree (CART), second view"),
             Table(("Rule", "Coverage", "Density", "Runs"), tuple(
                 (r["rule"], percent(r["coverage"]), percent(r["density"]), str(r["runs"])) for r in d.cart.to_dict("records"))),
@@ -396,8 +489,16 @@ def write_discovery(d: Discovery, out: Path) -> Path:
                 "Density: of the runs inside the box, the share where the condition holds.",
                 f"quasi-p: how likely the box's density would be if that limit were dropped (Bryant & Lempert 2010); "
                 f"above {SIGNIFICANT} the limit is marked not significant.",
-                f"Box chosen on each peeling trajectory: the highest coverage with density >= {d.settings['density']}; "
-                "later boxes are found among the runs outside the earlier ones (covering).")),
+                ("Box chosen on each peeling trajectory at the knee of the coverage-density curve (each axis scaled to "
+                 "its range; the point farthest above the chord), where peeling further buys little density for much "
+                 "coverage; --density D chooses the widest box with density >= D instead."
+                 if d.settings["density"] is None else
+                 f"Box chosen on each peeling trajectory by your choice: the highest coverage with density >= "
+                 f"{d.settings['density']} (the knee is marked in the figure and the table)."),
+                f"Bootstrap survival: the share of {d.settings['bootstrap']} resamples of the runs (with replacement) "
+                f"whose box, chosen the same way, restricts that factor too; below {percent(SURVIVES)} it is marked "
+                "fragile.",
+                "Later boxes are found among the runs outside the earlier ones (covering).")),
         ]
         atomic_write_text(tmp / "report.md", to_markdown(blocks))
         atomic_write_json(tmp / "manifest.json", {
@@ -407,6 +508,11 @@ def write_discovery(d: Discovery, out: Path) -> Path:
             "versions": versions(), "git": git_state(),
         })
     return Path(out)
+
+
+def survival_text(row: dict[str, Any]) -> str:
+    s = row.get("survival", np.nan)
+    return "-" if s is None or np.isnan(s) else percent(s) + (" (fragile)" if s < SURVIVES else "")
 
 
 def qp_text(row: dict[str, Any]) -> str:
@@ -426,6 +532,10 @@ def plot_tradeoff(boxes: list[Box], path: Path) -> None:
         sc = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18, vmin=0,
                         vmax=max(1, max(int(bb.trajectory["res_dim"].max()) for bb in boxes)))
         chosen = t[t["chosen"]]
+        ax.plot(t["coverage"], t["density"], color="grey", linewidth=0.8, zorder=0)
+        if "knee" in t:
+            bend = t[t["knee"]]
+            ax.scatter(bend["coverage"], bend["density"], s=90, marker="x", color="black", zorder=3)
         ax.scatter(chosen["coverage"], chosen["density"], s=140, facecolors="none", edgecolors="red")
         ax.annotate(f"box {b.number}", (chosen["coverage"].iloc[0], chosen["density"].iloc[0]),
                     textcoords="offset points", xytext=(6, 6))
@@ -452,8 +562,11 @@ def add_parser(sub) -> None:
     p.add_argument("study", type=Path, help="a finished sweep or calibration folder")
     p.add_argument("--where", required=True, metavar="EXPR", help='the condition, e.g. "uptake_final < 0.10"')
     p.add_argument("--boxes", type=positive_int, default=3, help="at most this many boxes (default 3)")
-    p.add_argument("--density", type=share, default=0.8,
-                   help="choose each box with at least this density, as much coverage as possible (default 0.8)")
+    p.add_argument("--density", type=share, default=None,
+                   help="choose each box with at least this density, as much coverage as possible (default: the "
+                        "knee of the coverage-density curve, drawn in figures/tradeoff.png)")
+    p.add_argument("--bootstrap", type=int, default=BOOTSTRAP, metavar="N",
+                   help=f"resamples for each limit's bootstrap survival (default {BOOTSTRAP}; 0: none)")
     p.add_argument("--cart-depth", type=positive_int, default=3, help="depth of the decision tree (default 3)")
     p.add_argument("--out", type=Path, help="folder for the results (default STUDY/discover/<condition>)")
     p.set_defaults(func=discover_command)
@@ -463,7 +576,9 @@ def discover_command(args) -> int:
     runs = load_runs(args.study)
     out = args.out or Path(args.study) / "discover" / slug(args.where)
     check_out_folder(out, KIND)
-    d = discover(runs, args.where, args.boxes, args.density, args.cart_depth)
+    if args.bootstrap < 0:
+        raise UserError(f"--bootstrap: expected 0 or more resamples, got {args.bootstrap}")
+    d = discover(runs, args.where, args.boxes, args.density, args.cart_depth, args.bootstrap)
     write_discovery(d, out)
     for line in summary_lines(d):
         print(line)

@@ -86,7 +86,10 @@ def parse(text: str, known: Iterable[str], what: str = "expression", condition: 
     """Parse ``text`` and check that it reads only ``known`` names (and, if ``condition``, that it is a
     true/false condition). Raise UserError (one line) otherwise."""
     known = list(known)
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise UserError(f"{what}: expected an expression in quotes, e.g. \"uptake_final < 0.10\", got "
+                        f"{type(text).__name__} {text!r}")
+    if not text.strip():
         raise UserError(f"{what}: empty; write e.g. \"uptake_final < 0.10\"")
     try:
         tree = ast.parse(text.strip(), mode="eval").body

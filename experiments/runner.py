@@ -27,9 +27,10 @@ from tqdm import tqdm
 
 import model
 from model import registry
+from model.alliance_table.safe_cells import safe_csv
 
 from . import tables as table_outputs
-from .io import StagedDir, UserError, atomic_write_json, check_out_folder, write_table
+from .io import StagedDir, UserError, atomic_write_json, atomic_write_text, check_out_folder, write_table
 from .provenance import git_commit
 from .worlds import Worlds, load_worlds
 
@@ -48,6 +49,8 @@ def add_parser(sub) -> None:
     run.add_argument("--out", type=Path, help="results folder (default: results/<scenario file name>)")
     run.add_argument("--worlds", type=Path, metavar="FILE",
                      help="each replicate plays in a plausible world drawn from this ensemble (Parquet)")
+    run.add_argument("--allow-unmet-worlds", action="store_true",
+                     help="use worlds whose calibration did not meet its patterns (refused otherwise); the reports say so")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=run_command)
 
@@ -111,7 +114,7 @@ def run_command(args) -> int:
     scenario = scenario_from_args(args)
     out = args.out or RESULTS / (scenario.path.stem if scenario.path else "scenario")
     check_out_folder(out, "run")
-    worlds = load_worlds(args.worlds) if args.worlds is not None else None
+    worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     results = run_replicates(scenario, args.quiet, worlds)
@@ -122,7 +125,7 @@ def run_command(args) -> int:
     with StagedDir(out) as tmp:
         write_table(timeseries, tmp / "timeseries")
         write_table(summary, tmp / "summary")
-        events.to_csv(tmp / "events.csv", index=False)
+        atomic_write_text(tmp / "events.csv", safe_csv(events))
         plot_outcomes(timeseries, tmp / "outcomes", title=scenario.name + (" (in plausible worlds)" if worlds else ""),
                       exit_month=results[0].params["project_exit_month"])
         atomic_write_json(tmp / "manifest.json", {

@@ -13,6 +13,7 @@ import pandas as pd
 
 import model
 from model import registry
+from model.alliance_table.safe_cells import safe_csv
 from model.outputs import output as model_output
 
 
@@ -108,7 +109,7 @@ def screen_command(a) -> int:
                    progress=lambda i, n: print(f"\r{i}/{n} runs", end="", file=sys.stderr, flush=True))
     print(file=sys.stderr)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(a.out, index=False)
+    a.out.write_text(safe_csv(table), encoding="utf-8")
     for output, t in table.groupby("output", sort=False):
         o = model_output(output)
         floor = float(t["noise_floor"].median())

@@ -1,5 +1,5 @@
 """`mus-alliance template [--out FILE]`: the default country as a stakeholder-analysis table to edit into your
-own alliance (format in model/alliance_table.py), and what a results folder made from a table records.
+own alliance (format in model/alliance_table/), and what a results folder made from a table records.
 
 ``template`` writes an XLSX workbook (sheets guide, stakeholders, ties) or, for ``--out NAME.csv``, the files
 NAME.csv, NAME.ties.csv and NAME.guide.txt. It never overwrites a file: a name already taken is refused with

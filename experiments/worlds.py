@@ -17,9 +17,20 @@ normalised weight exceeds ``u`` (worlds in file order). The world depends only o
 
 The world's stream (``WORLD_TAG``) is separate from the model's own randomness, which keeps using the seed.
 
+**Worlds that say what they are.** A calibration records in the file's metadata whether its accepted sets
+meet its patterns (``mus_alliance_meets_patterns``: yes or no; ``mus_alliance_unmet_patterns``), the share of
+the worlds' runs meeting each pattern (``mus_alliance_share_meeting``, JSON), the effective sample size of the
+weights (``mus_alliance_effective_sample_size``) and the spec's hash (``mus_alliance_spec_sha256``). Worlds
+marked as not meeting their patterns are refused by ``run``, ``compare``, ``allocate`` and ``sweep`` unless
+the user says ``--allow-unmet-worlds``; then, and in the dashboard, every note about the worlds carries the
+mark (:meth:`Worlds.note`).
+
 **What a world changes.** A world's values replace the registry's defaults; anything a scenario file, a
 strategy (settings and plan), a ``--set`` or a sweep factor names explicitly wins over the world, and the
 commands say which world parameters were overridden so.
+
+A sweep runs in worlds through its target (:func:`experiments.sweep.targets.in_worlds`): the sweep engine
+reads this module, never the reverse.
 """
 
 from __future__ import annotations
@@ -36,15 +47,18 @@ import pandas as pd
 
 from model.registry import REGISTRY, ConfigError, unknown_key_message
 
-from .io import UserError
+from .io import PARQUET_READ, PARQUET_WRITE, UserError, damage
 
 WORLD_TAG = 0x776F726C64  # "world": the world draw's own stream
 DRAW_RULE = ("world of a run with seed s: u = default_rng(SeedSequence([0x776F726C64, s])).random(); the first "
              "world (file order) whose cumulative normalised weight exceeds u")
-from .sweep.targets import WORLDS_TARGET as WORLDS_PREFIX  # a sweep target: the model, each run in its world
 META_COLUMNS = ("world", "weight")
 UNCERTAINTY_NOTE = ("Bands and intervals include parameter uncertainty: each replicate plays in a plausible world "
                     "drawn from {path} ({n} worlds), as well as chance.")
+UNMET_NOTE = ("Warning: these worlds do not meet their calibration's patterns ({unmet}); they are the sets that "
+              "came closest, not plausible worlds.")
+META = "mus_alliance_"  # prefix of the metadata keys a calibration writes
+ALLOW_UNMET = "--allow-unmet-worlds"
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,23 @@ class Worlds:
     parameters: tuple[str, ...]
     values: tuple[dict[str, Any], ...]  # per row: parameter -> value (checked against the registry)
     digest: str                  # sha256 of the file's bytes
+    metadata: tuple[tuple[str, str], ...] = ()  # the calibration's record (keys without the prefix META)
+
+    @property
+    def record(self) -> dict[str, str]:
+        return dict(self.metadata)
+
+    @property
+    def meets_patterns(self) -> bool | None:
+        """Whether the calibration's accepted sets meet its patterns; None when the file does not say (a hand-
+        made table, a file written before the mark existed)."""
+        said = self.record.get("meets_patterns")
+        return None if said is None else said == "yes"
+
+    @property
+    def unmet(self) -> list[str]:
+        text = self.record.get("unmet_patterns", "")
+        return [name for name in text.split(",") if name] if self.meets_patterns is False else []
 
     def __len__(self) -> int:
         return len(self.values)
@@ -78,10 +109,25 @@ class Worlds:
 
     def describe(self) -> dict[str, Any]:
         return {"path": str(self.path), "sha256": self.digest, "worlds": len(self), "parameters": list(self.parameters),
-                "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world"}
+                "draw_rule": DRAW_RULE, "precedence": "scenario, strategy, --set and sweep factors win over the world",
+                "meets_patterns": self.meets_patterns, "unmet_patterns": self.unmet, "calibration": self.record}
 
     def note(self) -> str:
-        return UNCERTAINTY_NOTE.format(path=shown(self.path), n=len(self))
+        note = UNCERTAINTY_NOTE.format(path=shown(self.path), n=len(self))
+        return note + (" " + self.mark() if self.meets_patterns is False else "")
+
+    def mark(self) -> str:
+        """The warning of worlds that do not meet their patterns ('' for those that do)."""
+        return UNMET_NOTE.format(unmet=", ".join(self.unmet) or "no set meets all together") \
+            if self.meets_patterns is False else ""
+
+    def check_use(self, allow_unmet: bool) -> "Worlds":
+        """Refuse worlds that do not meet their patterns unless the user allows them (one line)."""
+        if self.meets_patterns is False and not allow_unmet:
+            raise UserError(f"--worlds {self.path}: the calibration that made these worlds does not meet its patterns "
+                            f"({', '.join(self.unmet) or 'no set meets all together'}); see its warnings.txt, or "
+                            f"use them anyway with {ALLOW_UNMET}")
+        return self
 
 
 def shown(path: Path) -> str:
@@ -92,9 +138,12 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def load_worlds(path: str | Path) -> Worlds:
-    """Read and check a worlds file; any problem is one line (UserError) naming the file and the column."""
-    return _load(str(Path(path).resolve()), _mtime(path))
+def load_worlds(path: str | Path, allow_unmet: bool | None = None) -> Worlds:
+    """Read and check a worlds file; any problem is one line (UserError) naming the file and the column.
+    With ``allow_unmet`` given (the commands' ``--allow-unmet-worlds``), worlds marked as not meeting their
+    patterns are refused unless it is true; None leaves that to the caller (the dashboard shows the mark)."""
+    worlds = _load(str(Path(path).resolve()), _mtime(path))
+    return worlds if allow_unmet is None else worlds.check_use(allow_unmet)
 
 
 def _mtime(path) -> float:
@@ -118,10 +167,15 @@ def _load(path_text: str, _mtime: float) -> Worlds:
     try:
         import io
 
-        table = pd.read_parquet(io.BytesIO(data))
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(io.BytesIO(data), **PARQUET_READ)
+        table = arrow.to_pandas()
     except Exception as exc:  # pyarrow raises several types for damaged files
-        raise UserError(f"--worlds {path}: not a readable Parquet table ({type(exc).__name__})") from None
-    return check_table(path, table, hashlib.sha256(data).hexdigest())
+        raise UserError(f"--worlds {path}: not a readable Parquet table ({damage(exc)})") from None
+    metadata = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in (arrow.schema.metadata or {}).items()}
+    record = tuple(sorted((k.removeprefix(META), v) for k, v in metadata.items() if k.startswith(META)))
+    return replace(check_table(path, table, hashlib.sha256(data).hexdigest()), metadata=record)
 
 
 def check_table(path: Path, table: pd.DataFrame, digest: str = "") -> Worlds:
@@ -176,43 +230,9 @@ def write_worlds(path: Path, table: pd.DataFrame, metadata: dict[str, str] | Non
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        pq.write_table(arrow, tmp)
+        pq.write_table(arrow, tmp, **PARQUET_WRITE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
-
-# ------------------------------------------------------------------------------------------- sweeps
-def sweep_target(worlds: Worlds, keep: Iterable[str]) -> str:
-    """The sweep target that runs the model with each run in its world; ``keep`` are the parameters the
-    study sets itself (base scenario overrides and factors), which win over the world. The file's digest is
-    part of the target, so a study folder refuses to resume with a changed worlds file."""
-    return f"{WORLDS_PREFIX}{worlds.path}#{worlds.digest}#{','.join(sorted(set(keep)))}"
-
-
-def worlds_target(rest: str):
-    """``(params, seed, steps) -> summary`` for a sweep target made by :func:`sweep_target`."""
-    from .sweep.targets import model_summary
-
-    path, digest, keep_text = rest.split("#", 2)
-    worlds = load_worlds(path)
-    if worlds.digest != digest:
-        raise UserError(f"--worlds {path}: the file changed since the study started")
-    keep = set(filter(None, keep_text.split(",")))
-
-    def evaluate(params: dict[str, Any], seed: int, steps: int) -> dict[str, Any]:
-        world = {k: v for k, v in worlds.values[worlds.index(seed)].items() if k not in keep}
-        return model_summary({**params, **world}, seed, steps)
-
-    return evaluate
-
-
-def sweep_spec_in_worlds(spec, worlds: Worlds):
-    """The sweep spec with every run in a plausible world (a model study only); its name gains the worlds'."""
-    import model
-
-    if not spec.is_model:
-        raise UserError(f"--worlds: {spec.path} runs a function, not the model; worlds are model parameters")
-    explicit = set(model.load_scenario(spec.base_path).params) | set(spec.factor_names)
-    return replace(spec, target=sweep_target(worlds, explicit), name=f"{spec.name}-worlds-{worlds.path.stem}")

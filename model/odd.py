@@ -51,7 +51,7 @@ def _num(x) -> str:
 def parameter_readers() -> dict[str, list[str]]:
     """For each parameter, the functions of ``model/`` that read it (``p["name"]`` or ``self.p["name"]``)."""
     readers: dict[str, list[str]] = {}
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         for fn in ast.walk(ast.parse(path.read_text())):
             if not isinstance(fn, ast.FunctionDef):
                 continue

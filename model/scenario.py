@@ -20,6 +20,7 @@ table = "alliances/riverside.xlsx"   # relative to this file; CSV or XLSX
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,22 @@ def read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
+def unknown_section(key: str, sections: tuple[str, ...], home: str) -> str:
+    """The message for a [key] table the file does not have: a parameter written as its own table is told
+    where it goes (under [home], as key = value); anything else gets the known sections."""
+    if key in REGISTRY:
+        return (f"{key}: a parameter, not a section; set it under [{home}] as {key} = <value> "
+                f"({REGISTRY[key].range_text})")
+    close = difflib.get_close_matches(key, list(sections), n=2)
+    hint = f"did you mean [{'], ['.join(close)}]?" if close else f"the sections are [{'], ['.join(sections)}]"
+    return f"{key}: unknown section; {hint}"
+
+
 def scenario_from_dict(data: dict, path: Path | None = None) -> Scenario:
     where = f"{path}: " if path else ""
     for key in data:
         if key not in SECTIONS:
-            raise ConfigError(where + unknown_key_message(key, SECTIONS, "section"))
+            raise ConfigError(where + unknown_section(key, SECTIONS, "parameters"))
         if not isinstance(data[key], dict):
             raise ConfigError(f"{where}{key}: expected a [{key}] table")
     meta = data.get("scenario", {})

@@ -1,8 +1,9 @@
 """Approximate Bayesian computation: a rejection round, then ABC-SMC (population Monte Carlo), resumable.
 
 **Distance.** A candidate's misfit to pattern k is how far its statistic lies outside the target, in units
-of the pattern's tolerance (0 inside); its distance is ``sqrt(sum_k w_k m_k^2 / sum_k w_k)``, so 0 means
-every pattern is met. An undefined statistic gives an infinite distance (never accepted).
+of the pattern's tolerance (0 inside); judged per replicate (the default, :mod:`.simulate`), it is the mean
+of its replicates' misfits. Its distance is ``sqrt(sum_k w_k m_k^2 / sum_k w_k)``, so 0 means every pattern
+is met (by every replicate). An undefined statistic gives an infinite distance (never accepted).
 
 **Generation 0 (rejection).** ``rejection_candidates`` parameter sets drawn uniformly from the prior box;
 the ``population`` nearest (ties by candidate number) are accepted, with equal weights; epsilon_0 is the
@@ -13,7 +14,12 @@ previous population's distances. Candidate i picks a particle of the previous po
 it with a Gaussian kernel of twice the population's weighted covariance (proposals outside the prior box are
 drawn again). Candidates are evaluated in batches of consecutive numbers until ``population`` have distance
 <= epsilon_t (the first ``population`` by candidate number are kept) or ``max_candidates`` were tried. A
-weight is prior / sum_j w_j K(x | x_j); the prior is uniform, so the weight is 1 / the kernel mixture. SMC
+weight is prior / sum_j w_j K(x | x_j) / Z_j; the prior is uniform, so the weight is 1 / the mixture of the
+*truncated* kernels the proposals came from: redrawing until inside the box makes particle j's kernel
+K(. | x_j) / Z_j, with Z_j its mass inside the box (estimated from :data:`BOX_DRAWS` normal draws shared by
+all particles, from the stream ``SeedSequence([seed, t, BOX_TAG])``). Without Z_j a particle near the
+box's edge, whose proposals are redrawn more often, was under-weighted. Each generation reports its
+effective sample size, (sum w)^2 / sum w^2. SMC
 stops early once epsilon reaches 0 (every accepted set meets every pattern) or a generation cannot fill half
 its population (the last generation that did is the posterior).
 
@@ -35,9 +41,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +64,8 @@ from .spec import CalibrationSpec
 KIND = "calibration"
 FORMAT = "mus-alliance-calibration/1"
 PROPOSAL_TAG = 7
+BOX_TAG = 11     # the stream of the normal draws that estimate each kernel's mass inside the prior box
+BOX_DRAWS = 4000  # the estimate's standard error is at most 0.5 / sqrt(4000) = 0.008 of the mass
 SEED_RULE = ("candidate i of generation t: proposal from SeedSequence([seed, t, i, 7]); replicate r runs with "
              "SeedSequence([seed, t, i, r]).generate_state(1, uint64)[0] >> 1")
 MIN_FILL = 0.5  # a generation that fills less than this share of its population ends the SMC
@@ -101,7 +111,9 @@ class Store:
     def columns(self) -> list[str]:
         spec = self.spec
         return ["generation", "candidate", *(f"x.{p.name}" for p in spec.parameters),
-                *(p.name for p in spec.parameters), *(p.name for p in spec.patterns), "error"]
+                *(p.name for p in spec.parameters), *(p.name for p in spec.patterns),
+                *(f"misfit.{p.name}" for p in spec.patterns), *(f"met.{p.name}" for p in spec.patterns), "met_all",
+                "error"]
 
     def open(self) -> "Store":
         root = self.root
@@ -145,6 +157,42 @@ class Store:
     def write_manifest(self) -> None:
         atomic_write_json(self.root / "manifest.json", self.manifest)
 
+    # The sessions' candidate counts are read from the part files on disk, never from what this process
+    # believes it saved: a Ctrl-C can land after a part is renamed into place and before this process has
+    # noted its rows, and a kill -9 ends a session before it records anything (as the sweep store does).
+    def saved_count(self) -> int:
+        """Candidates saved in the folder: the sum of the counts the part files' names give."""
+        total = 0
+        for path in (self.root / "runs").glob("part-*.parquet"):
+            match = re.fullmatch(r"part-\d+-\d+-(\d+)", path.stem)
+            if match is None:
+                raise UserError(f"{path}: not a part file name (part-<generation>-<first>-<count>.parquet); "
+                                "the calibration folder is damaged")
+            total += int(match.group(1))
+        return total
+
+    def begin_session(self, workers: int, scheduler: str | None) -> dict[str, Any]:
+        """Record a new session; an earlier one that never ended (killed with -9) is closed from the disk:
+        its candidates are those saved by then, its end the time of its last saved part."""
+        saved = self.saved_count()
+        for earlier in self.manifest["sessions"]:
+            if earlier.get("ended") is None:
+                parts = list((self.root / "runs").glob("part-*.parquet"))
+                last = max((p.stat().st_mtime for p in parts), default=None)
+                ended = (datetime.fromtimestamp(last, timezone.utc).isoformat(timespec="seconds")
+                         if last is not None else earlier["started"])
+                earlier.update(ended=max(ended, earlier["started"]), candidates_after=saved,
+                               killed="the session ended without recording it (killed); repaired from the saved parts")
+        session = {"started": now(), "ended": None, "workers": workers, "scheduler": scheduler,
+                   "candidates_before": saved}
+        self.manifest["sessions"].append(session)
+        self.write_manifest()
+        return session
+
+    def end_session(self, session: dict[str, Any]) -> None:
+        session.update(ended=now(), candidates_after=self.saved_count())
+        self.write_manifest()
+
     def save(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -163,7 +211,8 @@ class Evaluator:
         self.spec, self.store, self.backend, self.progress = spec, store, backend, progress
         self.names = tuple(measure_names(spec.target, spec.base_params, spec.steps,
                                          None if spec.is_model else {p.name: (p.low + p.high) / 2 for p in spec.parameters}))
-        self.patterns = tuple((p.name, p.statistic.text, p.over) for p in spec.patterns)
+        self.patterns = tuple((p.name, p.statistic.text, p.over, p.low, p.high, p.tolerance, spec.judge == "replicate")
+                              for p in spec.patterns)
         self.seconds_per_candidate: float | None = None
         self.runs_done = 0
 
@@ -228,8 +277,8 @@ def distance(spec: CalibrationSpec, row: dict[str, Any]) -> float:
     total = sum(p.weight for p in spec.patterns)
     acc = 0.0
     for p in spec.patterns:
-        m = p.misfit(row[p.name])
-        if math.isinf(m):
+        m = float(row[f"misfit.{p.name}"])
+        if not math.isfinite(m):
             return math.inf
         acc += p.weight * m * m
     return math.sqrt(acc / total)
@@ -269,14 +318,35 @@ def propose(spec: CalibrationSpec, t: int, i: int, x: np.ndarray, w: np.ndarray,
     return np.clip(z, low, high)
 
 
-def smc_weights(new_x: np.ndarray, x: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
-    """1 / sum_j w_j N(new | x_j, Sigma), normalised (uniform prior inside the box)."""
+def smc_weights(new_x: np.ndarray, x: np.ndarray, w: np.ndarray, chol: np.ndarray,
+                mass: np.ndarray | None = None) -> np.ndarray:
+    """1 / sum_j w_j N(new | x_j, Sigma) / Z_j, normalised (uniform prior inside the box); ``mass`` is Z_j,
+    each kernel's mass inside the box (:func:`box_mass`; None: 1, the untruncated kernel)."""
     inv = np.linalg.inv(chol)
     diff_ = (new_x[:, None, :] - x[None, :, :]) @ inv.T          # [new, old, d]
     density = np.exp(-0.5 * np.sum(diff_ ** 2, axis=2))          # constant factors cancel
-    mix = density @ w
+    mix = density @ (w if mass is None else w / mass)
     weights = 1.0 / np.maximum(mix, 1e-300)
     return weights / weights.sum()
+
+
+def box_mass(spec: CalibrationSpec, t: int, x: np.ndarray, chol: np.ndarray) -> np.ndarray:
+    """Z_j: the share of particle j's Gaussian kernel inside the prior box, from BOX_DRAWS draws common to
+    every particle (a function of the seed and the generation only, so resuming gives the same weights)."""
+    low, high = lows_highs(spec)
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, t, BOX_TAG]))
+    steps = rng.standard_normal((BOX_DRAWS, len(low))) @ chol.T
+    mass = np.empty(len(x))
+    for j, xj in enumerate(x):
+        z = xj + steps
+        mass[j] = np.mean(np.all((z >= low) & (z <= high), axis=1))
+    return np.maximum(mass, 1.0 / BOX_DRAWS)
+
+
+def effective_sample_size(weights) -> float:
+    """(sum w)^2 / sum w^2: how many equally weighted sets the weighted population is worth."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) and (w ** 2).sum() > 0 else 0.0
 
 
 def table_of(store: Store, spec: CalibrationSpec, keys: list[tuple[int, int]]) -> pd.DataFrame:
@@ -291,10 +361,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
     t_start = time.perf_counter()
     store = Store(root, spec).open()
     store.lock()
-    session = {"started": now(), "ended": None, "workers": workers, "scheduler": scheduler,
-               "candidates_before": len(store.rows)}
-    store.manifest["sessions"].append(session)
-    store.write_manifest()
+    session = store.begin_session(workers, scheduler)
     abc = spec.abc
     N = abc["population"]
     generations: list[Generation] = []
@@ -344,7 +411,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
                 pop = table_of(store, spec, [(t, i) for i in keep])
                 if len(pop):
                     new_x = pop[[f"x.{p.name}" for p in spec.parameters]].to_numpy(dtype=float)
-                    pop["weight"] = smc_weights(new_x, x, w, chol)
+                    pop["weight"] = smc_weights(new_x, x, w, chol, box_mass(spec, t, x, chol))
                 gen = Generation(t, eps, pop, tried, within, time.perf_counter() - t0)
                 generations.append(gen)
                 if len(pop) < MIN_FILL * N:
@@ -357,8 +424,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
             print(f"finished candidates are saved in {root}; run the same command to resume", file=sys.stderr)
             raise
         finally:
-            session.update(ended=now(), candidates_after=len(store.rows))
-            store.write_manifest()
+            store.end_session(session)
     filled = [g for g in generations if g.filled >= MIN_FILL * N]
     posterior = filled[-1] if filled else generations[0]
     if not filled:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..cli import positive_int
+from ..io import UserError, atomic_write_bytes
 from ..sweep.execute import default_workers
 from .abc import calibrate
 from .report import summary_lines, write_outputs
@@ -23,6 +24,9 @@ def add_parser(sub) -> None:
     p.add_argument("--workers", type=positive_int, default=default_workers(), help="worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS|local", help="run on Dask (a scheduler address or 'local')")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--export-worlds", type=Path, metavar="FILE",
+                   help="also write the worlds to FILE (atomically, once the calibration is done), e.g. "
+                        "configs/worlds/default.parquet to rebuild the shipped worlds in one command")
     p.set_defaults(func=calibrate_command)
 
 
@@ -31,6 +35,10 @@ def calibrate_command(args) -> int:
     out = args.out or Path("results") / "calibration" / spec.name
     result = calibrate(spec, out, args.workers, args.scheduler, progress=not args.no_progress)
     tables = write_outputs(result)
+    if args.export_worlds is not None:
+        if not spec.is_model:
+            raise UserError(f"--export-worlds: {spec.path} calibrates a function, not the model; it has no worlds")
+        atomic_write_bytes(args.export_worlds, (out / "worlds.parquet").read_bytes())
     for line in summary_lines(result, tables):
         print(line)
     for line in tables["warnings"]:
@@ -39,4 +47,7 @@ def calibrate_command(args) -> int:
           f"({result.runs_done_now / max(result.seconds, 1e-9):.1f} runs/s).")
     print(f"Results in {out}/: posterior, candidates, patterns, parameters, history (.csv, .parquet), warnings.txt, "
           f"figures/" + (", worlds.parquet (use with --worlds)" if spec.is_model else ""))
+    if args.export_worlds is not None:
+        print(f"Worlds also written to {args.export_worlds}"
+              + ("" if tables["verdict"]["meets_patterns"] else " (marked: they do not meet the patterns)"))
     return 0

@@ -5,6 +5,13 @@ and every pattern's statistic is evaluated on them, then aggregated over the rep
 ``median``, or ``share`` of replicates in which a condition holds). A statistic undefined in any replicate
 (NaN) is undefined for the candidate.
 
+**Judged per replicate** (``judge = "replicate"``, the default): a real alliance is one run of chance, not the
+mean of many, so a pattern on a mean or median is judged on each replicate: the candidate's misfit is the
+mean over its replicates of each replicate's misfit, and it meets the pattern in the share of its replicates
+whose value lies in the target. A world whose replicates scatter around the target is no longer as good as
+one whose every replicate hits it. A ``share`` pattern is about the replicates together and is judged on its
+aggregate (as every pattern is with ``judge = "aggregate"``, the earlier rule).
+
 Measures of a model run (the names a pattern's statistic may use):
 
 - every summary output (``mus-alliance params`` and the README list them: ``uptake_final``, ``members_peak``, ...);
@@ -93,6 +100,26 @@ def statistic(text: str, names: tuple[str, ...]):
     return parse(text, names, "statistic")
 
 
+def misfit(value: float, low: float, high: float, tolerance: float) -> float:
+    """Distance outside the target [low, high] in tolerances (0 inside; inf when undefined)."""
+    if value is None or math.isnan(value):
+        return math.inf
+    return max(low - value, 0.0, value - high) / tolerance
+
+
+def judge_pattern(values: list[float], over: str, low: float, high: float, tolerance: float,
+                  per_replicate: bool) -> tuple[float, float, float, np.ndarray]:
+    """(aggregate statistic, misfit, share of replicates meeting, per-replicate met flags) of one pattern."""
+    stat = aggregate(values, over)
+    if per_replicate and over != "share":
+        each = np.array([misfit(v, low, high, tolerance) for v in values])
+        met = each == 0
+        return stat, float(each.mean()), float(met.mean()), met
+    m = misfit(stat, low, high, tolerance)
+    met = np.full(len(values), m == 0)
+    return stat, m, float(m == 0), met
+
+
 def aggregate(values: list[float], over: str) -> float:
     x = np.asarray(values, dtype=float)
     if np.isnan(x).any():
@@ -102,14 +129,17 @@ def aggregate(values: list[float], over: str) -> float:
     return float(x.mean())  # mean, or share of replicates where the condition holds (1/0)
 
 
-def evaluate_chunk(target: str, base_params: dict[str, Any], steps: int, patterns: tuple[tuple[str, str, str], ...],
+def evaluate_chunk(target: str, base_params: dict[str, Any], steps: int, patterns: tuple[tuple, ...],
                    names: tuple[str, ...], items: list[tuple[int, dict[str, Any], list[int]]]) -> list[tuple[int, dict[str, float], str]]:
-    """Run candidates [(key, parameter values, replicate seeds)]; per candidate its aggregated statistics
-    {pattern: value} and an error text ('' if every run went well)."""
+    """Run candidates [(key, parameter values, replicate seeds)]; per candidate its statistics and an error
+    text ('' if every run went well). ``patterns`` are (name, statistic, over, low, high, tolerance,
+    per_replicate); the statistics are, per pattern, its aggregate (``name``), its misfit (``misfit.name``)
+    and the share of replicates meeting it (``met.name``), and the share of replicates meeting every
+    pattern at once (``met_all``)."""
     out = []
     constants = country(tuple(sorted(base_params.items()))) if target == "model" else {}
     for key, values, seeds in items:
-        per_pattern: dict[str, list[float]] = {name: [] for name, _, _ in patterns}
+        per_pattern: dict[str, list[float]] = {name: [] for name, *_ in patterns}
         error = ""
         try:
             for seed in seeds:
@@ -119,11 +149,17 @@ def evaluate_chunk(target: str, base_params: dict[str, Any], steps: int, pattern
                     from ..sweep.targets import resolve_target
 
                     measures = dict(resolve_target(target)(values, seed, steps))
-                for name, text, _ in patterns:
+                for name, text, *_ in patterns:
                     per_pattern[name].append(float(statistic(text, names).evaluate(measures)[0]))
-            stats = {name: aggregate(per_pattern[name], over) for name, _, over in patterns}
+            stats, met_all = {}, np.ones(len(seeds), dtype=bool)
+            for name, _, over, low, high, tolerance, per_replicate in patterns:
+                stat, m, share, met = judge_pattern(per_pattern[name], over, low, high, tolerance, per_replicate)
+                stats.update({name: stat, f"misfit.{name}": m, f"met.{name}": share})
+                met_all &= met
+            stats["met_all"] = float(met_all.mean())
         except Exception as exc:  # a failing candidate must not cost the calibration; its row says why
-            stats = {name: math.nan for name, _, _ in patterns}
+            stats = {k: math.nan for name, *_ in patterns for k in (name, f"misfit.{name}", f"met.{name}")}
+            stats["met_all"] = math.nan
             error = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:500]
         out.append((key, stats, error))
     return out

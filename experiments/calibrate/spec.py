@@ -22,12 +22,13 @@ from model import read_toml
 
 from ..sweep.spec import check_function, check_keys
 
-SPEC_KEYS = ("description", "base", "function", "steps", "replicates", "seed", "abc", "parameters", "patterns")
+SPEC_KEYS = ("description", "base", "function", "steps", "replicates", "seed", "judge", "abc", "parameters", "patterns")
+JUDGE = ("replicate", "aggregate")  # patterns on a mean or median: judged on each replicate, or on the aggregate
 ABC_KEYS = ("population", "rejection_candidates", "generations", "quantile", "max_candidates", "batch")
 PARAMETER_KEYS = ("low", "high")
 PATTERN_KEYS = ("description", "statistic", "over", "target", "below", "above", "tolerance", "weight", "source")
 OVER = ("mean", "median", "share")
-RESERVED = ("generation", "candidate", "distance", "weight", "error", "world", "accepted")
+RESERVED = ("generation", "candidate", "distance", "weight", "error", "world", "accepted", "met_all")
 ABC_DEFAULTS = {"population": 100, "rejection_candidates": 500, "generations": 3, "quantile": 0.5,
                 "max_candidates": 2000, "batch": 0}
 
@@ -86,6 +87,7 @@ class CalibrationSpec:
     parameters: tuple[FreeParameter, ...]
     patterns: tuple[Pattern, ...]
     abc: dict[str, Any] = field(default_factory=dict)
+    judge: str = "replicate"
 
     @property
     def is_model(self) -> bool:
@@ -101,8 +103,15 @@ class CalibrationSpec:
             "parameters": {p.name: [p.kind, p.low, p.high] for p in self.parameters},
             "parameter_order": [p.name for p in self.parameters],
             "patterns": {p.name: [p.statistic.text, p.over, p.low, p.high, p.tolerance, p.weight] for p in self.patterns},
-            "abc": dict(sorted(self.abc.items())),
+            "abc": dict(sorted(self.abc.items())), "judge": self.judge,
         }
+
+    def sha256(self) -> str:
+        """The hash of :meth:`fingerprint`: what a worlds file records as the spec that made it."""
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.fingerprint(), sort_keys=True, default=str).encode()).hexdigest()
 
 
 def model_code() -> str | None:
@@ -142,6 +151,10 @@ def build(path: Path, raw: dict[str, Any]) -> CalibrationSpec:
     steps = integer(raw, "steps", steps, 1)
     replicates = integer(raw, "replicates", 4, 1)
     seed = integer(raw, "seed", seed, 0)
+    judge = raw.get("judge", "replicate")
+    if judge not in JUDGE:
+        raise ConfigError(f"judge: expected \"replicate\" (each replicate meets the pattern or not) or \"aggregate\" "
+                          f"(the mean or median over the replicates does), got {judge!r}")
     abc = read_abc(raw.get("abc", {}))
     parameters = read_parameters(raw.get("parameters"), target, base_params)
     sample = None if target == "model" else {p.name: (p.low + p.high) / 2 for p in parameters}
@@ -151,7 +164,7 @@ def build(path: Path, raw: dict[str, Any]) -> CalibrationSpec:
         if pattern.name in RESERVED or pattern.name in {p.name for p in parameters}:
             raise ConfigError(f"patterns.{pattern.name}: the name is taken (a parameter or a column of the results); rename it")
     return CalibrationSpec(path, path.stem, str(raw.get("description", "")).strip(), target, base_path, base_params,
-                           steps, replicates, seed, parameters, patterns, abc)
+                           steps, replicates, seed, parameters, patterns, abc, judge)
 
 
 def integer(raw: dict[str, Any], key: str, default: int, minimum: int) -> int:
@@ -193,7 +206,10 @@ def read_abc(table: Any) -> dict[str, Any]:
 
 
 def read_parameters(table: Any, target: str, base_params: dict[str, Any]) -> tuple[FreeParameter, ...]:
-    if not isinstance(table, dict) or not table:
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"parameters: expected a [parameters] table, e.g. bass_q = {{}}, got {type(table).__name__} "
+                          f"{table!r}")
+    if not table:
         raise ConfigError("parameters: name at least one free parameter, e.g. bass_q = {}")
     out = []
     for name, given in table.items():
@@ -239,7 +255,10 @@ def check_range(p: FreeParameter) -> FreeParameter:
 
 
 def read_patterns(table: Any, names: list[str]) -> tuple[Pattern, ...]:
-    if not isinstance(table, dict) or not table:
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"patterns: expected one table per pattern, e.g. [patterns.meetings] with statistic and "
+                          f"target, got {type(table).__name__} {table!r}")
+    if not table:
         raise ConfigError("patterns: name at least one pattern, e.g. [patterns.meetings] with statistic and target")
     out = []
     for name, given in table.items():

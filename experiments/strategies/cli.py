@@ -70,6 +70,8 @@ def add_common(parser: argparse.ArgumentParser, replicates: int) -> None:
     parser.add_argument("--worlds", type=Path, metavar="FILE",
                         help="play every replicate in a plausible world drawn from this ensemble (Parquet), the "
                              "same world for every strategy")
+    parser.add_argument("--allow-unmet-worlds", action="store_true",
+                        help="use worlds whose calibration did not meet its patterns (refused otherwise); the reports say so")
     parser.add_argument("--workers", type=positive_int, default=default_workers(),
                         help="worker processes (default: the CPUs available)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -98,7 +100,7 @@ def compare_command(args) -> int:
     strategies = unique_labels([load_strategy(strategy_path(t), base) for t in args.strategies])
     targets = parse_targets(args.target)
     rank_by = rank_outcome(args.rank_by)
-    worlds = load_worlds(args.worlds) if args.worlds is not None else None
+    worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     out = args.out or default_folder("compare", [s.path.stem if s.path else s.name for s in strategies])
     check_out_folder(out, "compare")
     comp = compare(strategies, costs, base, base.steps, args.replicates, base.seed, args.budget, args.workers,
@@ -128,7 +130,7 @@ def allocate_command(args) -> int:
     template = load_strategy(strategy_path(args.strategy), base) if args.strategy else None
     out = args.out or default_folder("allocate", [f"{args.outcome}-budget-{args.budget:g}"])
     check_out_folder(out, "allocate")
-    worlds = load_worlds(args.worlds) if args.worlds is not None else None
+    worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     result = allocate(base, costs, args.budget, OUTCOME[args.outcome], args.replicates, base.steps, base.seed,
                       args.workers, template, progress=not args.quiet, worlds=worlds)
     write_allocation(result, out)

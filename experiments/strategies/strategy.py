@@ -44,6 +44,7 @@ from typing import Any
 import model
 from model.registry import REGISTRY, ConfigError, unknown_key_message
 from model import read_toml
+from model.scenario import unknown_section
 
 SECTIONS = ("strategy", "plan", "settings")
 META_KEYS = ("name", "description")
@@ -175,7 +176,7 @@ def strategy_from_dict(data: dict, base: model.Scenario, path: Path | None = Non
 def check_meta(data: dict) -> dict[str, str]:
     for key in data:
         if key not in SECTIONS:
-            raise ConfigError(unknown_key_message(key, SECTIONS, "section"))
+            raise ConfigError(unknown_section(key, SECTIONS, "settings"))
         if not isinstance(data[key], dict):
             raise ConfigError(f"{key}: expected a [{key}] table")
     meta = data.get("strategy", {})

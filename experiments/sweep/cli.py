@@ -33,6 +33,8 @@ def add_parser(subparsers) -> None:
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
     sweep.add_argument("--worlds", type=Path, metavar="FILE",
                        help="run each run in a plausible world drawn from this ensemble (Parquet; see README)")
+    sweep.add_argument("--allow-unmet-worlds", action="store_true",
+                       help="use worlds whose calibration did not meet its patterns (refused otherwise); the reports say so")
     sweep.set_defaults(func=cmd_sweep)
 
     analyze_cmd = subparsers.add_parser(
@@ -47,9 +49,10 @@ def add_parser(subparsers) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec)
     if args.worlds is not None:
-        from ..worlds import load_worlds, sweep_spec_in_worlds
+        from ..worlds import load_worlds
+        from .spec import spec_in_worlds
 
-        spec = sweep_spec_in_worlds(spec, load_worlds(args.worlds))
+        spec = spec_in_worlds(spec, load_worlds(args.worlds, args.allow_unmet_worlds))
     out = args.out or default_out(spec)
     try:
         study = run_study(spec, out, args.workers, args.scheduler, progress=not args.no_progress)

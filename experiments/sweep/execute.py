@@ -127,7 +127,35 @@ def process_pool(workers: int, preload: list[str]) -> ProcessPoolExecutor:
         ctx.set_forkserver_preload(preload)
     else:
         ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=start_worker, initargs=(os.getpid(),))
+    return Pool(workers, mp_context=ctx, initializer=start_worker, initargs=(os.getpid(),))
+
+
+class Pool(ProcessPoolExecutor):
+    """A process pool whose processes (workers and the forkserver) start with Ctrl-C held back.
+
+    A pool starts its processes when the first task is submitted. A Ctrl-C that reached them while they
+    started (before a worker's initializer ignores it; while the forkserver imports the model) printed their
+    tracebacks under the driver's one line. Submitting with SIGINT blocked in this thread makes every
+    process started then inherit the block (forked, exec'd or forked by the forkserver); this process gets
+    the Ctrl-C as soon as the submit returns and stops the pool as usual."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        with sigint_held():
+            return super().submit(fn, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def sigint_held() -> Iterator[None]:
+    """SIGINT blocked in this (the main) thread for the block's duration; a Ctrl-C meanwhile is delivered
+    when it ends (and at once if another thread of this process takes it)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def start_worker(driver_pid: int) -> None:

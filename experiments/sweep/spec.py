@@ -355,3 +355,16 @@ def known_outputs(target: str) -> tuple[str, ...]:
     if target != MODEL_TARGET:
         return ()
     return tuple(model.SUMMARY_OUTPUTS)
+
+
+def spec_in_worlds(spec: Spec, worlds) -> Spec:
+    """The spec with every run in a plausible world (a model study only); its name gains the worlds'."""
+    import dataclasses
+
+    from ..io import UserError
+    from .targets import in_worlds
+
+    if not spec.is_model:
+        raise UserError(f"--worlds: {spec.path} runs a function, not the model; worlds are model parameters")
+    explicit = set(model.load_scenario(spec.base_path).params) | set(spec.factor_names)
+    return dataclasses.replace(spec, target=in_worlds(worlds, explicit), name=f"{spec.name}-worlds-{worlds.path.stem}")

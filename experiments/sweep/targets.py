@@ -4,7 +4,9 @@ A target is ``"model"`` (the model adapter :func:`model_summary`) or ``"package.
 importable plain function of named parameters: it is called as ``fn(**values)``, plus ``seed=`` if it takes
 a ``seed`` argument, and returns a number (output ``y``) or a mapping of named outputs. Targets are named by
 text, not pickled, so workers on other machines import them. It imports nothing from the rest of the
-engine; :mod:`.spec` checks targets through it (imports point one way).
+engine; :mod:`.spec` checks targets through it (imports point one way). ``"model+worlds:..."`` is the model
+with each run in a plausible world (:func:`in_worlds`); it reads :mod:`experiments.worlds`, which knows
+nothing of sweeps.
 
 A run that raises is recorded with NaN outputs and the exception in ``error``; the study goes on.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 MODEL_TARGET = "model"
 FUNCTION_OUTPUT = "y"  # the output name of a function that returns a plain number
-WORLDS_TARGET = "model+worlds:"  # the model in plausible worlds: experiments.worlds.sweep_target
+WORLDS_TARGET = "model+worlds:"  # the model in plausible worlds: in_worlds
 
 Evaluate = Callable[[dict[str, Any], int, int], Mapping[str, Any]]
 
@@ -30,6 +32,32 @@ def model_summary(params: dict[str, Any], seed: int, steps: int) -> dict[str, An
     import model
 
     return dict(model.run_model(params, seed=seed, steps=steps).summary)
+
+
+def in_worlds(worlds, keep) -> str:
+    """The target that runs the model with each run in its plausible world (:mod:`experiments.worlds`);
+    ``keep`` are the parameters the study sets itself (base scenario overrides and factors), which win over
+    the world. The file's digest is part of the target, so a study folder refuses to resume with a changed
+    worlds file."""
+    return f"{WORLDS_TARGET}{worlds.path}#{worlds.digest}#{','.join(sorted(set(keep)))}"
+
+
+def worlds_target(rest: str) -> Evaluate:
+    """``(params, seed, steps) -> summary`` for a target made by :func:`in_worlds`."""
+    from experiments.io import UserError
+    from experiments.worlds import load_worlds
+
+    path, digest, keep_text = rest.split("#", 2)
+    worlds = load_worlds(path)
+    if worlds.digest != digest:
+        raise UserError(f"--worlds {path}: the file changed since the study started")
+    keep = set(filter(None, keep_text.split(",")))
+
+    def evaluate(params: dict[str, Any], seed: int, steps: int) -> dict[str, Any]:
+        world = {k: v for k, v in worlds.values[worlds.index(seed)].items() if k not in keep}
+        return model_summary({**params, **world}, seed, steps)
+
+    return evaluate
 
 
 def load_function(ref: str) -> Callable[..., Any]:
@@ -43,8 +71,6 @@ def resolve_target(target: str) -> Evaluate:
     if target == MODEL_TARGET:
         return model_summary
     if target.startswith(WORLDS_TARGET):  # the model with each run in a plausible world (--worlds)
-        from experiments.worlds import worlds_target
-
         return worlds_target(target[len(WORLDS_TARGET):])
     fn = load_function(target)
     takes_seed = "seed" in inspect.signature(fn).parameters

@@ -124,3 +124,16 @@ def test_bad_options_get_one_line_not_a_usage_dump(args, fragment):
     proc = cli(*args)
     assert proc.returncode == 2 and fragment in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[scenario]\nname = 'x'\n[guidance]\nvalue = 0.5\n",
+     "guidance: a parameter, not a section; set it under [parameters] as guidance = <value> ([0, 1])"),
+    ("[paramters]\nguidance = 0.5\n", "paramters: unknown section; did you mean [parameters]?"),
+    ("[budget]\ntotal = 3\n", "budget: unknown section; the sections are [scenario], [run], [parameters], [population]"),
+])
+def test_a_section_that_is_not_one_is_named_for_what_it_is(mus, tmp_path, text, message):
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    rc, _, err = mus("run", path, "--out", tmp_path / "o", "--quiet")
+    assert rc == 2 and err.strip().endswith(message) and len(err.strip().splitlines()) == 1, err

@@ -21,3 +21,12 @@ def gaussian_pair(mu: float, spread: float, seed: int) -> dict[str, float]:
     level = mu + 0.05 * rng.standard_normal()
     width = spread + 0.05 * rng.standard_normal()
     return {"level": level, "width": width, "both": level + width}
+
+
+def gaussian_triple(mu: float, spread: float, drift: float, seed: int) -> dict[str, float]:
+    """Three parameters, each read by its own noisy output (sd 0.05) and ``mix``, which couples two of them:
+    ``level`` = mu, ``width`` = spread, ``slope`` = drift, ``mix`` = mu + drift, each plus noise."""
+    rng = np.random.default_rng(seed)
+    noise = 0.05 * rng.standard_normal(4)
+    return {"level": mu + noise[0], "width": spread + noise[1], "slope": drift + noise[2],
+            "mix": mu + drift + noise[3]}

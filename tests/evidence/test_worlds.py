@@ -167,3 +167,121 @@ def test_allocate_plays_its_splits_in_common_worlds(mus, small, meeting_worlds, 
     runs = pd.read_parquet(tmp_path / "a" / "runs.parquet")
     assert (runs.groupby("replicate")["world"].nunique() == 1).all()
     assert "parameter uncertainty" in out and "parameter uncertainty" in (tmp_path / "a" / "report.md").read_text()
+
+
+def test_a_worlds_file_with_a_flipped_byte_inside_a_value_is_refused(mus, small, tmp_path):
+    """Pages carry checksums: a bit flipped inside a value (which Parquet without checksums reads silently as
+    another number, 0.0234567891 -> 0.0234567891002) is refused in one line."""
+    import struct
+
+    values = [0.0123456789, 0.0234567891, 0.0345678912]  # distinct bytes, so the value is found in the page
+    path = tmp_path / "w.parquet"
+    write_worlds(path, pd.DataFrame({"world": [1, 2, 3], "weight": [1.0, 1.0, 1.0], "bass_q": values}))
+    data = bytearray(path.read_bytes())
+    at = data.find(struct.pack("<d", values[1]))
+    assert at > 0
+    data[at + 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    rc, _, err = mus("run", small, "--worlds", path, "--out", tmp_path / "r", "--quiet")
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert "checksum does not match" in err and str(path) in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_results_table_with_a_flipped_byte_is_refused(tmp_path):
+    import struct
+
+    from experiments.io import UserError, read_table, write_table
+
+    table = pd.DataFrame({"x": [0.0123456789, 0.0234567891]})
+    write_table(table, tmp_path / "t", csv=False)
+    path = tmp_path / "t.parquet"
+    data = bytearray(path.read_bytes())
+    data[data.find(struct.pack("<d", 0.0234567891)) + 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="checksum does not match"):
+        read_table(path)
+
+
+def unmet_calibration(mus, folder, small) -> object:
+    """The issue's reproducer: a calibration whose pattern (members at exit above 10,000) no run can meet."""
+    spec = write(folder / "unmet.toml", """
+        base = "small.toml"
+        replicates = 1
+        seed = 2
+        [abc]
+        population = 4
+        rejection_candidates = 6
+        generations = 0
+        [parameters]
+        bass_q = {}
+        [patterns.huge]
+        statistic = "members_at_exit"
+        above = 10000
+        tolerance = 100
+        source = "a pattern nothing meets"
+    """)
+    rc, out, err = mus("calibrate", spec, "--out", folder / "cal", "--workers", "1", "--no-progress")
+    assert rc == 0, err
+    return folder / "cal"
+
+
+def test_worlds_whose_calibration_misses_its_patterns_are_marked_and_refused(mus, small, tmp_path):
+    import json
+
+    cal = unmet_calibration(mus, tmp_path, small)
+    summary = json.loads((cal / "summary.json").read_text())
+    assert summary["meets_patterns"] is False and summary["unmet_patterns"] == ["huge"]
+    assert summary["share_meeting"] == {"huge": 0.0, "all": 0.0}
+    assert 1 <= summary["effective_sample_size"] <= 4 and len(summary["spec_sha256"]) == 64
+    assert "do not meet the patterns (huge)" in (cal / "warnings.txt").read_text()
+    worlds = load_worlds(cal / "worlds.parquet")
+    assert worlds.meets_patterns is False and worlds.unmet == ["huge"]
+    assert worlds.record["spec_sha256"] == summary["spec_sha256"]
+    assert "do not meet their calibration's patterns (huge)" in worlds.note()
+    # every command refuses them in one line naming the option that accepts them
+    for args in (("run", small), ("compare", "light-touch", "--base", small),
+                 ("allocate", "--budget", "500", "--base", small)):
+        rc, _, err = mus(*args, "--worlds", cal / "worlds.parquet", "--out", tmp_path / "o", "--quiet")
+        assert rc == 2 and len(err.strip().splitlines()) == 1, err
+        assert "does not meet its patterns (huge)" in err and "--allow-unmet-worlds" in err
+        assert not (tmp_path / "o").exists()
+    # ... unless told; then the report says what they are
+    rc, out, err = mus("run", small, "--worlds", cal / "worlds.parquet", "--allow-unmet-worlds", "--replicates", "2",
+                       "--out", tmp_path / "o", "--quiet")
+    assert rc == 0, err
+    assert "do not meet their calibration's patterns (huge)" in out
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["worlds"]["meets_patterns"] is False and manifest["worlds"]["unmet_patterns"] == ["huge"]
+    # the dashboard shows the mark (and lets the user go on)
+    from dashboard.compare import worlds_mark
+
+    assert "do not meet" in worlds_mark(cal / "worlds.parquet")
+
+
+def test_worlds_that_meet_their_patterns_carry_no_mark(mus, small, tmp_path, meeting_worlds):
+    spec = write(tmp_path / "met.toml", """
+        base = "small.toml"
+        replicates = 2
+        seed = 2
+        [abc]
+        population = 4
+        rejection_candidates = 6
+        generations = 0
+        [parameters]
+        bass_q = {}
+        [patterns.some_members]
+        statistic = "members_at_exit"
+        above = 1
+        tolerance = 1
+        source = "every run has members"
+    """)
+    shipped = tmp_path / "configs" / "default.parquet"  # the one-command rebuild of a shipped worlds file
+    rc, out, err = mus("calibrate", spec, "--out", tmp_path / "cal", "--workers", "1", "--no-progress",
+                       "--export-worlds", shipped)
+    assert rc == 0, err
+    assert shipped.read_bytes() == (tmp_path / "cal" / "worlds.parquet").read_bytes() and str(shipped) in out
+    worlds = load_worlds(tmp_path / "cal" / "worlds.parquet", allow_unmet=False)
+    assert worlds.meets_patterns is True and worlds.mark() == "" and "do not meet" not in worlds.note()
+    assert float(worlds.record["effective_sample_size"]) == pytest.approx(4.0)  # rejection: equal weights
+    assert load_worlds(meeting_worlds).meets_patterns is None  # a hand-made file says nothing

@@ -29,6 +29,7 @@ BAD_STRATEGIES = {
     "rate beyond model": ('[plan]\nproject_months = 12\nmeetings = 5000\n', "plan.meetings: 5000 over 12 months on 7 platforms"),
     "fractional months": ('[plan]\nproject_months = 12.5\n', "plan.project_months: 12.5 must be a whole number"),
     "unknown section": ('[budget]\ntotal = 3\n', "budget: unknown section"),
+    "setting as a section": ('[guidance]\nvalue = 0.9\n', "guidance: a parameter, not a section; set it under [settings]"),
     "not toml": ('[plan\n', "not valid TOML"),
 }
 

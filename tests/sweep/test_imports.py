@@ -45,6 +45,14 @@ def test_sweep_modules_import_each_other_without_a_cycle():
         assert cycle_from(module, ()) is None, " -> ".join(cycle_from(module, ()))
 
 
+def test_worlds_know_nothing_of_sweeps():
+    """experiments/worlds.py is data (an ensemble and its draw); the sweep's worlds target reads it, never the
+    reverse (it was a circle: worlds imported the target's prefix, the target imported worlds)."""
+    text = (REPO / "experiments" / "worlds.py").read_text(encoding="utf-8")
+    imported = {node.module or "" for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ImportFrom)}
+    assert not [m for m in imported if m.startswith(("sweep", "experiments.sweep"))], imported
+
+
 def test_experiments_read_toml_only_through_the_model():
     readers = [str(p.relative_to(REPO)) for p in (REPO / "experiments").rglob("*.py")
                if "tomllib" in p.read_text(encoding="utf-8")]

@@ -94,6 +94,21 @@ def test_a_workbook_names_rows_as_the_spreadsheet_does(mus, tmp_path):
     assert "alliance.xlsx: row 3, column power: 7 is outside [0, 1]" in line
 
 
+def test_a_name_given_as_a_formula_without_a_saved_value(mus, tmp_path):
+    """openpyxl (like any script) writes a formula without its value; read as blank it said "empty name"."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "stakeholders"
+    for line in SMALL.strip().splitlines():
+        sheet.append([cell or None for cell in line.strip().split(",")])
+    sheet["A3"] = '=CONCAT("Water ", "ministry")'
+    book.save(tmp_path / "alliance.xlsx")
+    [line] = refused(mus, tmp_path, "alliance.xlsx")
+    assert ("alliance.xlsx: sheet stakeholders, row 3, column name: holds the formula '=CONCAT(\"Water \", \"ministry\")' "
+            "but no value saved with it") in line
+    assert "empty" not in line
+
+
 @pytest.mark.parametrize("content, words", [
     (b"PK\x03\x04 not really a workbook", "not a readable XLSX workbook"),
     (None, "no such file"),

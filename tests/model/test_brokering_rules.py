@@ -110,21 +110,25 @@ def test_designs_follow_each_communitys_own_platform_then_the_level_up():
     m = small(mediation=0.0)
     D = m.p["n_districts"]
     c = np.flatnonzero(m.is_community)
-    m.interests[c] = (1.0, 0.0, 0.0, 0.0)  # every community wants domestic water only
-    m.agenda[:] = np.nan
-    m.agenda[0] = (0.0, 0.0, 1.0, 0.0)          # national: livestock
-    m.agenda[1:1 + D] = (0.0, 1.0, 0.0, 0.0)    # district platforms: irrigation
-    m.agenda[1 + D] = (1.0, 0.0, 0.0, 0.0)      # district 1's community platform: domestic
-    m.fit_designs()
     d0 = c[m.community_district[c] == 0]
     d1 = c[m.community_district[c] == 1]
-    m.interests[d1] = 0.25  # district 2's communities want an even mix
-    assert (m.fit[d0] == 1.0).all()  # its own community platform's agenda (outside communities too)
-    assert (m.fit[d1] == 0.0).all()  # no community agenda yet: the district platform's (irrigation)
-    m.agenda[1:1 + D] = np.nan
+    assert len(d0) and len(d1)
+    domestic, irrigation, livestock = np.eye(4)[0], np.eye(4)[1], np.eye(4)[2]
+    m.agenda[:] = np.nan
+    m.agenda[0] = livestock           # national platform
+    m.agenda[1:1 + D] = irrigation    # district platforms
+    m.agenda[1 + D] = domestic        # district 1's community platform; district 2's has none yet
+    m.interests[d0] = domestic
+    m.interests[d1] = irrigation
     m.fit_designs()
-    assert (m.fit[d1] == 0.0).all()  # no district agenda either: the national one (livestock)
+    assert (m.fit[d0] == 1.0).all()  # its own community platform's agenda (outside communities too)
+    assert (m.fit[d1] == 1.0).all()  # no community agenda yet: its district platform's, not the national one
+    m.agenda[1:1 + D] = np.nan
+    m.interests[d1] = livestock
+    m.fit_designs()
+    assert (m.fit[d1] == 1.0).all()  # no district agenda either: the national one
     m.agenda[0] = np.nan
+    m.interests[d1] = 0.25
     m.fit_designs()
     assert (m.fit[d1] == 1.0).all()  # nothing set: an even mix
 
@@ -192,10 +196,14 @@ def test_existing_network_founds_with_network_members_and_invites_the_network_fi
     tied_network = tied[m.org[tied] & m.in_network[tied]]
     founders = np.flatnonzero(m.members & m.not_initiator)
     assert len(founders) == 2 and m.in_network[founders].sum() == min(2, len(tied_network))
-    candidates = np.flatnonzero(m.identified & (m.membership == Membership.NOT_INVITED))
-    first = candidates[m.invitation_order(candidates)]
-    k = int(m.in_network[candidates].sum())
-    assert m.in_network[first[:k]].all() and not m.in_network[first[k:]].any()
+    # a network stakeholder with fewer ties to members comes before an outsider with more
+    candidates = np.flatnonzero(m.membership == Membership.NOT_INVITED)
+    ties = m.member_ties(candidates)
+    outsider = candidates[~m.in_network[candidates]][np.argmax(ties[~m.in_network[candidates]])]
+    insider = candidates[m.in_network[candidates]][np.argmin(ties[m.in_network[candidates]])]
+    assert m.member_ties(np.array([outsider]))[0] > m.member_ties(np.array([insider]))[0]
+    pair = np.array([outsider, insider])
+    assert list(pair[m.invitation_order(pair)]) == [insider, outsider]
 
 
 # --- initiators: what each type brings -------------------------------------------------------------------

@@ -22,6 +22,8 @@ import model
 from model import registry
 from model.outputs import output
 
+from .screen import paired
+
 # The facilitation qualities and core values (Tool 24): the levers a funder or trainer sets.
 LEVERS = ("guidance", "mediation", "empowerment", "conflict_management",
           "transparency", "mutual_trust", "inclusiveness", "equity")
@@ -114,14 +116,10 @@ def run_contrasts(chosen: list[Contrast], seeds: int = 30, steps: int = 120, wor
     for c in chosen:
         a, b = by[tuple(sorted(c.a.items()))], by[tuple(sorted(c.b.items()))]
         for o in c.outputs:
-            d = a[o].to_numpy(float) - b[o].to_numpy(float)
-            ok = np.isfinite(d)
-            n = int(ok.sum())
+            mean, _, se, n = paired(a[o].to_numpy(float) - b[o].to_numpy(float))
             table.append({"contrast": c.name, "group": c.group, "question": c.question, "output": o,
-                          "label": output(o).label, "mean_a": float(np.nanmean(a[o])),
-                          "mean_b": float(np.nanmean(b[o])),
-                          "difference": float(d[ok].mean()) if n else float("nan"),
-                          "se": float(d[ok].std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan"), "pairs": n})
+                          "label": output(o).label, "mean_a": paired(a[o])[0], "mean_b": paired(b[o])[0],
+                          "difference": mean, "se": se, "pairs": n})
     return pd.DataFrame(table), runs
 
 

@@ -28,6 +28,17 @@ def _run(job: tuple[dict, int, int]) -> dict:
     return model.run_model(params, seed=seed, steps=steps).summary
 
 
+def paired(d) -> tuple[float, float, float, int]:
+    """(mean, SD, SE, pairs) of paired differences ``d``; an undefined output (NaN) in either run of a pair leaves
+    the pair out, and a statistic that needs more pairs than there are is NaN."""
+    d = np.asarray(d, dtype=float)
+    d = d[np.isfinite(d)]
+    n = len(d)
+    mean = float(d.mean()) if n else float("nan")
+    sd = float(d.std(ddof=1)) if n > 1 else float("nan")
+    return mean, sd, sd / np.sqrt(n) if n > 1 else float("nan"), n
+
+
 def detectable(sd: float, n: int, z: float = Z) -> float:
     """The true mean paired change a z-SE screen on n pairs detects with 80% chance: (z + 0.84) SD / sqrt(n)."""
     return (z + 0.84) * sd / np.sqrt(n) if n > 1 else float("nan")
@@ -53,12 +64,7 @@ def screen(names: list[str], seeds: int = 10, steps: int = 120, outputs: tuple[s
         p = registry.REGISTRY[name]
         low, high = values[2 * k * seeds:(2 * k + 1) * seeds], values[(2 * k + 1) * seeds:(2 * k + 2) * seeds]
         for output in outputs:
-            d = np.array([h[output] - lo[output] for h, lo in zip(high, low)], dtype=float)
-            d = d[np.isfinite(d)]  # an undefined output (NaN) in either run leaves the pair out
-            n = len(d)
-            mean = float(d.mean()) if n else float("nan")
-            sd = float(d.std(ddof=1)) if n > 1 else float("nan")
-            se = sd / np.sqrt(n) if n > 1 else float("nan")
+            mean, sd, se, n = paired([h[output] - lo[output] for h, lo in zip(high, low)])
             rows.append({"output": output, "parameter": name, "label": p.label, "low": p.plausible_low,
                          "high": p.plausible_high, "mean_change": mean, "se": se, "pairs": n,
                          "acting": bool(n > 1 and abs(mean) > Z * se), "noise_floor": detectable(sd, n),

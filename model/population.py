@@ -306,14 +306,16 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
 
 def choose_initiator(p, rng, kind, level, membership, view) -> int:
     """Index of the initiating stakeholder: the project office, or an existing organisation of the
-    initiator's type at the initiator's level that does not block MUS (view >= 1/3: nobody starts an alliance
-    for what it opposes); any such stakeholder of that level if none fits, any of that level if all block."""
+    initiator's type at the initiator's level, one that does not block MUS (view >= 1/3) where there is one:
+    nobody starts an alliance for what it opposes unless all of its type do. Any stakeholder of that level
+    (non-blocking first) if none of the type exists."""
     if p["initiator"] == "project":
         return len(kind) - 1
     lvl = {"community": C, "district": D, "national": N}[p["initiator_level"]]
     want = KIND_INDEX[INITIATOR_KINDS[p["initiator"]][lvl]]
     inside, open_ = membership != Membership.OUTSIDE, view >= 1 / 3
-    for mask in ((kind == want) & inside & open_, (level == lvl) & inside & open_, (level == lvl) & inside):
+    of_type, at_level = (kind == want) & inside, (level == lvl) & inside
+    for mask in (of_type & open_, of_type, at_level & open_, at_level):
         eligible = np.flatnonzero(mask)
         if len(eligible):
             return int(rng.choice(eligible))

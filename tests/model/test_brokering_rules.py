@@ -240,9 +240,19 @@ def test_only_a_government_body_commits_a_budget_line():
 
 @pytest.mark.parametrize("initiator", ["government", "knowledge_institute", "ngo"])
 def test_nobody_initiates_an_alliance_for_what_it_blocks(initiator):
-    for seed in range(12):  # half of the ministries of water block MUS on these seeds (share_blockers 0.5)
-        m = model.build_model({**SMALL, "initiator": initiator, "share_blockers": 0.5}, seed=seed)
-        assert m.view[m.initiator] >= 1 / 3, seed
+    from model.population import INITIATOR_KINDS, KIND_INDEX
+    from model.states import Level
+    want = KIND_INDEX[INITIATOR_KINDS[initiator][Level.NATIONAL]]
+    tried = 0
+    for seed in range(12):  # 3 organisations of each national type, half the organisations blocking
+        m = model.build_model({**SMALL, "n_national_orgs": 18, "initiator": initiator, "share_blockers": 0.5},
+                              seed=seed)
+        of_type = m.kind == want
+        tried += bool((of_type & (m.view < 1 / 3)).any() and (of_type & (m.view >= 1 / 3)).any())
+        assert m.kind[m.initiator] == want, seed  # the type the user chose
+        if (of_type & (m.view >= 1 / 3)).any():  # one of its type does not block: that one initiates
+            assert m.view[m.initiator] >= 1 / 3, seed
+    assert tried >= 3  # seeds where the type has both blockers and others: the rule had a choice to make
 
 
 @pytest.mark.parametrize("initiator", list(INITIATORS))

@@ -735,7 +735,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])',
       (f"{R}::test_equity_gap_in_the_pilot_districts_compares_their_marginalised_communities_with_their_others",)),
     M("a blocker may initiate the alliance", "model/population.py",
-      'for mask in ((kind == want) & inside & open_,', 'for mask in ((kind == want) & inside,',
+      'for mask in (of_type & open_, of_type,', 'for mask in (of_type, of_type,',
       (f"{BR}::test_nobody_initiates_an_alliance_for_what_it_blocks",)),
     M("designs are a perfect fit before any agenda", "model/alliance.py",
       'self.fit_designs()  # before any platform has an agenda', 'pass  # before any platform has an agenda',

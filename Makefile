@@ -8,6 +8,7 @@ PYTHON ?= $(shell (pyenv which python3 2>/dev/null) || command -v python3.12 || 
 ASSETS := .cache/solara-assets
 export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
+export SOLARA_THEME_SHOW_BANNER := false
 export MPLBACKEND := Agg
 
 .PHONY: demo test test-fast test-dashboard bench mutate dashboard install assets chromium clean

@@ -92,3 +92,4 @@ def page_links() -> list[tuple[str, str]]:
 
 
 serving.install(page_links())  # only changes anything inside a running Solara server
+serving.hide_solara_banner()

@@ -92,7 +92,7 @@ def PresetDetails(preset: Preset, on_load):
         solara.Markdown(f"**What differs from the defaults** ({len(rows)} parameter(s))")
         for row in rows:
             solara.Text(f"{row['parameter']}: {row['default']} → {row['preset']} — {row['meaning']}",
-                        style={"display": "block", "font-size": "0.9em"})
+                        style={"display": "block", "font-size": "15px"})
         solara.Button("Load into Live alliance", icon_name="mdi-upload", color="primary", on_click=on_load,
                       classes=["load-preset-button"], style={"margin-top": "12px"})
 

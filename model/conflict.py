@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import decisions, rules
 from .events import EventKind
 from .population import WATER_USES
 from .vision import USES
@@ -36,6 +36,7 @@ class Conflict:
         trust = self.platform_trust()
         chance = self.p["conflict_propensity"] * tension * (1 - trust) * (1.5 - self.p["mutual_trust"])
         new = (count >= 2) & (self.rng.random(P) < chance)
+        new = decisions.raised_conflicts(self, new)
         for k in new.nonzero()[0]:
             members_here = who[plat == k]
             use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
@@ -61,6 +62,7 @@ class Conflict:
         if not open_.any():
             return
         resolved = self.rng.binomial(self.open_conflicts, min(1.0, self.p["conflict_management"] * self.support))
+        resolved = decisions.mediated(self, resolved)
         for k in resolved.nonzero()[0]:
             self.events.log(self.month, EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
                             f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import decisions
 from .events import EventKind
 from .states import MEMBERSHIP, STAGE
 
@@ -45,7 +46,8 @@ class Funding:
         planned = self.planned_cost()
         m = members & self.can_adopt  # the project office pays as the project
         contributions = (self.p["contribution_rate"] * (0.5 + 0.5 * self.p["transparency"])
-                         * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]).sum()))
+                         * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]
+                                  * decisions.contribution_shares(self)[m]).sum()))
         budget = self.p["government_budget"] * self.p["n_districts"] * self.embedded
         funded = self.month <= self.p["project_exit_month"]
         if planned <= 0:

@@ -3,7 +3,7 @@
 import importlib
 
 for name in ("benchmarks.model_bench", "benchmarks.sweep_bench", "benchmarks.dashboard_bench",
-             "benchmarks.calibrate_bench"):
+             "benchmarks.calibrate_bench", "benchmarks.workshop_bench"):
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:

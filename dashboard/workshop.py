@@ -108,6 +108,13 @@ class RoleCard:
     invitable: tuple[tuple[int, str], ...]  # stakeholders it has a tie to who are not members
 
 
+def unique_name(alliance, i: int) -> str:
+    """A stakeholder's name, with its number when another stakeholder has the same name (generated countries
+    have several "District NGO of district 1")."""
+    name = alliance.names[i]
+    return name if alliance.names.count(name) == 1 else f"{name} (no. {i})"
+
+
 def role_card(alliance, i: int) -> RoleCard:
     interests = np.asarray(alliance.interests[i], dtype=float)
     total = float(interests.sum()) or 1.0
@@ -119,7 +126,7 @@ def role_card(alliance, i: int) -> RoleCard:
                       if alliance.membership[j] in (MEMBERSHIP.NOT_INVITED, MEMBERSHIP.DROPPED))[:12]
     platform = int(alliance.platform[i])
     return RoleCard(
-        index=i, name=alliance.names[i], category=category_of(alliance, i),
+        index=i, name=unique_name(alliance, i), category=category_of(alliance, i),
         interests={use: float(interests[k]) / total for k, use in enumerate(WATER_USES)},
         power=float(alliance.power[i]), stance=STANCE_WORDS[Stance(int(model.states.stance_of(alliance.view[i])))],
         trusts=trusted, can_spend=float(alliance.p["contribution_rate"] * alliance.capacity[i]),
@@ -182,7 +189,7 @@ class Workshop:
         self.version += 1
 
     def role_name(self, role: int) -> str:
-        return self.played.names[role]
+        return unique_name(self.played, role)
 
     def player_of(self, session: str) -> Player | None:
         with self.lock:

@@ -122,3 +122,34 @@ def test_the_csv_export_holds_no_formula_and_the_pictures_are_png(workshop):
     assert not any(cell[:1] in "=+-@" for cell in cells if cell)
     assert workshop.debrief_png()[:4] == b"\x89PNG"
     assert set(workshop.pictures()) == {"played", "model's own play", "well facilitated"}
+
+
+def test_the_pages_start_a_workshop_and_a_trainee_joins_and_decides(render_page, monkeypatch):
+    """The Workshop page (trainer) and the Play page (trainee) without a browser: start, join, decide."""
+    import ipyvuetify as v
+
+    from dashboard import roleplay
+
+    monkeypatch.setattr(roleplay, "who_am_i", lambda: "trainer-page")
+    trainer = render_page(roleplay.WorkshopPage())
+    trainer.button("start-workshop-button").click()
+    started = ws.led_by("trainer-page")
+    try:
+        assert started is not None
+        trainer.wait_until(lambda: trainer.rc.find(v.Html, class_="join-code").widgets, what="the join code")
+        assert trainer.text("join-code") == started.code
+        trainer.button("open-round-button").click()
+        assert started.is_open
+        monkeypatch.setattr(roleplay, "who_am_i", lambda: "phone-1")
+        trainee = render_page(roleplay.PlayPage())
+        trainee.rc.find(v.TextField, label="Workshop code").widget.v_model = started.code
+        trainee.rc.find(v.TextField, label="Your name").widget.v_model = "Amina"
+        trainee.button("join-button").click()
+        trainee.wait_until(lambda: trainee.rc.find(v.Btn, class_="submit-decision").widgets, what="the decision form")
+        trainee.select("Meetings this round").v_model = "Stay away"
+        trainee.button("submit-decision").click()
+        role = started.player_of("phone-1").role
+        assert started.pending[role].attend is False and started.pending[role].contribute is None
+    finally:
+        started.ended = True
+        ws.WORKSHOPS.pop(started.code, None)

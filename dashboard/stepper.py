@@ -328,7 +328,7 @@ class Stepper:
                 if self._closed:
                     return
                 self._working = True
-                jobs, months = [], 0
+                jobs, months, from_play = [], 0, False
                 if r.queue:  # one queued request at a time, in the order they came
                     item = r.queue.pop(0)
                     if item is STEP:
@@ -345,9 +345,9 @@ class Stepper:
                             self._working = False
                             self._wake.wait(delay)  # a request (Pause) wakes this at once
                             continue
-                    months = 1
+                    months, from_play = 1, True
                 interval = 1.0 / r.speed
-                playing_on = not jobs and months and r.playing
+                playing_on = from_play  # a month of Play (not a requested Step): its picture may be dropped
             stopped = False
             try:
                 with self.lock:

@@ -201,3 +201,14 @@ def test_a_refused_change_is_reported_and_the_stepper_goes_on(make_stepper):
         assert runner.read(lambda models: models["main"].steps) == 2
     finally:
         runner.close()
+
+
+def test_requested_steps_are_all_shown_even_while_play_was_asked_for_meanwhile(make_stepper):
+    """Steps asked for before Play are each published (never dropped as Play frames), so a branch taken after
+    them starts at the month they reached."""
+    runner, painter = make_stepper(delay=0.05)
+    runner.step(15)
+    runner.run_to(30)  # asked for while the steps are still queued
+    assert runner.wait_idle(timeout=30)
+    assert painter.last.main.month == 30
+    assert runner.frames_taken >= 15  # every requested step was taken as a frame

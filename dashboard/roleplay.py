@@ -258,6 +258,7 @@ CONFLICT = {"Raise a conflict": "raise", "Accept mediation": "accept", "Refuse m
 NEWS = {"Carry news to the other level": True, "Keep it to myself": False}
 LEAVE = {"Stay in the alliance": False, "Leave the alliance": True}
 NOBODY = "Nobody"
+ANY_ROLE = "Give me a role"
 
 
 def choice(label: str, options: dict, value: solara.Reactive, css: str):
@@ -268,12 +269,18 @@ def choice(label: str, options: dict, value: solara.Reactive, css: str):
 def JoinForm(on_joined):
     code = solara.use_reactive("")
     name = solara.use_reactive("")
+    wanted = solara.use_reactive(ANY_ROLE)
     problem = solara.use_reactive(None)
+    try:
+        found = ws.by_code(code.value) if code.value.strip() else None
+    except ws.WorkshopError:
+        found = None
+    free = {found.role_name(r): r for r in found.free_roles()} if found is not None else {}
 
     def join():
         try:
             workshop = ws.by_code(code.value)
-            workshop.join(who_am_i(), name.value)
+            workshop.join(who_am_i(), name.value, free.get(wanted.value))
         except ws.WorkshopError as err:
             problem.set(str(err))
             return
@@ -284,6 +291,8 @@ def JoinForm(on_joined):
         solara.Markdown("## Join a workshop\nType the code the trainer shows and your name.")
         solara.InputText("Workshop code", value=code, continuous_update=True, classes=["code-input"])
         solara.InputText("Your name", value=name, continuous_update=True, classes=["name-input"])
+        if free:
+            solara.Select(label="Your role", values=[ANY_ROLE, *free], value=wanted, classes=["role-choice"])
         solara.Button("Join", color="primary", on_click=join, classes=["join-button"])
         if problem.value:
             solara.Error(problem.value, classes=["join-problem"])

@@ -153,3 +153,11 @@ def test_the_pages_start_a_workshop_and_a_trainee_joins_and_decides(render_page,
     finally:
         started.ended = True
         ws.WORKSHOPS.pop(started.code, None)
+
+
+def test_a_trainee_can_take_a_free_role_but_not_one_already_taken(workshop):
+    wanted = workshop.roles[5]
+    assert workshop.join("browser-a", "Amina", wanted).role == wanted
+    with pytest.raises(ws.WorkshopError, match="taken"):
+        workshop.join("browser-b", "Bongani", wanted)
+    assert wanted not in workshop.free_roles() and len(workshop.free_roles()) == len(workshop.roles) - 1

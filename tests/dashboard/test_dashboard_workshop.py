@@ -50,7 +50,7 @@ def test_only_the_trainers_screen_moves_the_clock(workshop):
 def test_a_round_that_times_out_closes_and_the_undecided_fall_back_to_the_model(workshop):
     decider = workshop.join("browser-a", "Amina")
     workshop.join("browser-b", "Bongani")
-    workshop.open_round("trainer-1", seconds=0.3)
+    workshop.open_round("trainer-1", seconds=3)
     workshop.decide("browser-a", d.Decision(attend=False, contribute=0.0))
     deadline = time.monotonic() + 10
     while workshop.is_open and time.monotonic() < deadline:

@@ -26,7 +26,7 @@ DRAWN_AT_SIZE_JS = """() => {
   if (!img || !img.naturalWidth) return false;
   const shown = img.getBoundingClientRect().width;
   const room = img.closest('.drawing-column').getBoundingClientRect().width;
-  return Math.abs(shown - img.naturalWidth) <= 1 && Math.abs(shown - room) <= 2;
+  return Math.abs(shown - img.naturalWidth) <= 1 && shown <= room + 0.5 && room - shown < 32;
 }"""
 
 # Every visible element with text of its own in the main area (the app bar and the closed sidebar aside).

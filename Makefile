@@ -8,9 +8,10 @@ PYTHON ?= $(shell (pyenv which python3 2>/dev/null) || command -v python3.12 || 
 ASSETS := .cache/solara-assets
 export SOLARA_ASSETS_PROXY_CACHE_DIR := $(abspath $(ASSETS))
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE := false
+export SOLARA_THEME_SHOW_BANNER := false
 export MPLBACKEND := Agg
 
-.PHONY: demo test test-fast test-dashboard bench mutate dashboard install assets chromium clean worlds
+.PHONY: demo test test-fast test-dashboard bench mutate dashboard workshop install assets chromium clean worlds
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "mus-alliance needs Python >= 3.12 (found %s); install it with pyenv" % sys.version.split()[0])'
@@ -74,6 +75,14 @@ mutate: install
 # Production mode: no development checks that contact solara.dev, no file watcher; Ctrl-C stops it at once.
 dashboard: install assets
 	$(BIN)/solara run dashboard/app.py --production --host 127.0.0.1 --port 8765 --no-open
+
+# A role-play workshop: the same dashboard, trainees open /play. It serves this machine only unless the trainer
+# asks for the room (`make workshop HOST=0.0.0.0`); the workshop's join code is then the access check.
+HOST ?= 127.0.0.1
+PORT ?= 8765
+workshop: install assets
+	MUS_WORKSHOP_HOST=$(HOST) MUS_WORKSHOP_PORT=$(PORT) \
+	  $(BIN)/solara run dashboard/app.py --production --host $(HOST) --port $(PORT) --no-open
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info

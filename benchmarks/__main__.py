@@ -27,7 +27,7 @@ def main() -> None:
     fair_bench.main(quick=args.quick, batched=batched, batched_name=args.batched or "")
     if not args.quick:
         # calibration first: its pool forks its workers only while this process runs a single thread
-        for name in ("benchmarks.calibrate_bench", "benchmarks.dashboard_bench"):
+        for name in ("benchmarks.calibrate_bench", "benchmarks.dashboard_bench", "benchmarks.workshop_bench"):
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError as exc:

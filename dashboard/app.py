@@ -1,7 +1,8 @@
 """The MUS Learning Alliance dashboard: `solara run dashboard/app.py --production` (or `make dashboard`).
 
 Pages: Live alliance (watch, steer and branch one alliance), Teaching presets (read-aloud scenarios), Compare
-(two scenarios over many replicates) and Study explorer (figures and tables of studies under results/).
+(two scenarios over many replicates), Study explorer (figures and tables of studies under results/), and the
+role-play pages Workshop (the trainer) and Play (trainees; dashboard/roleplay.py).
 
 A page is added by appending one :class:`Page` to :data:`PAGES`. Every page is served through
 :func:`routed`, so a URL with extra parts (``/studies/x``, ``/presets/x/y``) shows the friendly not-found page
@@ -20,6 +21,7 @@ from dashboard import serving, state
 from dashboard.compare import ComparePage
 from dashboard.live import LivePage
 from dashboard.presets import PresetsPage
+from dashboard.roleplay import PlayPage, WorkshopPage
 from dashboard.studies import StudyPage
 
 
@@ -35,6 +37,8 @@ PAGES = [
     Page("presets", "Teaching presets", PresetsPage),
     Page("compare", "Compare", ComparePage),
     Page("studies", "Study explorer", StudyPage),
+    Page("workshop", "Workshop", WorkshopPage),
+    Page("play", "Play", PlayPage),
 ]
 
 
@@ -92,3 +96,4 @@ def page_links() -> list[tuple[str, str]]:
 
 
 serving.install(page_links())  # only changes anything inside a running Solara server
+serving.hide_solara_banner()

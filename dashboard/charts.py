@@ -7,6 +7,7 @@ marked on every chart.
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -194,22 +195,33 @@ def plot_timeseries(timeseries: pd.DataFrame, chart: TimeseriesChart | None = No
     return chart.to_png(), chart
 
 
-FOCUS_SIZE = (6.4, 3.6)
 FOCUS_DPI = 100
+FOCUS_WIDTH_PX = 640  # the width drawn when the page has not said how wide the chart is shown
+FOCUS_FONT_PX = 14  # the smallest text of the focus chart, in screen pixels (it is drawn at the size shown)
+FOCUS_TITLE_PX = 17
 BRANCH_STYLE = dict(ls="--", lw=2.2)
 
 
+def focus_points(px: float) -> float:
+    return px * 72.0 / FOCUS_DPI
+
+
 class FocusChart:
-    """One panel large enough for a projector: its outputs over the months, the project's exit marked; with a
-    what-if branch, the branch's lines dashed from the month it was copied. Axes, legend and marks are drawn
+    """One panel large enough for a projector, drawn at the width the page shows it: its outputs over the
+    months, the project's exit marked; with a what-if branch, the branch's lines dashed from the month it was
+    copied. The key sits below the axes (never over the lines or the marks). Axes, key and marks are drawn
     once into a background; each frame only the lines are drawn (limits move in round jumps)."""
 
-    def __init__(self, title: str, names: tuple[str, ...], exit_month: int | None, branch_month: int | None):
-        self.key = (title, names, exit_month, branch_month)
+    def __init__(self, title: str, names: tuple[str, ...], exit_month: int | None, branch_month: int | None,
+                 width_px: int = FOCUS_WIDTH_PX):
+        self.key = (title, names, exit_month, branch_month, int(width_px))
         self.title, self.names, self.exit_month, self.branch_month = title, names, exit_month, branch_month
-        self.figure = Figure(figsize=FOCUS_SIZE, dpi=FOCUS_DPI)
-        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.16)
+        width = self.width_px = int(min(max(width_px, 320), 1800))
+        self.figure = Figure(figsize=(width / FOCUS_DPI, 3.0), dpi=FOCUS_DPI)
+        self.canvas = FigureCanvasAgg(self.figure)
+        renderer = self.canvas.get_renderer()
         ax = self.axes = self.figure.add_subplot()
+        small = focus_points(FOCUS_FONT_PX)
         self.lines, self.branch_lines = {}, {}
         for k, name in enumerate(names):
             (self.lines[name],) = ax.plot([], [], color=f"C{k}", lw=2.2, label=labels.output_label(name),
@@ -217,21 +229,69 @@ class FocusChart:
             if branch_month is not None:
                 (self.branch_lines[name],) = ax.plot([], [], color=f"C{k}", **BRANCH_STYLE, animated=True,
                                                      label=f"{labels.output_label(name)} (what-if)")
+        ax.set_title(title, fontsize=focus_points(FOCUS_TITLE_PX), loc="left")
+        ax.tick_params(labelsize=small)
+        ax.set_xlim(0, 12)
+        ax.set_xlabel("month", fontsize=small, labelpad=1)
+        unit = panel_unit(names)
+        if unit and unit != "-":
+            ax.set_ylabel(unit, fontsize=small, labelpad=2)
+        if title in SHARE_PANELS:
+            ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3, lw=0.5)
+        handles = [*self.lines.values(), *self.branch_lines.values()]
+        longest = max(1, int((width - 60) / (0.56 * FOCUS_FONT_PX)))  # characters a one-column key line can hold
+        for line in handles:
+            line.set_label(textwrap.fill(line.get_label(), longest))
+        for columns in (3, 2, 1):
+            legend = self.figure.legend(handles=handles, loc="lower center", ncol=min(columns, len(handles)),
+                                        fontsize=small, frameon=False, bbox_to_anchor=(0.5, 0.0),
+                                        handlelength=1.6, columnspacing=1.0)
+            if legend.get_window_extent(renderer).width <= width - 8 or columns == 1:
+                break
+            legend.remove()
+        legend_px = legend.get_window_extent(renderer).height
+        axes_px = min(340.0, max(170.0, 0.4 * width))
+        top_px, bottom_px, left_px = FOCUS_TITLE_PX + 14, 2 * FOCUS_FONT_PX + 14, 3.6 * FOCUS_FONT_PX + 8
+        height = top_px + axes_px + bottom_px + legend_px + 6
+        self.figure.set_size_inches(width / FOCUS_DPI, height / FOCUS_DPI)
+        self.figure.subplots_adjust(left=left_px / width, right=1 - 14 / width, top=1 - top_px / height,
+                                    bottom=(bottom_px + legend_px + 6) / height)
+        legend.set_bbox_to_anchor((0.5, 2 / height), transform=self.figure.transFigure)
+        self.marks = []
         if branch_month is not None:
             ax.axvline(branch_month, color="#6a1b9a", lw=1, ls=":")
-            ax.text(branch_month, 0.02, " branched", transform=ax.get_xaxis_transform(), fontsize=10,
-                    color="#6a1b9a")
-        style_panel(ax, title, 12, names, fontsize=12).set_animated(True)
+            self.marks.append(ax.text(branch_month, 0.02, " branched", transform=ax.get_xaxis_transform(),
+                                      fontsize=small, color="#6a1b9a"))
         if exit_month is not None:
-            mark_exit(ax, exit_month, fontsize=10)
-        self.canvas = FigureCanvasAgg(self.figure)
+            ax.axvline(exit_month, color="#555555", ls="--", lw=1, zorder=1)
+            self.marks.append(ax.text(exit_month, 0.98, " project leaves ", transform=ax.get_xaxis_transform(),
+                                      fontsize=small, color="#555555", va="top", ha="left"))
         self.background = None
+
+    def texts(self) -> list:
+        """Every visible, non-empty text (for the tests of size and overlap); call after :meth:`to_png`."""
+        ax = self.axes
+        found = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels(),
+                 *self.marks, *self.figure.legends[0].get_texts()]
+        inside = ax.get_xlim()
+        ticks = [t for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+        return [t for t in found if t.get_visible() and t.get_text()
+                and (t not in ticks or inside[0] <= t.get_position()[0] <= inside[1] or t in ax.get_yticklabels())]
+
+    def place_marks(self) -> None:
+        """A mark's words go on the side of its line where they fit inside the axes."""
+        for mark in self.marks:
+            x = mark.get_position()[0]
+            low, high = self.axes.get_xlim()
+            mark.set_ha("left" if x <= (low + high) / 2 else "right")
 
     def update(self, timeseries: pd.DataFrame, branch: pd.DataFrame | None) -> None:
         months = int(timeseries["step"].iloc[-1]) if len(timeseries) else 0
         horizon = max(round_up(months, 12 if months < 60 else HORIZON_JUMP), (self.exit_month or 0) + 6)
         if self.axes.get_xlim()[1] != horizon:
             self.axes.set_xlim(0, horizon)
+            self.place_marks()
             self.background = None
         steps = timeseries["step"].to_numpy()
         for name, line in self.lines.items():
@@ -249,16 +309,17 @@ class FocusChart:
                 self.background = None
 
     def to_png(self) -> bytes:
-        return blit_png(self, [*self.lines.values(), *self.branch_lines.values(), self.axes.get_legend()])
+        return blit_png(self, [*self.lines.values(), *self.branch_lines.values()])
 
 
 def plot_focus(title: str, timeseries: pd.DataFrame, exit_month: int | None = None,
                branch: pd.DataFrame | None = None, branch_month: int | None = None,
-               chart: FocusChart | None = None) -> tuple[bytes, FocusChart]:
-    """PNG of the focus chart (see :class:`FocusChart`); reuses ``chart`` when it shows the same things."""
+               chart: FocusChart | None = None, width_px: int = FOCUS_WIDTH_PX) -> tuple[bytes, FocusChart]:
+    """PNG of the focus chart (see :class:`FocusChart`) drawn ``width_px`` wide; reuses ``chart`` when it shows
+    the same things at the same width."""
     panels = available_panels(tuple(timeseries.columns))
     title = title if title in panels else next(iter(panels))
-    key = (title, panels[title], exit_month, branch_month if branch is not None else None)
+    key = (title, panels[title], exit_month, branch_month if branch is not None else None, int(width_px))
     if chart is None or chart.key != key:
         chart = FocusChart(*key)
     chart.update(timeseries, branch if key[3] is not None else None)

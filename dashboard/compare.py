@@ -343,7 +343,8 @@ def ComparePage(folder: Path = presets.TEACHING_DIR, worlds_root: Path = presets
                 solara.SliderInt("Replicates", value=replicates, min=2, max=50, thumb_label="always")
             with solara.Div(style={"min-width": "260px"}):
                 solara.SliderInt("Months", value=steps, min=12, max=240, step=12, thumb_label="always")
-            solara.Button("Run comparison", icon_name="mdi-play", color="primary", on_click=start,
+            solara.Button(f"Run comparison ({int(replicates.value)} replicates × {int(steps.value)} months)",
+                          icon_name="mdi-play", color="primary", on_click=start,
                           disabled=comparison_task.pending, classes=["run-comparison-button"])
             solara.Button("Cancel", on_click=comparison_task.cancel, disabled=not comparison_task.pending,
                           outlined=True)

@@ -44,7 +44,7 @@ SLIDER_POSITIONS = 200
 # Put a slider's label above its track, so long parameter names do not squeeze the track.
 CONTROL_CSS = """
 .parameter-control .v-input__slider .v-input__slot { flex-wrap: wrap; }
-.parameter-control .v-input__slider .v-input__slot > .v-label { width: 100%; margin-bottom: -6px; font-size: 0.85em; }
+.parameter-control .v-input__slider .v-input__slot > .v-label { width: 100%; margin-bottom: -6px; font-size: 14px; }
 .parameter-control .v-input { margin-top: 0; }
 """  # a float slider has about this many positions over its range
 
@@ -132,13 +132,13 @@ def ParameterControl(parameter: registry.Parameter, value: solara.Reactive, on_c
             with solara.Div(style={"flex-grow": "1"}):
                 ParameterInput(parameter, value, on_change, prefix, disabled=bool(fixed_by))
             if parameter.kind != "choice" and not fixed_by:
-                solara.Text(f"{value.value:g}", style={"min-width": "3.5em", "font-size": "0.8em"})
+                solara.Text(f"{value.value:g}", style={"min-width": "3.5em", "font-size": "14px"})
     if fixed_by:
         solara.Text(f"{FIXED_BY_TABLE}: {fixed_by}", classes=["fixed-by-table-note"],
-                    style={"display": "block", "font-size": "0.8em", "color": "#455a64", "margin-top": "-6px"})
+                    style={"display": "block", "font-size": "14px", "color": "#455a64", "margin-top": "-6px"})
     elif note:
         solara.Text(note, classes=["needs-reset-note"],
-                    style={"display": "block", "font-size": "0.8em", "color": "#e65100", "margin-top": "-6px"})
+                    style={"display": "block", "font-size": "14px", "color": "#e65100", "margin-top": "-6px"})
 
 
 def new_parameter_values(values: dict[str, Any] | None = None) -> dict[str, solara.Reactive]:  # noqa: D103

@@ -64,10 +64,24 @@ BANDS = {
 BAND_LABELS = {"national": "National", "district": "District", "pilot": "Pilot\ncommunities",
                "outside": "Outside\ncommunities"}
 COLUMN_GAP = 0.12
-FIGSIZE = (8.4, 5.4)
 DPI = 100
-FONT = 14
+WIDTH_PX = 840  # the width drawn when the page has not said how wide the drawing is shown
+WIDTH_RANGE = (420, 1800)  # px
+# Every text is sized in screen pixels at the size the drawing is shown (it is drawn at that size, never scaled):
+# legible at the back of a room on a 1024x768 projector. SMALLEST_FONT_PX is the smallest of them.
+FONT_PX = 16  # level and district names, the title's month
+SMALL_FONT_PX = 14  # platform names, legend, outside summaries, event labels, conflict badges
+TITLE_FONT_PX = 18
+SMALLEST_FONT_PX = min(FONT_PX, SMALL_FONT_PX, TITLE_FONT_PX)
 EVENT_LABELS = 6  # at most this many stakeholders named by this month's events get a label
+
+
+def points(px: float) -> float:
+    """Font size in points that is ``px`` pixels tall in a figure drawn at :data:`DPI`."""
+    return px * 72.0 / DPI
+
+
+FONT = points(FONT_PX)
 
 
 @dataclass(frozen=True)
@@ -279,43 +293,102 @@ def _rgba(colour: str) -> tuple[float, ...]:
     return to_rgba(colour)
 
 
-class AllianceDrawing:
-    """A matplotlib figure whose static parts (boxes, labels, legend) are drawn once per layout and whose
-    dynamic parts are redrawn (blitted) every month."""
+def text_width(text, renderer) -> float:
+    """Width in pixels of a matplotlib text as drawn."""
+    return text.get_window_extent(renderer).width if text.get_text() else 0.0
 
-    def __init__(self, snapshot: Snapshot):
+
+def text_width_of(probe, words: str, renderer) -> float:
+    probe.set_text(words)
+    return text_width(probe, renderer)
+
+
+def fit_text(text, candidates, room_px: float, renderer) -> str:
+    """Put the first of ``candidates`` that is at most ``room_px`` wide into ``text`` (the last one otherwise)."""
+    for candidate in candidates:
+        text.set_text(candidate)
+        if text_width(text, renderer) <= room_px:
+            return candidate
+    return text.get_text()
+
+
+def overlaps(a, b, pad: float = 1.0) -> bool:
+    return not (a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 or a.y1 + pad <= b.y0 or b.y1 + pad <= a.y0)
+
+
+class AllianceDrawing:
+    """A matplotlib figure drawn at the width the page shows it (``width_px``), its static parts (boxes, names,
+    legend) drawn once per layout and its dynamic parts redrawn (blitted) every month.
+
+    Every text is sized in screen pixels (at least :data:`SMALLEST_FONT_PX`) and fitted to its room: a name
+    too wide for its column is shortened, an event label that would cover another text is left out (the
+    narration tells it), so no text overlaps another or runs out of the picture at any width."""
+
+    def __init__(self, snapshot: Snapshot, width_px: int = WIDTH_PX):
         self.positions = layout_for(snapshot)
         self.platform_names = snapshot.platform_names
+        self.width_px = width = int(min(max(width_px, WIDTH_RANGE[0]), WIDTH_RANGE[1]))
         n_columns = snapshot.n_districts
-        districts = district_names(snapshot)
         self.n_columns = n_columns
-        self.figure = Figure(figsize=FIGSIZE, dpi=DPI, layout=None)
-        self.figure.subplots_adjust(left=0.165, right=0.99, top=0.94, bottom=0.22)
-        ax = self.figure.add_subplot()
-        self.axes = ax
+        self.figure = Figure(figsize=(width / DPI, 5.0), dpi=DPI, layout=None)
+        self.canvas = FigureCanvasAgg(self.figure)
+        renderer = self.renderer = self.canvas.get_renderer()
+        ax = self.axes = self.figure.add_subplot()
         ax.set_xlim(-0.03, n_columns + 0.03 - COLUMN_GAP)
         ax.set_ylim(0.0, 3.7)
-        ax.set_xticks([c + (1 - COLUMN_GAP) / 2 for c in range(n_columns)] if n_columns <= 12 else [])
-        ax.set_xticklabels(districts if n_columns <= 12 else [], fontsize=FONT)
-        ax.set_yticks([(y0 + y1) / 2 for y0, y1 in BANDS.values()])
-        ax.set_yticklabels(BAND_LABELS.values(), fontsize=FONT)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        self.boxes = []
-        self.badges = []
+        ax.set_yticks([(y0 + y1) / 2 for y0, y1 in BANDS.values()])
+        ax.set_yticklabels(BAND_LABELS.values(), fontsize=FONT)
+        left_px = 12 + max(text_width(t, renderer) for t in ax.get_yticklabels())
+        legend = self.draw_legend(width)
+        legend_px = legend.get_window_extent(renderer).height
+        axes_px = min(340.0, max(250.0, 0.4 * width))  # the whole drawing fits under the buttons on a 768 px high screen
+        top_px, ticks_px, gap_px = TITLE_FONT_PX + 16, FONT_PX + 14, 8
+        height = top_px + axes_px + ticks_px + legend_px + gap_px
+        self.figure.set_size_inches(width / DPI, height / DPI)
+        self.figure.subplots_adjust(left=left_px / width, right=1 - 6 / width, top=1 - top_px / height,
+                                    bottom=(ticks_px + legend_px + gap_px) / height)
+        legend.set_bbox_to_anchor((0.5, 2 / height), transform=self.figure.transFigure)
+        axes_width_px = (1 - 6 / width - left_px / width) * width
+        self.column_px = column_px = axes_width_px / (n_columns + 0.06 - COLUMN_GAP) * (1 - COLUMN_GAP)
+        districts = district_names(snapshot)
+        if n_columns <= 12:
+            ax.set_xticks([c + (1 - COLUMN_GAP) / 2 for c in range(n_columns)])
+            probe = ax.text(0, 0, "", fontsize=FONT)
+            room = column_px + COLUMN_GAP * column_px / (1 - COLUMN_GAP) - 6  # a column and its gap
+
+            def fits(names: list[str]) -> bool:
+                return all(text_width_of(probe, name, renderer) <= room for name in names)
+
+            options = [districts, [d.split()[0] if d.split() else d for d in districts],
+                       [d.replace("District ", "") for d in districts], [str(k + 1) for k in range(n_columns)]]
+            shown = next((names for names in options if fits(names)), options[-1])
+            probe.remove()
+            ax.set_xticklabels(shown, fontsize=FONT)
+        else:
+            ax.set_xticks([])
+        self.boxes, self.badges, self.names = [], [], []
+        badge_probe = ax.text(0, 0, "conflict ×9", fontsize=points(SMALL_FONT_PX), fontweight="bold")
+        badge_px = text_width(badge_probe, renderer) + 10
+        badge_probe.remove()
         for k, (x0, y0, x1, y1) in enumerate(platform_boxes(n_columns)):
             box = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.04",
                                  fill=True, facecolor="#fafafa", edgecolor="#90a4ae", lw=1.2, zorder=0)
             ax.add_patch(box)
             name = snapshot.platform_names[k] if k < len(snapshot.platform_names) else ""
-            ax.text(x0 + 0.02, y1 - 0.02, _short_platform_name(name, districts), fontsize=FONT - 3, va="top", ha="left",
-                    color="#546e7a", zorder=1)
+            label = ax.text(x0 + 0.02, y1 - 0.02, "", fontsize=points(SMALL_FONT_PX), va="top", ha="left",
+                            color="#455a64", zorder=1)
+            room = (column_px if k else column_px * n_columns) - badge_px - 8
+            short = _short_platform_name(name, districts)
+            fit_text(label, [short, short.split()[0] if short.split() else short, ""], room, renderer)
+            self.names.append(label)
             outline = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.04",
                                      fill=False, edgecolor=CONFLICT_COLOUR, lw=3, zorder=1, animated=True)
             ax.add_patch(outline)
             self.boxes.append(outline)
-            self.badges.append(ax.text(x1 - 0.02, y1 - 0.02, "", fontsize=FONT, va="top", ha="right",
+            self.badges.append(ax.text(x1 - 0.02, y1 - 0.02, "", fontsize=points(SMALL_FONT_PX), va="top", ha="right",
                                        color="white", fontweight="bold", zorder=6, animated=True,
                                        bbox=dict(boxstyle="round,pad=0.2", fc=CONFLICT_COLOUR, ec="none")))
         y0, y1 = BANDS["outside"]
@@ -327,8 +400,8 @@ class AllianceDrawing:
                             animated=True)
             ax.add_patch(bar)
             self.outside_bars.append(bar)
-            self.outside_texts.append(ax.text(c, y0 + 0.26, "", fontsize=FONT - 1, ha="left", va="bottom",
-                                              zorder=2, animated=True))
+            self.outside_texts.append(ax.text(c, y0 + 0.26, "", fontsize=points(SMALL_FONT_PX), ha="left",
+                                              va="bottom", zorder=2, animated=True))
         self.ties = LineCollection([], zorder=2, animated=True)
         ax.add_collection(self.ties)
         inside = ~snapshot.outside
@@ -343,32 +416,57 @@ class AllianceDrawing:
                                     edgecolors="white", linewidths=0.6)
         self.blockers = ax.scatter([np.nan], [np.nan], marker="v", s=70, zorder=5, animated=True,
                                    edgecolors="white", linewidths=0.6)
-        self.labels = [ax.text(0, 0, "", fontsize=FONT - 1, zorder=7, animated=True, ha="center", va="bottom",
-                               bbox=dict(boxstyle="round,pad=0.15", fc=HIGHLIGHT_COLOUR, ec="none", alpha=0.9))
+        self.labels = [ax.text(0, 0, "", fontsize=points(SMALL_FONT_PX), zorder=7, animated=True, ha="center",
+                               va="bottom", bbox=dict(boxstyle="round,pad=0.15", fc=HIGHLIGHT_COLOUR, ec="none",
+                                                      alpha=0.9))
                        for _ in range(EVENT_LABELS)]
-        self.title = ax.set_title("", fontsize=FONT + 2, loc="left", animated=True)
-        self.draw_legend()
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.background = None
+        self.title = ax.set_title("", fontsize=points(TITLE_FONT_PX), loc="left", animated=True)
         self.dynamic = [self.ties, *self.boxes, *self.outside_bars, *self.outside_texts, self.halo, self.round,
                         self.diamond, self.champions, self.blockers, *self.badges, *self.labels, self.title]
+        self._static_boxes = None
+        self.canvas.draw()  # the static parts, once: tick labels get their places, the background is kept
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
-    def draw_legend(self) -> None:
-        stage = [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=STAGE_COLOURS[s],
+    def draw_legend(self, width: int):
+        """The key below the drawing, in as many columns as fit the width."""
+        stage = [Line2D([], [], marker="o", ls="", markersize=10, markerfacecolor=STAGE_COLOURS[s],
                         markeredgecolor="none", label=STAGE_WORDS[s]) for s in Stage]
-        ring = [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor="white", markeredgecolor=RING_COLOURS[m],
+        ring = [Line2D([], [], marker="o", ls="", markersize=10, markerfacecolor="white", markeredgecolor=RING_COLOURS[m],
                        markeredgewidth=RING_WIDTHS[m], label=RING_WORDS[m]) for m in RING_WORDS]
-        other = [Line2D([], [], marker="D", ls="", markersize=7, markerfacecolor="white", markeredgecolor="#555555",
+        other = [Line2D([], [], marker="D", ls="", markersize=8, markerfacecolor="white", markeredgecolor="#555555",
                         label="marginalised"),
-                 Line2D([], [], marker="^", ls="", markersize=8, color="#1b7837", label="champion"),
-                 Line2D([], [], marker="v", ls="", markersize=8, color="#b2182b", label="blocker")]
+                 Line2D([], [], marker="^", ls="", markersize=9, color="#1b7837", label="champion"),
+                 Line2D([], [], marker="v", ls="", markersize=9, color="#b2182b", label="blocker")]
         trust = [Line2D([], [], color=c, lw=w * 1.5, label=name) for _, c, w, name in TRUST_CLASSES]
-        self.axes.legend(handles=stage + ring + other + trust, loc="upper center", bbox_to_anchor=(0.43, -0.06),
-                         ncol=6, fontsize=FONT - 4, frameon=False, handletextpad=0.2, columnspacing=0.7,
-                         labelspacing=0.25)
+        handles = stage + ring + other + trust
+        for columns in range(6, 0, -1):
+            legend = self.figure.legend(handles=handles, loc="lower center", ncol=columns,
+                                        fontsize=points(SMALL_FONT_PX), frameon=False, handletextpad=0.3,
+                                        columnspacing=0.9, labelspacing=0.3, bbox_to_anchor=(0.5, 0.0))
+            if legend.get_window_extent(self.renderer).width <= width - 8 or columns == 1:
+                return legend
+            legend.remove()
+        return legend
+
+    def static_text_boxes(self) -> list:
+        """Screen boxes of the texts drawn once (names, ticks, legend): event labels must not cover them."""
+        if self._static_boxes is None:
+            r = self.renderer
+            texts = [t for t in self.names if t.get_text()]
+            texts += [t for t in (*self.axes.get_xticklabels(), *self.axes.get_yticklabels()) if t.get_text()]
+            self._static_boxes = [t.get_window_extent(r) for t in texts]
+            self._static_boxes.append(self.figure.legends[0].get_window_extent(r))
+        return self._static_boxes
+
+    def texts(self) -> list:
+        """Every visible, non-empty text of the drawing (for the tests of size and overlap)."""
+        found = [*self.names, *self.axes.get_xticklabels(), *self.axes.get_yticklabels(), self.title,
+                 *self.badges, *self.outside_texts, *self.labels, *self.figure.legends[0].get_texts()]
+        return [t for t in found if t.get_visible() and t.get_text()]
 
     def update(self, snapshot: Snapshot) -> None:
         pos = self.positions
+        renderer = self.renderer
         ties = member_ties(snapshot)
         classes = trust_class(snapshot.trust[ties])
         self.ties.set_segments(np.stack([pos[snapshot.src[ties]], pos[snapshot.dst[ties]]], axis=1))
@@ -395,19 +493,14 @@ class AllianceDrawing:
             badge.set_visible(n > 0)
         for (d, n, share), bar, text in zip(outside_summary(snapshot), self.outside_bars, self.outside_texts):
             bar.set_width((1 - COLUMN_GAP) * share)
-            text.set_text(f"{n} · {share:.0%} use MUS" if n else "none")
+            fit_text(text, [f"{n} · {share:.0%} use MUS", f"{share:.0%} use MUS", f"{share:.0%}"] if n else ["none"],
+                     self.column_px - 2, renderer)
         people, platforms = named_in_events(snapshot)
         shown = [i for i in people if not snapshot.outside[i]]
         self.halo.set_offsets(pos[shown] if shown else np.zeros((0, 2)))
         self.halo.set_sizes(node_sizes(snapshot)[shown] * 3.5 + 120 if shown else [1.0])
         self.halo.set_facecolor(HIGHLIGHT_COLOUR)
-        for label, i in zip(self.labels, shown[:EVENT_LABELS] + [None] * EVENT_LABELS):
-            if i is None:
-                label.set_visible(False)
-                continue
-            label.set_visible(True)
-            label.set_position((pos[i, 0], pos[i, 1] + 0.1))
-            label.set_text(people[i])
+        self.place_event_labels([(i, people[i]) for i in shown])
         for k in platforms:  # an event about a platform (a conflict, monitoring) lights its outline
             if k < len(self.boxes) and not self.boxes[k].get_visible():
                 self.boxes[k].set_visible(True)
@@ -417,8 +510,40 @@ class AllianceDrawing:
                 box.set_edgecolor(CONFLICT_COLOUR)
         members = int((snapshot.membership == Membership.MEMBER).sum())
         open_total = int(snapshot.open_conflicts.sum())
-        self.title.set_text(f"Month {snapshot.step}  ·  {members} members  ·  "
-                            f"{open_total} open conflict{'s' if open_total != 1 else ''}  ·  {len(snapshot.events)} events")
+        conflicts = f"{open_total} open conflict{'s' if open_total != 1 else ''}"
+        fit_text(self.title, [f"Month {snapshot.step}  ·  {members} members  ·  {conflicts}  ·  "
+                              f"{len(snapshot.events)} events", f"Month {snapshot.step}  ·  {members} members  ·  "
+                              f"{conflicts}", f"Month {snapshot.step}  ·  {members} members", f"Month {snapshot.step}"],
+                 self.width_px * 0.98 - self.axes.get_window_extent(renderer).x0, renderer)
+
+    def place_event_labels(self, named: list[tuple[int, str]]) -> None:
+        """Label stakeholders named by this month's events above (or below) them, never over another text or
+        outside the drawing; a label that fits nowhere is left out (the narration tells every event)."""
+        renderer, pos = self.renderer, self.positions
+        taken = list(self.static_text_boxes())
+        taken += [t.get_window_extent(renderer) for t in (*self.badges, *self.outside_texts, self.title)
+                  if t.get_visible() and t.get_text()]
+        frame = self.figure.bbox
+        for label in self.labels:
+            label.set_visible(False)
+        free = iter(self.labels)
+        label = next(free)
+        for i, kind in named:
+            if label is None:
+                break
+            label.set_text(kind)
+            label.set_visible(True)
+            for dy, va in ((0.1, "bottom"), (-0.1, "top")):
+                label.set_position((pos[i, 0], pos[i, 1] + dy))
+                label.set_va(va)
+                box = label.get_window_extent(renderer).expanded(1.1, 1.2)
+                inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
+                if inside and not any(overlaps(box, other) for other in taken):
+                    taken.append(box)
+                    label = next(free, None)
+                    break
+            else:
+                label.set_visible(False)
 
     def to_png(self) -> bytes:
         """Blit: restore the static background, draw the visible dynamic artists, encode."""
@@ -447,11 +572,14 @@ def _short_platform_name(name: str, districts: list[str] | tuple[str, ...] = ())
     return name[:1].upper() + name[1:]
 
 
-def render_alliance(snapshot: Snapshot, current: AllianceDrawing | None = None) -> tuple[bytes, AllianceDrawing]:
-    """PNG bytes of the alliance; reuses ``current`` when it was built for the same layout."""
+def render_alliance(snapshot: Snapshot, current: AllianceDrawing | None = None,
+                    width_px: int = WIDTH_PX) -> tuple[bytes, AllianceDrawing]:
+    """PNG bytes of the alliance drawn ``width_px`` wide; reuses ``current`` when it was built for the same
+    layout and width."""
     if current is None or current.positions is not layout_for(snapshot) or \
             len(current.boxes) != len(platform_boxes(snapshot.n_districts)) or \
-            current.platform_names != snapshot.platform_names:
-        current = AllianceDrawing(snapshot)
+            current.platform_names != snapshot.platform_names or \
+            current.width_px != int(min(max(width_px, WIDTH_RANGE[0]), WIDTH_RANGE[1])):
+        current = AllianceDrawing(snapshot, width_px)
     current.update(snapshot)
     return current.to_png(), current

@@ -31,18 +31,33 @@ BRANCH_PREFIX = "What-if: "
 PRESENTER_MAX_WIDTH = 1400  # px: 1024x768 and 1366x768 projectors get the presenter layout
 EVENTS_SHOWN = 40
 PERIODS_SHOWN = 6
+NARRATION_WIDTH = "clamp(280px, 30%, 440px)"
 LIVE_CSS = """
 .live-status { font-size: 1.15em; font-weight: 500; }
 .narration-period { font-size: 1.0em; line-height: 1.45; }
 .narration-title { font-weight: 600; margin-top: 6px; }
 .workshop-panel .v-card__title { font-size: 1.05em; }
 .needs-reset-banner { font-size: 0.95em; }
-"""
+.live-main { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; width: 100%; }
+.drawing-column { flex: 1 1 520px; min-width: 0; }
+.narration-column { flex: 0 1 NARRATION_WIDTH; min-width: 280px; }
+.narration-column .narration { max-height: calc(100vh - 210px); overflow-y: auto; }
+.narration-text { font-size: 16px; line-height: 1.45; }
+.alliance-drawing img, img.alliance-drawing, img.focus-chart { max-width: 100%; }
+.run-buttons .speed-control { min-width: 220px; flex: 0 0 220px; }
+.run-buttons .speed-control .v-input__slot { flex-wrap: wrap; }
+.run-buttons .speed-control .v-input__slot > .v-label { width: 100%; font-size: 14px; margin-bottom: -4px; }
+""".replace("NARRATION_WIDTH", NARRATION_WIDTH)
 
 
 @solara.component_vue(str(Path(__file__).with_name("vue") / "screen_size.vue"))
 def ScreenSize(width: int = 0, on_width=None, height: int = 0, on_height=None):
     """Reports the browser window's size (an invisible element)."""
+
+
+@solara.component_vue(str(Path(__file__).with_name("vue") / "element_width.vue"))
+def ElementWidth(width: int = 0, on_width=None):
+    """Reports the width of the element it sits in (an invisible element)."""
 
 
 @solara.component
@@ -67,7 +82,7 @@ def status_text(picture) -> str:
 def RunButtons():
     playing = state.playing.value
     run_to, set_run_to = solara.use_state(60)
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}, classes=["run-buttons"]):
         solara.Button("Step", icon_name="mdi-debug-step-over", on_click=lambda: state.step_alliance(1),
                       disabled=playing, color="primary", outlined=True, classes=["step-button"])
         solara.Button("Play", icon_name="mdi-play", on_click=state.start_playing, disabled=playing,
@@ -76,7 +91,7 @@ def RunButtons():
                       color="primary", outlined=True, classes=["pause-button"])
         solara.Button("Reset", icon_name="mdi-restart", on_click=state.reset_alliance, color="primary",
                       classes=["reset-button"])
-        with solara.Div(style={"width": "190px"}):
+        with solara.Div(classes=["speed-control"]):
             solara.SliderInt("Speed (months per second)", value=int(state.speed.value), on_value=state.set_speed,
                              min=SPEED_RANGE[0], max=SPEED_RANGE[1], thumb_label=True)
         with solara.Div(style={"width": "110px"}):
@@ -121,7 +136,8 @@ def set_if_changed(widget, name: str, value) -> None:
 def LiveImage(field: str, css: str):
     """An image that follows one PNG field of the newest picture."""
     widget = use_live_widget(
-        lambda: ipywidgets.Image(value=b"", format="png", layout=ipywidgets.Layout(width="100%"), _dom_classes=[css]),
+        lambda: ipywidgets.Image(value=b"", format="png", layout=ipywidgets.Layout(width="auto", max_width="100%"),
+                                 _dom_classes=[css]),
         lambda widget, picture: set_if_changed(widget, "value", getattr(picture, field)))
     solara.Div(children=[widget])
 
@@ -188,8 +204,7 @@ def Narration():
     widget = use_live_widget(lambda: solara.widgets.HTML(tag="div", unsafe_innerHTML="",
                                                          attributes={"class": "narration-text"}),
                              lambda widget, picture: set_if_changed(widget, "unsafe_innerHTML", tell(picture)))
-    solara.Card("What happened and why", classes=["narration", "workshop-panel"],
-                style={"max-height": "420px", "overflow-y": "auto"}, children=[widget])
+    solara.Card("What happened and why", classes=["narration", "workshop-panel"], children=[widget])
 
 
 @solara.component
@@ -212,7 +227,7 @@ def event_lines(picture) -> str:
 
 @solara.component
 def EventLines():
-    LiveText(event_lines, "event-lines", "white-space: pre-wrap; font-size: 0.9em; max-height: 300px; overflow-y: auto")
+    LiveText(event_lines, "event-lines", "white-space: pre-wrap; font-size: 15px; max-height: 300px; overflow-y: auto")
 
 
 @solara.component
@@ -220,7 +235,7 @@ def PresetBanner():
     scenario = state.preset.value
     if scenario is not None:
         solara.Info(f"Preset: {scenario.name}", dense=True, classes=["preset-banner"])
-        solara.Text(presets.flowing_text(scenario.description), style={"font-size": "0.9em", "white-space": "pre-wrap",
+        solara.Text(presets.flowing_text(scenario.description), style={"font-size": "15px", "white-space": "pre-wrap",
                                                                         "display": "block", "margin-top": "-8px"})
 
 
@@ -255,13 +270,13 @@ def SetupControls():
         solara.InputInt("Seed", value=state.seed, style={"max-width": "120px"})
         solara.Button("Restore defaults", on_click=state.restore_defaults, text=True, small=True)
     solara.Text(f"{len(changed)} parameter(s) changed from defaults", classes=["changed-parameters"],
-                style={"font-size": "0.8em"})
+                style={"font-size": "14px"})
     with solara.Details("All parameters"):
         if fixed:
             solara.Text(f"{len(fixed)} parameter(s) are fixed by the alliance table {state.alliance_label.value} "
                         "(shown greyed out): " + ", ".join(parameter_label(registry.REGISTRY[n]) for n in fixed
                                                            if n in registry.REGISTRY),
-                        classes=["fixed-by-table-summary"], style={"display": "block", "font-size": "0.8em"})
+                        classes=["fixed-by-table-summary"], style={"display": "block", "font-size": "14px"})
         controls.ParameterGroups(state.parameter_values, exclude=controls.WORKSHOP_LEVERS, pending=tuple(pending),
                                  fixed=tuple(fixed.items()))
 
@@ -283,7 +298,7 @@ def BranchSetup():
         if True:
             solara.Text("Copy the alliance as it is now, change levers on the copy, then Play: both futures run "
                         "side by side from the same state with the same random numbers.",
-                        style={"display": "block", "font-size": "0.9em"})
+                        style={"display": "block", "font-size": "15px"})
             with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
                 for name in controls.MID_RUN:
                     with solara.Div(style={"min-width": "200px", "flex": "1"}):
@@ -373,6 +388,15 @@ def Exports():
 
 
 @solara.component
+def Working():
+    """A long action (a Reset, a table being read) says that it is working until its alliance is on screen."""
+    if state.working.value:
+        with solara.Row(style={"align-items": "center"}, classes=["working"]):
+            v.ProgressCircular(indeterminate=True, size=22, width=3, color="primary")
+            solara.Text(state.working.value, style={"font-size": "1.05em", "font-weight": "500"})
+
+
+@solara.component
 def Errors():
     if state.reset_error.value:
         solara.Error(f"Reset refused: {state.reset_error.value}")
@@ -394,15 +418,19 @@ def LivePage():
     WindowWatcher()
     with solara.Sidebar():
         SetupControls()
+    solara.Style(controls.CONTROL_CSS)
     with solara.Column(gap="8px", classes=["live-page", "presenter" if presenter else "full"]):
         PresetBanner()
         RunButtons()
+        Working()
         Errors()
         AllianceStatus()
-        with solara.Columns([3, 2], gutters_dense=True):
-            AllianceDrawingView()
-            with solara.Column(gap="6px"):
+        with solara.Div(classes=["live-main"]):
+            with solara.Div(classes=["drawing-column"]):
+                ElementWidth(on_width=state.set_drawing_width)
+                AllianceDrawingView()
                 FocusChart()
+            with solara.Div(classes=["narration-column"]):
                 Narration()
         WhatIf()
         if not presenter:

@@ -2,7 +2,8 @@
 
 Each period (a year by default) gets sentences on who joined or left and why, conflicts and how they ended,
 pilots and whether they succeeded, what monitoring and dissemination did, who took MUS into its mandate,
-uptake milestones, and - once the external project has left - what changed since.
+uptake milestones, the actions of roles people play in a workshop, and - once the external project has left -
+what changed since.
 Repeated lines (e.g. monitoring flags) are counted, not listed.
 """
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 PERIOD_MONTHS = 12
 NAMES_LISTED = 3
+PLAYED_LISTED = 8  # actions of played roles (role-play workshops) told per period
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,13 @@ def sentences_for(records: list[dict]) -> list[str]:
         out.append(f"{listed(adopters)} took MUS into {'its' if len(adopters) == 1 else 'their'} mandate.")
     for kind in ("analysis", "exit", "milestone"):
         out.extend(by_kind.get(kind, []))
+    played = Counter(t.rstrip(".") for t in by_kind.get("decision", []))  # the actions of roles people play
+    for text, n in list(played.items())[:PLAYED_LISTED]:
+        out.append(f"{text}{f' ({n} times)' if n > 1 else ''}.")
+    if len(played) > PLAYED_LISTED:
+        out.append(f"…and {len(played) - PLAYED_LISTED} more actions of played roles.")
     known = {"initiation", "join", "leave", "rejoin", "conflict", "resolved", "pilot", "monitoring", "dissemination",
-             "adoption", "analysis", "exit", "milestone"}
+             "adoption", "analysis", "exit", "milestone", "decision"}
     for kind, texts in by_kind.items():
         if kind not in known:  # a kind this narration does not know yet: say it plainly
             out.extend(texts[:NAMES_LISTED])

@@ -26,24 +26,28 @@ class Picture:
 
 
 class Painter:
-    """Draws frames; ``view()`` says which chart is large and whether the page is in presenter layout."""
+    """Draws frames; ``view()`` says which chart is large, whether the page is in presenter layout and,
+    optionally, how many pixels wide the drawing and the focus chart are shown (they are drawn at that width)."""
 
-    def __init__(self, view: Callable[[], tuple[str, bool]] = lambda: ("Uptake", True)):
+    def __init__(self, view: Callable[[], tuple] = lambda: ("Uptake", True)):
         self.view = view
         self.drawings: dict[str, drawing.AllianceDrawing | None] = {MAIN: None, BRANCH: None}
         self.chart: charts.TimeseriesChart | None = None
         self.focus_chart: charts.FocusChart | None = None
 
     def paint(self, frame: Frame) -> Picture:
-        focus, presenter = self.view()
+        focus, presenter, *widths = self.view()
+        width = int(widths[0]) if widths and widths[0] else drawing.WIDTH_PX
+        focus_width = int(widths[1]) if len(widths) > 1 and widths[1] else width
         pngs = {}
         for name, snapshot in frame.futures.items():
-            pngs[name], self.drawings[name] = drawing.render_alliance(snapshot.drawing, self.drawings[name])
+            shown_at = width if name == MAIN else max(drawing.WIDTH_RANGE[0], width // 2)
+            pngs[name], self.drawings[name] = drawing.render_alliance(snapshot.drawing, self.drawings[name], shown_at)
         main, branch = frame.main, frame.branch
         exit_month = main.params.get("project_exit_month")
         focus_png, self.focus_chart = charts.plot_focus(
             focus, main.timeseries, exit_month, branch.timeseries if branch is not None else None,
-            branch.since_month if branch is not None else None, self.focus_chart)
+            branch.since_month if branch is not None else None, self.focus_chart, focus_width)
         charts_png = None
         if not presenter:
             if self.chart is None:

@@ -11,6 +11,7 @@ import model
 from model import registry
 
 from . import state
+from .labels import parameter_label
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEACHING_DIR = REPO_ROOT / "configs" / "teaching"
@@ -50,12 +51,21 @@ def flowing_text(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def value_words(parameter, value) -> str:
+    """A parameter's value in plain words: a choice with spaces for underscores, a number as it reads."""
+    if parameter.kind == "choice":
+        return str(value).replace("_", " ")
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def changes_table(scenario) -> list[dict]:
     """The registry parameters the preset changes (its alliance table, if any, is not a parameter: see
     :func:`alliance_table_line`)."""
     defaults = registry.defaults()
     return [
-        {"parameter": name, "default": defaults[name], "preset": value, "meaning": registry.REGISTRY[name].meaning}
+        {"parameter": name, "label": parameter_label(registry.REGISTRY[name]), "default": defaults[name],
+         "preset": value, "default_words": value_words(registry.REGISTRY[name], defaults[name]),
+         "preset_words": value_words(registry.REGISTRY[name], value), "meaning": registry.REGISTRY[name].meaning}
         for name, value in scenario.params.items() if name in registry.REGISTRY
     ]
 
@@ -91,8 +101,8 @@ def PresetDetails(preset: Preset, on_load):
         rows = changes_table(scenario)
         solara.Markdown(f"**What differs from the defaults** ({len(rows)} parameter(s))")
         for row in rows:
-            solara.Text(f"{row['parameter']}: {row['default']} → {row['preset']} — {row['meaning']}",
-                        style={"display": "block", "font-size": "0.9em"})
+            solara.Text(f"{row['label']}: {row['default_words']} → {row['preset_words']} — {row['meaning']}",
+                        style={"display": "block", "font-size": "15px"})
         solara.Button("Load into Live alliance", icon_name="mdi-upload", color="primary", on_click=on_load,
                       classes=["load-preset-button"], style={"margin-top": "12px"})
 

@@ -62,6 +62,16 @@ def typed_path(scope) -> str:
     return "".join(c if c.isprintable() else "?" for c in path.split("?", 1)[0])
 
 
+def hide_solara_banner() -> bool:
+    """No "This website runs on Solara" badge over the page (it covered the narration on a projector);
+    ``SOLARA_THEME_SHOW_BANNER=false`` says the same to a server started by other means."""
+    settings = sys.modules.get("solara.server.settings")
+    if settings is None:
+        return False
+    settings.theme.show_banner = False
+    return True
+
+
 def install(pages: Iterable[tuple[str, str]]) -> bool:
     """Answer Solara's "no such page" 404 with :func:`not_found_html`; True when the server's routes changed."""
     server = sys.modules.get("solara.server.starlette")

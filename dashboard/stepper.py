@@ -3,8 +3,13 @@
 - The **stepper thread** is the only code that steps, resets, branches or changes a running model, always
   under :attr:`Stepper.lock`. After every change it takes a :class:`Snapshot` of each future (plain copies,
   taken under the lock), so nothing outside reads a model while it changes.
-- The **painter thread** turns the newest snapshot into pictures and hands them to the page. When painting is
-  slower than stepping, snapshots it did not get to are dropped (only the newest one is kept), never queued.
+- The **painter thread** turns the newest snapshot into pictures and hands them to the page. While Play runs,
+  a frame is only taken when the painter is free for it: on a busy machine months are stepped without a
+  picture (frames are dropped, never queued), and the model never runs more than :data:`MAX_LEAD_S` seconds
+  of play ahead of the picture on screen.
+- **Screen and model agree.** Every frame carries a copy of the futures at its month (a deep copy: random
+  generator included), so Pause puts the model back to the month of the picture on screen, the month the room
+  saw when the trainer pressed Pause; a later Play draws the same numbers as if it had stopped there.
 - Buttons only post a request (:meth:`Stepper.step`, :meth:`play`, :meth:`pause`, ...) and return at once:
   a click never waits for a step or a drawing, which is what keeps Pause answered while Play runs.
 
@@ -35,6 +40,8 @@ SPEED_RANGE = (1, 12)  # months per second while playing
 DEFAULT_SPEED = 4
 MAX_MONTH = 1200
 PAINT_GAP_S = 0.25  # the painter rests this long between pictures, so clicks are never starved by redraws
+MAX_LEAD_S = 1.0  # while playing, the model runs at most this much play time ahead of the picture on screen
+PAINTER_WAIT_S = 10.0  # Pause waits at most this long for the picture being painted
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Frame:
     futures: dict[str, Snapshot]
     playing: bool
     target: int | None = None
+    copies: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # the models at this month
+    generation: int = 0  # counts alliances replaced (Reset, another table): a frame of a new alliance has a higher one
 
     @property
     def main(self) -> Snapshot:
@@ -139,8 +148,12 @@ class Stepper:
         self._paint_wake = threading.Condition()
         self._closed = False
         self._working = False  # the stepper thread is doing requests it took (guarded by _wake)
+        self._shown: Frame | None = None  # the newest frame handed to the page (guarded by _paint_wake)
+        self.generation = 0
         self.frames_taken = 0
         self.frames_painted = 0
+        self.frames_dropped = 0  # months stepped while playing without a picture (the painter was busy)
+        self.rewinds = 0  # pauses that put the model back to the month on screen
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
                          threading.Thread(target=self._guard(self._paint_loop), name="alliance-painter", daemon=True)]
@@ -172,13 +185,37 @@ class Stepper:
             self._requests.target = int(month)
             self._wake.notify_all()
 
-    def pause(self) -> None:
+    def pause(self, rewind: bool = True) -> None:
+        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen."""
         with self._wake:
             self._requests.playing = False
             self._requests.queue = [item for item in self._requests.queue if item is not STEP]
             self._requests.target = None
-            self._requests.queue.append(lambda: None)  # a fresh frame that says "paused"
+            self._requests.queue.append(self._rewind if rewind else (lambda: None))  # then a frame that says "paused"
             self._wake.notify_all()
+
+    def _rewind(self) -> None:
+        """(stepper thread, model lock held) Wait for the picture being painted, then put every future back to
+        the month of the newest picture on screen, keeping the levers changed since (they were set while that
+        picture was shown)."""
+        deadline = time.monotonic() + PAINTER_WAIT_S
+        with self._paint_wake:
+            while not self._closed and self._painted != self._serial and time.monotonic() < deadline:
+                self._paint_wake.wait(0.05)
+            shown = self._shown
+        if shown is None or not shown.copies or shown.generation != self.generation:
+            return
+        if shown.main.month == int(self.models[MAIN].steps) and set(shown.copies) == set(self.models):
+            return
+        restored = {}
+        for name, copied in shown.copies.items():
+            alliance = copy.deepcopy(copied)  # the frame's copy stays as it was (a second Pause may need it)
+            if name in self.models:
+                alliance.p.update(self.models[name].p)
+            restored[name] = alliance
+        self.models = restored
+        self.since = {name: self.since.get(name, int(restored[name].steps)) for name in restored}
+        self.rewinds += 1
 
     def set_speed(self, months_per_second: float) -> None:
         low, high = SPEED_RANGE
@@ -202,7 +239,20 @@ class Stepper:
         def job():
             self.models = {MAIN: alliance}
             self.since = {MAIN: 0}
-        self.pause()
+            self.generation += 1
+        self.pause(rewind=False)
+        self.submit(job)
+
+    def replace_with(self, build: Callable[[], Any]) -> None:
+        """Like :meth:`replace` with the alliance ``build()`` makes, built in the stepper thread (the page stays
+        answered while it builds); ``build()`` returning None keeps the current alliance."""
+        def job():
+            built = build()
+            if built is not None:
+                self.models = {MAIN: built}
+                self.since = {MAIN: 0}
+                self.generation += 1
+        self.pause(rewind=False)
         self.submit(job)
 
     def set_params(self, values: dict[str, Any], future: str = MAIN) -> None:
@@ -219,9 +269,10 @@ class Stepper:
             copied.p.update(values or {})
             self.models[BRANCH] = copied
             self.since[BRANCH] = int(copied.steps)
-        with self._wake:
+        with self._wake:  # stop playing; the branch starts from the month on screen (steps asked for still run)
             self._requests.playing = False
             self._requests.target = None
+            self._requests.queue.append(self._rewind)
         self.submit(job)
 
     def drop_branch(self) -> None:
@@ -277,7 +328,7 @@ class Stepper:
                 if self._closed:
                     return
                 self._working = True
-                jobs, months = [], 0
+                jobs, months, from_play = [], 0, False
                 if r.queue:  # one queued request at a time, in the order they came
                     item = r.queue.pop(0)
                     if item is STEP:
@@ -287,12 +338,16 @@ class Stepper:
                 elif r.playing:
                     if r.target is None:
                         delay = next_due - time.monotonic()
+                        if delay <= 0 and self._lead() > MAX_LEAD_S * r.speed:
+                            delay = 0.02  # the screen is too far behind: wait for the painter, do not run away
+                            next_due = time.monotonic() + delay
                         if delay > 0 and not jobs:
                             self._working = False
                             self._wake.wait(delay)  # a request (Pause) wakes this at once
                             continue
-                    months = 1
+                    months, from_play = 1, True
                 interval = 1.0 / r.speed
+                playing_on = from_play  # a month of Play (not a requested Step): its picture may be dropped
             stopped = False
             try:
                 with self.lock:
@@ -308,7 +363,11 @@ class Stepper:
                             self._requests.playing = False
                             self._requests.target = None
                             stopped = True
-                    self._publish()
+                        still_playing = self._requests.playing
+                    if playing_on and still_playing and not self._painter_free():
+                        self.frames_dropped += 1  # no picture of this month: the painter is busy
+                    else:
+                        self._publish()
             except Exception as err:  # a refused lever or a model error: say so in the page, keep the stepper
                 with self._wake:
                     self._requests.playing = False
@@ -321,14 +380,33 @@ class Stepper:
                 self._working = False
             next_due = max(next_due + interval, time.monotonic() - interval)
 
+    def _painter_free(self) -> bool:
+        with self._paint_wake:
+            return self._painted == self._serial
+
+    def _lead(self) -> float:
+        """How many months the main future is ahead of the picture on screen."""
+        with self._paint_wake:
+            shown = self._shown
+        if shown is None or shown.generation != self.generation:
+            return 0.0
+        return float(int(self.models[MAIN].steps) - shown.main.month)
+
+    def shown_frame(self) -> Frame | None:
+        """The newest frame handed to the page."""
+        with self._paint_wake:
+            return self._shown
+
     def _publish(self) -> None:
-        """Take a frame of every future (caller holds the model lock) and leave it for the painter."""
+        """Take a frame of every future, with a copy of each for Pause (caller holds the model lock), and leave
+        it for the painter."""
         with self._wake:
             playing, target = self._requests.playing, self._requests.target
         futures = {name: take_snapshot(alliance, self.since.get(name, 0)) for name, alliance in self.models.items()}
+        copies = {name: copy.deepcopy(alliance) for name, alliance in self.models.items()}
         with self._paint_wake:
             self._serial += 1
-            self._latest = Frame(self._serial, futures, playing, target)
+            self._latest = Frame(self._serial, futures, playing, target, copies, self.generation)
             self.frames_taken += 1
             self._paint_wake.notify_all()
 
@@ -345,6 +423,7 @@ class Stepper:
             except Exception as err:  # never let a drawing problem stop the pictures
                 self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
             with self._paint_wake:
+                self._shown = frame
                 self._painted = frame.serial
                 self.frames_painted += 1
                 self._paint_wake.notify_all()

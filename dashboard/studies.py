@@ -7,7 +7,9 @@ that cannot be read (a corrupted or half-copied study) is named in an in-page er
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,6 +176,47 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+JARGON = (  # the analysis' shorthand, in the words a trainer or funder reads
+    (r"\bS1 CIs\b", "uncertainty ranges of the first-order effects (Sobol S1)"),
+    (r"\bST CIs\b", "uncertainty ranges of the total effects (Sobol ST)"),
+    (r"\bmu\* CIs\b", "uncertainty ranges of the mean effects (Morris mu*)"),
+    (r"\bCIs\b", "uncertainty ranges"),
+    (r"\bCI\b", "uncertainty range"),
+    (r"\bN is too small to read them\b", "too few runs to read them"),
+    (r"\bincrease N\b", "run more samples"),
+    (r"\b(S1|ST) below zero\b", r"\1 below zero"),
+)
+
+
+def plain_words(line: str) -> str:
+    """A study's note in plain words: output and parameter names become their registry labels, the analysis'
+    shorthand is spelt out."""
+    from model import outputs as model_outputs, registry
+
+    def label(found: re.Match) -> str:
+        name = found.group(0)
+        if name in model_outputs.OUTPUTS:
+            return f"“{model_outputs.OUTPUTS[name].label}”"
+        if name in registry.REGISTRY:
+            return f"“{registry.REGISTRY[name].label}”"
+        return name
+
+    line = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\b", label, line)
+    for pattern, words in JARGON:
+        line = re.sub(pattern, words, line)
+    return line
+
+
+def when_words(stamp) -> str:
+    """An ISO time stamp as people read it ("2 Dec 2026 at 14:05 UTC"); anything else as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    zone = " UTC" if moment.utcoffset() == dt.timedelta(0) else ""
+    return f"{moment.day} {moment:%b %Y} at {moment:%H:%M}{zone}"
+
+
 def manifest_summary(manifest: dict) -> str:
     """One line about a sweep study from its manifest.json (the sweep's format; unknown keys are skipped)."""
     if not isinstance(manifest, dict):
@@ -191,7 +234,7 @@ def manifest_summary(manifest: dict) -> str:
         if isinstance(spec.get(key), int):
             parts.append(f"{spec[key]} {label}")
     if "finished" in manifest:
-        parts.append(f"finished {manifest['finished']}" if manifest["finished"] else "not finished")
+        parts.append(f"finished {when_words(manifest['finished'])}" if manifest["finished"] else "not finished")
     return " · ".join(parts)
 
 
@@ -283,10 +326,12 @@ def StudyView(name: str, root: Path):
     if contents.problems:
         solara.Error("This study folder looks corrupted or incomplete:\n" + "\n".join(contents.problems),
                      classes=["study-problems"], style={"white-space": "pre-wrap"})
-    for note in contents.notes[:20]:
-        solara.Warning(note, dense=True)
+    if contents.notes:
+        with solara.Details(f"Notes from the analysis ({len(contents.notes)})"):
+            for note in contents.notes[:20]:
+                solara.Text(plain_words(note), classes=["study-note"], style={"display": "block"})
     for where, words in contents.discoveries:
-        solara.Markdown(f"**When does `{where}` hold?** (scenario discovery)\n\n"
+        solara.Markdown(f"**When does {plain_words(where)} hold?** (scenario discovery)\n\n"
                         + "\n".join(f"- {line}" for line in words), style={"margin-bottom": "8px"})
     if not contents.figures and not contents.tables:
         solara.Warning("No readable figures (PNG, SVG) or tables (Parquet, CSV) in this folder.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import decisions, rules
 from .events import EventKind
 from .population import WATER_USES
 from .vision import USES
@@ -22,6 +22,7 @@ class Conflict:
         count = np.bincount(plat, minlength=P)
         chance = self.escalation_chance()
         new = (count >= 2) & (self.rng.random(P) < chance)
+        new = decisions.raised_conflicts(self, new)
         trust = self.platform_trust()
         for k in new.nonzero()[0]:
             members_here = who[plat == k]
@@ -74,6 +75,7 @@ class Conflict:
         if not open_.any():
             return
         resolved = self.rng.binomial(self.open_conflicts, min(1.0, self.p["conflict_management"] * self.support))
+        resolved = decisions.mediated(self, resolved)
         for k in resolved.nonzero()[0]:
             self.events.log(self.month, EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
                             f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")

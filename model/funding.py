@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import decisions
 from .events import EventKind
 from .states import MEMBERSHIP, STAGE
 
@@ -47,7 +48,8 @@ class Funding:
         planned = self.planned_cost()
         m = members & self.can_adopt  # the project office pays as the project
         contributions = (self.p["contribution_rate"] * (0.5 + 0.5 * self.p["transparency"])
-                         * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]).sum()))
+                         * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]
+                                  * decisions.contribution_shares(self)[m]).sum()))
         initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
         line = self.initiator_profile.budget_line if initiator_active and self.government[self.initiator] else 0.0
         budget = self.p["government_budget"] * self.p["n_districts"] * max(self.embedded, line)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import decisions
+
 
 class Meetings:
     def hold_meetings(self) -> None:
@@ -26,6 +28,8 @@ class Meetings:
         u = self.rng.random((2, self.n))
         home = self.home
         come = members & self.seated & planned[home] & (u[0] < base)
+        come = decisions.overrule(self, "attend", come, members & self.seated & planned[home],
+                                  ("came to the meeting", "stayed away from the meeting"))
         present = np.bincount(self.platform[come], minlength=P)
         self.attendance = np.where(planned, present / np.maximum(seats, 1), self.attendance)
         self.meets = planned & (present >= p["quorum"] * seats) & (present >= 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import decisions
 from .events import EventKind
 from .states import LEVEL, MEMBERSHIP
 
@@ -48,6 +49,7 @@ class MembershipProcess:
         (population.INITIATORS), at most 1. Marginalised invitees are held back unless the alliance values
         inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
+        decisions.invite(self)
         candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
                       & (self.next_invite <= self.month)).nonzero()[0]
         effort = max(self.drive, self.ownership)
@@ -135,6 +137,7 @@ class MembershipProcess:
         hazard = (self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
                   * (1 + self.exclusion) * (1 + burden))
         leaving = m & (self.rng.random(self.n) < hazard)
+        leaving = decisions.overrule(self, "leave", leaving, m, ("left the alliance", "stayed in the alliance"))
         if not leaving.any():
             return
         self.set_membership(leaving, MEMBERSHIP.DROPPED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import decisions, rules
 from .events import EventKind
 from .states import MEMBERSHIP, STAGE
 
@@ -78,6 +78,7 @@ class Pilots:
             return
         hosts = self.pilot_host[done]
         chance = self.success_chance(hosts)
+        chance = decisions.pilot_chance(self, hosts, chance)
         self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
         success = self.rng.random(len(hosts)) < chance
         documented = self.rng.random(len(hosts)) < self.documentation_chance()

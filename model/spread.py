@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import decisions
 from .events import EventKind
 
 
@@ -57,6 +58,8 @@ class Spread:
         the platforms linked to its own (awareness only upwards; views by their openness, as in
         :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
         carriers = self.attend_bridge | (self.attend & self.has_second_seat)
+        carriers = decisions.overrule(self, "carry_news", carriers, self.has_second_seat & (self.attend | self.attend_bridge),
+                                      ("carried the alliance's news to the other level", "kept the news to itself"))
         if not carriers.any():
             return
         P = self.n_platforms

@@ -51,6 +51,7 @@ def pick_free_port() -> int:
 def server_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    env["SOLARA_THEME_SHOW_BANNER"] = "false"  # dashboard/app.py hides it too; the browser test checks it
     env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(ASSETS_DIR)
     env["MPLBACKEND"] = "Agg"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))

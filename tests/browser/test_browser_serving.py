@@ -98,7 +98,9 @@ def test_presenter_layout_on_projector_sizes(browser, dashboard_server, width, h
         chart = page.locator("img.focus-chart").bounding_box()
         assert drawing["width"] >= 0.5 * width  # the drawing takes the room's attention
         assert drawing["y"] + 0.8 * drawing["height"] <= height  # most of it above the fold
-        assert chart["y"] < height  # the large chart starts above the fold, beside the drawing
+        narration = page.locator(".narration").bounding_box()
+        assert narration["y"] < height - 120  # the narration beside the drawing, above the fold (issue 18)
+        assert chart["y"] >= drawing["y"] + drawing["height"] - 1  # the large chart follows the drawing
         assert page.locator("img.alliance-charts").count() == 0  # the full chart grid is left out
         page.wait_for_timeout(600)
         page.screenshot(path=str(save_screenshot(page, f"presenter-{width}x{height}")), full_page=False)

@@ -201,3 +201,16 @@ def test_a_dropped_workbook_gives_the_same_alliance_as_its_csv(live_page):
     assert alliance.load_table_file(RIVERSIDE, "riverside.csv")
     settle(live_page)
     assert from_xlsx == running_names() and "Aqua Donor Fund" in from_xlsx
+
+
+def test_problems_are_one_line_per_distinct_problem():
+    from dashboard.alliance import distinct_problems
+
+    lines = [f"t.csv: row {r}, column type: required column missing (One of: a, b, c.)" for r in range(2, 28)]
+    lines += [f"t.csv: row {r}, column power: not a number" for r in (3, 9, 12, 15, 30)]
+    lines += ["t.csv: row 4, column name: empty; every stakeholder needs a name", "t.csv: the file is empty"]
+    shown = distinct_problems(lines)
+    assert shown == ["t.csv: column type: required column missing (One of: a, b, c.)",
+                     "t.csv: rows 3, 9, 12, 15 and 1 more, column power: not a number",
+                     "t.csv: row 4, column name: empty; every stakeholder needs a name",
+                     "t.csv: the file is empty"]

@@ -9,7 +9,8 @@ from solara.autorouting import RenderPage
 
 from dashboard import app
 
-PAGES = {"/": "Live alliance", "/presets": "Teaching presets", "/compare": "Compare", "/studies": "Study explorer"}
+PAGES = {"/": "Live alliance", "/presets": "Teaching presets", "/compare": "Compare", "/studies": "Study explorer",
+         "/workshop": "Workshop", "/play": "Play"}
 
 
 def page_text(rc) -> str:

@@ -159,3 +159,60 @@ def test_chart_lines_carry_the_timeseries(alliance):
 def test_nice_ceiling_and_round_up():
     assert [charts.nice_ceiling(v) for v in (0.3, 1, 1.5, 3, 7, 12, 450)] == [1, 1, 2, 5, 10, 20, 500]
     assert [charts.round_up(v, 60) for v in (0, 59, 60, 130)] == [60, 60, 120, 180]
+
+
+def text_problems(texts, renderer, frame) -> list[str]:
+    """Texts smaller than the stated smallest font, overlapping another text or running out of the picture."""
+    import itertools
+
+    found = []
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for text in texts:
+        if text.get_fontsize() * drawing.DPI / 72 < drawing.SMALLEST_FONT_PX - 1e-6:
+            found.append(f"small: {text.get_text()!r} {text.get_fontsize() * drawing.DPI / 72:.1f} px")
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        if drawing.overlaps(box_a, box_b, pad=0):
+            found.append(f"overlap: {a!r} / {b!r}")
+    for a, box in boxes:
+        if box.x0 < frame.x0 - 0.5 or box.x1 > frame.x1 + 0.5 or box.y0 < frame.y0 - 0.5 or box.y1 > frame.y1 + 0.5:
+            found.append(f"outside: {a!r}")
+    return found
+
+
+@pytest.mark.parametrize("width", [480, 690, 930, 1300])
+@pytest.mark.parametrize("params", [{}, {"n_districts": 8}], ids=["3 districts", "8 districts"])
+def test_drawing_at_the_width_shown_keeps_every_text_legible_apart_and_inside(width, params):
+    """Issue 18: drawn at the width the page gives it, every text at least SMALLEST_FONT_PX (14 px), no two
+    texts overlap (event labels, names, badges, the legend) and none is clipped, month after month."""
+    live = model.build_model(params=params, seed=5)
+    figure, problems, labelled = None, [], 0
+    for month in range(48):
+        live.step()
+        png, figure = drawing.render_alliance(drawing.read_snapshot(live), figure, width)
+        texts = figure.texts()
+        labelled += sum(1 for t in figure.labels if t.get_visible())
+        problems += [f"month {month + 1}: {p}" for p in text_problems(texts, figure.renderer, figure.figure.bbox)]
+    from PIL import Image
+    import io
+
+    assert Image.open(io.BytesIO(png)).size[0] == width  # drawn at the width it is shown, never scaled
+    assert problems == []
+    assert labelled > 0  # event labels were drawn (the check above is not vacuous)
+
+
+@pytest.mark.parametrize("width", [420, 690, 1000])
+def test_focus_chart_texts_are_legible_apart_and_inside_with_exit_and_branch_marks(width):
+    live = model.build_model(params={"project_exit_month": 40}, seed=5)
+    chart, problems = None, []
+    for month in range(0, 72, 6):
+        for _ in range(6):
+            live.step()
+        series = live.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        series.insert(0, "step", range(len(series)))
+        for title in charts.available_panels():
+            png, chart = charts.plot_focus(title, series, 40, series, 20, None, width)
+            texts = chart.texts()
+            assert min(t.get_fontsize() * charts.FOCUS_DPI / 72 for t in texts) >= charts.FOCUS_FONT_PX - 1e-6
+            problems += [f"{title} month {month}: {p}" for p in
+                         text_problems(texts, chart.canvas.get_renderer(), chart.figure.bbox) if not p.startswith("small")]
+    assert problems == []  # "project leaves" was clipped at the right edge before

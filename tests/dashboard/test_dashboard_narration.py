@@ -57,3 +57,14 @@ def test_after_the_project_leaves_the_change_since_is_told():
     assert text.startswith(f"Since the project left in month {exit_month}")
     assert f"members {members_then} → {members_now}" in text
     assert narration.after_exit(timeseries.iloc[: exit_month + 1], exit_month) is None  # not yet left
+
+
+def test_actions_of_played_roles_are_told_and_repeats_counted():
+    from dashboard import narration
+
+    records = [{"step": 2, "kind": "decision", "text": "Donor (played) stayed away from the meeting."},
+               {"step": 3, "kind": "decision", "text": "Donor (played) stayed away from the meeting."},
+               {"step": 3, "kind": "decision", "text": "Ministry of water (played) invited the District NGO, who joined."}]
+    (period,) = narration.narrate(records, 3)
+    assert "Donor (played) stayed away from the meeting (2 times)." in period.sentences
+    assert "Ministry of water (played) invited the District NGO, who joined." in period.sentences

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ipyvuetify as v
 import pytest
 
@@ -93,3 +95,66 @@ def test_out_of_range_or_mistyped_values_are_refused_by_name(tmp_path, bad_value
     assert preset.scenario is None and "mutual_trust" in preset.error
     with pytest.raises(model.ConfigError):
         model.load_scenario(path)
+
+
+def live_page_controls(render_page) -> dict[str, set[str]]:
+    """What the Live page really offers, read from the rendered page and the app: buttons, charts, pages."""
+    import ipyvuetify as v
+
+    from dashboard import app, charts, live
+
+    ui = render_page(live.LivePage())
+    buttons = {" ".join(str(c) for c in w.children if isinstance(c, str)).strip()
+               for w in ui.rc.find(v.Btn).widgets}
+    return {"buttons": {b for b in buttons if b}, "charts": set(charts.available_panels()),
+            "pages": {page.label for page in app.PAGES}}
+
+
+# How a preset's text points at a control: "Colour by X", "the X chart", "the X page", "press/click X", "the event log".
+REFERENCES = {
+    "colour": re.compile(r"\bcolou?r(?: the drawing)? by (\w+)", re.I),
+    "charts": re.compile(r"\bthe ([A-Z][\w ]*?) chart\b"),
+    "pages": re.compile(r"\bthe ([A-Z][\w ]*?) page\b"),
+    "buttons": re.compile(r"\b(?:press|click) (?:the )?([A-Z][\w-]*(?: [a-z]+)?)"),
+    "event log": re.compile(r"\bthe event log\b", re.I),
+}
+
+
+def test_every_preset_refers_only_to_controls_that_exist(render_page):
+    """Issue 18: the top-down and bottom-up presets told the trainer to "Colour by membership", a control that
+    no longer exists. Every reference to a control in every preset's text must name one the page has."""
+    offered = live_page_controls(render_page)
+    assert {"Step", "Play", "Reset"} <= offered["buttons"] and "Trust" in offered["charts"]  # the reading works
+    missing = []
+    for preset in presets.discover_presets():
+        assert preset.scenario is not None, preset.error
+        text = presets.flowing_text(preset.scenario.description)
+        for kind, pattern in REFERENCES.items():
+            for found in pattern.finditer(text):
+                if kind == "colour":  # no control colours the drawing by anything: the legend is fixed
+                    missing.append(f"{preset.path.name}: {found.group(0)!r}")
+                elif kind == "event log":
+                    if not any("event log" in b for b in offered["buttons"]):
+                        missing.append(f"{preset.path.name}: {found.group(0)!r}")
+                elif not any(name == found.group(1) or name.startswith(found.group(1)) for name in offered[kind]):
+                    missing.append(f"{preset.path.name}: {found.group(0)!r}")
+    assert missing == []
+
+
+def test_the_checker_catches_a_control_that_does_not_exist(render_page):
+    offered = live_page_controls(render_page)
+    text = "Colour by membership and watch the Equity chart on the Funders page."
+    assert REFERENCES["colour"].search(text)
+    assert REFERENCES["charts"].search(text).group(1) not in offered["charts"]
+    assert REFERENCES["pages"].search(text).group(1) not in offered["pages"]
+
+
+def test_what_differs_is_in_plain_words():
+    scenario = next(p.scenario for p in presets.discover_presets() if p.scenario and
+                    "mobilisation_order" in p.scenario.params)
+    rows = presets.changes_table(scenario)
+    row = next(r for r in rows if r["parameter"] == "mobilisation_order")
+    from model import registry
+
+    assert row["label"] == registry.REGISTRY["mobilisation_order"].label
+    assert "_" not in row["default_words"] + row["preset_words"]  # "core group → top down", not code names

@@ -74,7 +74,52 @@ def test_frames_are_dropped_not_queued_when_painting_is_slow(make_stepper):
     runner.run_to(40)  # as fast as the model goes: far faster than 5 paintings a second
     assert runner.wait_idle(timeout=30)
     assert painter.last.main.month == 40  # the newest frame is always painted in the end
-    assert runner.frames_painted < runner.frames_taken / 2  # most frames were skipped, none waited in a queue
+    # most months were stepped without a picture (dropped), and no picture waited in a queue
+    assert runner.frames_dropped > 20 and runner.frames_painted <= runner.frames_taken
+
+
+def months_until(painter, month: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (not painter.frames or painter.last.main.month < month) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_slow_painter_drops_frames_but_the_model_stays_within_a_second_of_the_screen(make_stepper):
+    runner, painter = make_stepper(delay=0.3)  # a busy machine: a picture takes 0.3 s, 12 months are due a second
+    runner.set_speed(12)
+    runner.play()
+    leads = []
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        shown = runner.shown_frame()
+        if shown is not None:
+            leads.append(runner.read(lambda models: models["main"].steps) - shown.main.month)
+        time.sleep(0.05)
+    runner.pause()
+    assert runner.wait_idle()
+    assert runner.frames_dropped > 0  # months went by without a picture
+    # the bound: 1 s of play (12 months) plus the month being stepped and one painting in flight (0.3 s)
+    assert max(leads) <= 12 + 1 + 4, leads
+
+
+def test_pause_puts_the_model_back_to_the_month_on_screen_and_play_goes_on_as_if_it_had_stopped_there(make_stepper):
+    runner, painter = make_stepper(delay=0.25)
+    runner.set_speed(12)
+    runner.play()
+    months_until(painter, 6)
+    runner.pause()
+    assert runner.wait_idle()
+    on_screen = painter.last.main.month
+    assert not painter.last.playing
+    assert runner.read(lambda models: models["main"].steps) == on_screen  # the model stopped where the room looked
+    runner.step(5)
+    assert runner.wait_idle()
+    replayed = painter.last.main.timeseries
+    straight = model.build_model(seed=7)
+    for _ in range(on_screen + 5):
+        straight.step()
+    expected = straight.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    assert replayed.drop(columns="step").equals(expected)  # bit-identical: the copy carried the random generator
 
 
 def test_run_to_month_stops_there_and_says_so(make_stepper):
@@ -156,3 +201,14 @@ def test_a_refused_change_is_reported_and_the_stepper_goes_on(make_stepper):
         assert runner.read(lambda models: models["main"].steps) == 2
     finally:
         runner.close()
+
+
+def test_requested_steps_are_all_shown_even_while_play_was_asked_for_meanwhile(make_stepper):
+    """Steps asked for before Play are each published (never dropped as Play frames), so a branch taken after
+    them starts at the month they reached."""
+    runner, painter = make_stepper(delay=0.05)
+    runner.step(15)
+    runner.run_to(30)  # asked for while the steps are still queued
+    assert runner.wait_idle(timeout=30)
+    assert painter.last.main.month == 30
+    assert runner.frames_taken >= 15  # every requested step was taken as a frame

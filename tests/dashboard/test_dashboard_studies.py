@@ -123,7 +123,9 @@ def test_page_shows_figures_and_tables_of_the_chosen_study(render_page, results)
     assert ui.select("Figure (3)").v_model == "figures/morris_uptake.png"
     ui.select("Figure (3)").v_model = "figures/only_vector.svg"
     assert b"<svg" in ui.images()[0][:2048]
-    assert any("replicate noise" in text for text in ui.alerts("warning"))
+    assert ui.alerts("warning") == []  # the study's notes are folded, not orange warnings (issue 18)
+    titles = [str(c) for w in ui.rc.find(v.ExpansionPanelHeader).widgets for c in w.children]
+    assert any(t.startswith("Notes from the analysis (") for t in titles), titles
     assert ui.text("study-summary").startswith("method sobol · 2 factors")
     ui.select("Table (2)").v_model = "tables/sobol.parquet"
     table = ui.rc.find(DataTableWidget).widget
@@ -179,6 +181,20 @@ def test_scenario_discoveries_on_a_study_are_shown_in_plain_words(render_page, r
     ui = render_page(studies.StudyPage(root=results))
     ui.select("Study folder").v_model = "good-study"
     shown = html.unescape(" ".join(str(w.template) for w in ui.rc.find(v.VuetifyTemplate).widgets))  # Markdown
-    assert "uptake_final < 0.10" in shown and "79% of runs in the box fail" in shown
+    from model import outputs
+
+    assert f"“{outputs.OUTPUTS['uptake_final'].label}” < 0.10" in shown and "79% of runs in the box fail" in shown
+    assert "uptake_final" not in shown  # the condition in plain words, not the code name
     broken = studies.inspect_study(results / "broken-study", results)
     assert broken.discoveries == [] and any("discover/x" in p for p in broken.problems)
+
+
+def test_study_notes_and_times_are_in_plain_words():
+    from dashboard.studies import manifest_summary, plain_words
+    from model import outputs
+
+    note = plain_words("equity_gap_final: S1 CIs wider than the indices for mediation; N is too small to read them")
+    assert "equity_gap_final" not in note and "CIs" not in note and " N " not in note
+    assert outputs.OUTPUTS["equity_gap_final"].label in note
+    summary = manifest_summary({"finished": "2026-12-02T14:05:03+00:00"})
+    assert summary == "finished 2 Dec 2026 at 14:05 UTC"

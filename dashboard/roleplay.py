@@ -293,7 +293,9 @@ def JoinForm(on_joined):
         solara.InputText("Your name", value=name, continuous_update=True, classes=["name-input"])
         if free:
             solara.Select(label="Your role", values=[ANY_ROLE, *free], value=wanted, classes=["role-choice"])
-        solara.Button("Join", color="primary", on_click=join, classes=["join-button"])
+        # enabled once the server has both (a click never races the typing on a busy machine)
+        solara.Button("Join", color="primary", on_click=join, classes=["join-button"],
+                      disabled=not (code.value.strip() and name.value.strip()))
         if problem.value:
             solara.Error(problem.value, classes=["join-problem"])
 

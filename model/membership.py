@@ -27,7 +27,7 @@ class MembershipProcess:
         self.identified |= found
         if not found.any():
             return
-        missed_blockers = int((~self.identified & blocker & self.org).sum())
+        missed_blockers = int((~self.identified & blocker).sum())
         self.events.log(self.month, EventKind.ANALYSIS,
                         f"Stakeholder analysis identified {int(found.sum())} more stakeholders "
                         f"({int((found & blocker).sum())} blocking MUS); {missed_blockers} blocking organisations "

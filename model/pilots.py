@@ -90,9 +90,9 @@ class Pilots:
 
     def documentation_chance(self) -> float:
         """Chance that a finished pilot's result is documented: ``documentation`` + the initiator type's
-        ``documents`` while the initiator is a member (see :meth:`finish_pilots`)."""
+        ``documents`` while the initiator is a member, at most 1 (see :meth:`finish_pilots`)."""
         member = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        return self.p["documentation"] + self.initiator_profile.documents * member
+        return min(1.0, self.p["documentation"] + self.initiator_profile.documents * member)
 
     def record_pilot(self, host: int, success: bool, documented: bool) -> None:
         """What a finished pilot does to the host and the pilot's platforms (see :meth:`finish_pilots`)."""

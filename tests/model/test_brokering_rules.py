@@ -17,14 +17,7 @@ from model.population import INITIATORS
 from model.registry import MOBILISATION_ORDERS
 from model.states import Membership
 
-SMALL = dict(n_districts=2, n_national_orgs=4, n_district_orgs=3, n_pilot_communities=16, n_outside_communities=16)
-
-
-def small(months: int = 0, seed: int = 4, **overrides) -> model.LearningAlliance:
-    m = model.build_model({**SMALL, **overrides}, seed=seed)
-    if months:
-        m.run_for(months)
-    return m
+from .test_mechanism_units import SMALL, small  # the same small country as the other mechanism unit tests
 
 
 # --- trust: mediation works on the distrust there is ------------------------------------------------------

@@ -23,7 +23,7 @@ class Conflict:
         chance = self.escalation_chance()
         new = (count >= 2) & (self.rng.random(P) < chance)
         new = decisions.raised_conflicts(self, new)
-        trust = self.platform_trust()
+        trust = self.platform_trust() if new.any() else None  # for the event log only: most months see no conflict
         for k in new.nonzero()[0]:
             members_here = who[plat == k]
             use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]

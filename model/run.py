@@ -33,3 +33,15 @@ def run_model(params: dict | None = None, seed: int = 0, steps: int = 120) -> Ru
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     ts.insert(0, "step", range(len(ts)))
     return RunResult(ts, summarise(ts, model.p["project_exit_month"]), model.events.to_frame(), model.p, seed, steps)
+
+
+DEFAULT_BATCH = 16  # replicates stepped together by run_batch unless a caller asks otherwise
+
+
+def run_batch(runs, steps: int = 120) -> list[RunResult]:
+    """Run several replicates, each ``(params, seed)``, for ``steps`` months; results in the order given.
+
+    Each replicate's outputs and event log are bit-identical to ``run_model(params, seed, steps)`` whatever the
+    other replicates in the batch are (they may differ in parameters, population and mobilisation order).
+    """
+    return [run_model(params, seed=seed, steps=steps) for params, seed in runs]

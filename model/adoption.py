@@ -22,19 +22,19 @@ class Adoption:
         readiness 1 - ``stage_gating`` x [not persuaded], by 1 - ``adoption_barrier`` x (1 - E) and, for
         communities, by 1 - ``design_fit_weight`` x (1 - fit): MUS designed for other people's water uses is
         worth less. Implementation and confirmation follow (:meth:`implement`, :meth:`confirm_or_discontinue`)."""
-        p, stage = self.p, self.stage
+        q, rs, stage = self.q, self.rep_s, self.stage
         decided = stage >= STAGE.DECISION
-        stage[(stage == STAGE.UNAWARE) & (self.awareness >= p["awareness_threshold"])] = STAGE.KNOWLEDGE
+        stage[(stage == STAGE.UNAWARE) & (self.awareness >= q["awareness_threshold"][rs])] = STAGE.KNOWLEDGE
         weighing = (stage == STAGE.KNOWLEDGE) | (stage == STAGE.PERSUASION)
         favourable = self.view >= 0.5
         stage[weighing & favourable] = STAGE.PERSUASION
         stage[weighing & ~favourable] = STAGE.KNOWLEDGE
-        u = self.rng.random((3, self.n))
-        readiness = 1 - p["stage_gating"] * (stage < STAGE.PERSUASION)
-        barrier = 1 - p["adoption_barrier"] * (1 - self.env)
-        worth = 1 - p["design_fit_weight"] * (1 - self.fit)
-        external = p["bass_p"] + self.push + self.alliance_pull()
-        chance = rules.bass_probability(external, p["bass_q"], self.peer_share(decided))
+        u = self.uniform_rows(3)
+        readiness = 1 - q["stage_gating"][rs] * (stage < STAGE.PERSUASION)
+        barrier = (1 - q["adoption_barrier"] * (1 - self.env))[rs]
+        worth = 1 - q["design_fit_weight"][rs] * (1 - self.fit)
+        external = q["bass_p"][rs] + self.push + self.alliance_pull()
+        chance = rules.bass_probability(external, q["bass_q"][rs], self.peer_share(decided))
         deciding = (stage < STAGE.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier * worth)
         stage[deciding] = STAGE.DECISION
         self.announce_policy_adoption(deciding)
@@ -44,11 +44,12 @@ class Adoption:
     def alliance_pull(self) -> np.ndarray:
         """Monthly adoption hazard the alliance adds beyond events: trusted intermediaries for communities,
         institutional pull for organisations (see :meth:`adopt`)."""
-        pull = self.p["intermediary_strength"] * self.reach  # reach is 0 for all but communities
+        q, rs = self.q, self.rep_s
+        pull = q["intermediary_strength"][rs] * self.reach  # reach is 0 for all but communities
         o = self.org_index
-        institutional = self.p["institutional_rate"] * self.institutional_pull()
-        if institutional:
-            pull[o] = institutional * np.where(self.members[o], 1.0, self.p["policy_reach"])
+        institutional = (q["institutional_rate"] * self.institutional_pull())[rs[o]]
+        pull[o] = np.where(institutional != 0, institutional * np.where(self.members[o], 1.0, q["policy_reach"][rs[o]]),
+                           pull[o])
         return pull
 
     def implement(self, u: np.ndarray) -> None:
@@ -59,25 +60,29 @@ class Adoption:
         if not len(waiting):
             return
         capacity = self.capacity[waiting]
-        capacity = capacity + self.p["equity"] * self.support * (1 - capacity) * self.marginalised[waiting]
-        chance = self.p["implementation_speed"] * (1 + capacity) / 2 * (1 + self.env) / 2
+        q, rep = self.q, self.rep_s[waiting]
+        capacity = capacity + (q["equity"] * self.support)[rep] * (1 - capacity) * self.marginalised[waiting]
+        chance = q["implementation_speed"][rep] * (1 + capacity) / 2 * (1 + self.env[rep]) / 2
         going = waiting[u[waiting] < chance]
         self.stage[going] = STAGE.IMPLEMENTATION
         self.implementing_since[going] = self.month
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
         """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`)."""
-        global_share = np.count_nonzero(decided & self.is_community) / self.n_communities if self.n_communities else 0.0
+        rs, R, K = self.rep_s, self.replicates, len(KINDS)
+        n = self.n_communities
+        global_share = np.divide(self.total(rs[decided & self.is_community]), n, out=np.zeros(R), where=n > 0)[rs]
         hits = np.bincount(self.peer_from, weights=decided[self.peer_to], minlength=self.n)
-        loc = self.p["peer_locality"]
+        loc = self.q["peer_locality"][rs]
         local = hits * self.inverse_peer_degree + self.no_peers * global_share
-        org_decided = np.bincount(self.org_kind, weights=decided[self.org_index], minlength=len(KINDS))
+        o = self.org_index
+        org_decided = np.bincount(rs[o] * K + self.org_kind, weights=decided[o], minlength=R * K).reshape(R, K)
         same_kind = org_decided * self.inverse_kind_count
-        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[self.kind])
+        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[rs, self.kind])
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
         for i in self.national_orgs[deciding[self.national_orgs]]:
-            self.events.log(self.month, EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
+            self.log(self.rep_s[i], EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
     def confirm_or_discontinue(self, u: np.ndarray) -> None:
         """After ``confirmation_months`` of implementation a stakeholder confirms with monthly chance E / that
@@ -86,14 +91,16 @@ class Adoption:
         using = (self.stage >= STAGE.IMPLEMENTATION).nonzero()[0]
         if not len(using):
             return
-        months = self.p["confirmation_months"]
+        rep = self.rep_s[using]
+        months = self.q["confirmation_months"][rep]
+        env = self.env[rep]
         stage, uu = self.stage[using], u[using]
         # one draw serves both: u < env/months confirms, u >= 1 - hazard stops; the two exclude each other
         confirm = ((stage == STAGE.IMPLEMENTATION) & (self.month - self.implementing_since[using] >= months)
-                   & (uu < self.env / months))
+                   & (uu < env / months))
         self.stage[using[confirm]] = STAGE.CONFIRMATION
         confirmed = stage == STAGE.CONFIRMATION
-        hazard = self.p["discontinuation_rate"] * (1 - self.env) * np.where(confirmed | confirm, 0.5, 1.0)
+        hazard = (self.q["discontinuation_rate"] * (1 - self.env))[rep] * np.where(confirmed | confirm, 0.5, 1.0)
         stop = using[self.is_community[using] & (uu >= 1 - hazard)]
         self.stage[stop] = STAGE.PERSUASION
         self.implementing_since[stop] = -1

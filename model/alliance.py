@@ -1,11 +1,15 @@
 """The Learning Alliance model: one step is one month of a country programme.
 
-:meth:`LearningAlliance.step` is the schedule. Each method it calls is one element of the Learning Alliance
+:meth:`Alliances.step` is the schedule. Each method it calls is one element of the Learning Alliance
 method (MUS Group Tool 24; Smits et al. 2007) and lives with the other mechanisms of its process in a module
 of its own (``funding``, ``membership``, ``meetings``, ``vision``, ``trust``, ``conflict``, ``pilots``,
 ``monitoring``, ``spread``, ``environment``, ``adoption``); its docstring states the rule and where the rule
 comes from. The state the mechanisms read and write is declared once, in :data:`model.states.STATE`:
 arrays indexed by stakeholder (``self.view[i]``), tie (``self.trust[e]``) or platform.
+
+:class:`Alliances` steps one or several alliances together (replicates, each with its own parameters and
+seed: model/replicates.py); :class:`LearningAlliance` is the Mesa model of one alliance, a batch of one, which
+the dashboard, ``run`` and users' own code see.
 """
 
 from __future__ import annotations
@@ -27,41 +31,97 @@ from .outputs import COUNTERS
 from .pilots import Pilots
 from .population import GOVERNMENT_KINDS, INITIATORS, INTERMEDIARY_KINDS, KIND_INDEX, KINDS, build_population
 from .registry import resolve
+from .replicates import Replicates, merge
 from .spread import Spread
-from .states import LEVEL, MEMBERSHIP, STAGE, STATE
+from .states import LEVEL, MEMBERSHIP, STAGE, STATE, Per
 from .trust import Trust
 from .vision import Vision
 
 MEMBER = MEMBERSHIP.MEMBER
+PROFILE_FIELDS = ("drive", "community_reach", "budget_line", "evidence_credibility", "documents")
 
 
-class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, Pilots, Monitoring,
-                       Spread, Environment, Adoption, mesa.Model):
-    """A Learning Alliance of linked national, district and community platforms that scales up MUS.
+class Params(dict):
+    """One alliance's parameters (registry.resolve). Changing one mid-run (the dashboard's what-if levers, a
+    trainer's facilitation) takes effect at the next mechanism that reads it."""
 
-    ``params`` holds only what differs from the registry's defaults; every value is checked there.
-    ``rng`` seeds every random draw of the run (``self.rng``).
-    """
+    owner = None
 
-    def __init__(self, params: dict | None = None, rng: int | None = None):
-        super().__init__(rng=rng)
-        self.p = resolve(params)
-        self.events = EventLog()
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if self.owner is not None:
+            self.owner.q_ = None
+
+    def update(self, *args, **kwargs) -> None:
+        super().update(*args, **kwargs)
+        if self.owner is not None:
+            self.owner.q_ = None
+
+
+class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, Pilots, Monitoring,
+                Spread, Environment, Adoption, Replicates):
+    """Learning Alliances of linked national, district and community platforms that scale up MUS, one per
+    ``(params, rng)`` of ``runs``, stepped month by month together (model/replicates.py). ``params`` holds only
+    what differs from the registry's defaults; every value is checked there. ``rng`` (a seed or a NumPy
+    Generator) makes every random draw of that alliance."""
+
+    def __new__(cls, runs=None):
+        self = super().__new__(cls)
+        if runs is not None and len(runs) > 1:
+            return merge([cls([run]) for run in runs])
+        return self
+
+    def __init__(self, runs) -> None:
+        if len(runs) > 1:
+            return  # merged in __new__
+        (params, rng), = runs
+        self.rngs = [rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)]
+        self.ps = [Params(resolve(params))]
+        self.replicates = 1
+        self.month = 0
+        self.decisions = None
+        self.adopt_params()
+        self.logs = [EventLog()]
         self.set_up_population()
         self.set_up_dynamics()
         self.initiate()
-        self.datacollector = reporters.Recorder(model_reporters=reporters.MODEL_REPORTERS)
-        self.datacollector.collect(self)
+        self.rows = []
+        self.record()
 
     # ------------------------------------------------------------------------------------------ set-up
+    def adopt_params(self) -> None:
+        """Parameters as one array per name over the alliances (``self.q``), rebuilt when one changes."""
+        for p in self.ps:
+            p.owner = self
+        self.q_ = None
+
+    @property
+    def q(self) -> dict[str, np.ndarray]:
+        """Each parameter's value in every alliance (an array over the replicates)."""
+        if self.q_ is None:
+            names = [k for k, v in self.ps[0].items() if isinstance(v, (int, float, str))]
+            self.q_ = {k: np.array([p[k] for p in self.ps]) for k in names}
+        return self.q_
+
+    @property
+    def p(self) -> Params:
+        """The parameters of a single run (a batch of one)."""
+        return self.ps[0]
+
     def set_up_population(self) -> None:
-        pop = build_population(self.p, self.rng)
+        p = self.p
+        pop = build_population(p, self.rngs[0])
         for var in STATE:  # the population's fields are declared state of the model
             if hasattr(pop, var.name):
                 self.__dict__[var.name] = getattr(pop, var.name)
+        self.initiator = np.array([pop.initiator])
         self.n = len(self.kind)
         self.kind_names = [k.name for k in KINDS]
         self.n_platforms = len(self.platform_level)
+        self.s_start, self.p_start, self.t_start = np.array([0, self.n]), np.array([0, self.n_platforms]), np.array([0, len(self.src)])
+        self.rep_s = np.zeros(self.n, dtype=np.int64)
+        self.rep_p = np.zeros(self.n_platforms, dtype=np.int64)
+        self.rep_t = np.zeros(len(self.src), dtype=np.int64)
         self.seated, self.has_second_seat = self.platform >= 0, self.bridge_platform >= 0
         self.home, self.second_home = np.maximum(self.platform, 0), np.maximum(self.bridge_platform, 0)
         self.edge_platform = self.shared_platform_of_ties()
@@ -70,7 +130,8 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         # ties whose ends share a platform, and whether each end sits there on its primary or its second seat
         self.shared_ties = shared
         self.shared_seat = np.stack([self.platform[self.src[shared]] == e, self.bridge_platform[self.src[shared]] == e,
-                                     self.platform[self.dst[shared]] == e, self.bridge_platform[self.dst[shared]] == e])
+                                     self.platform[self.dst[shared]] == e, self.bridge_platform[self.dst[shared]] == e],
+                                    axis=1)
         peers = self.is_community[self.src] & self.is_community[self.dst]
         # both directions of every community-community tie, so one bincount counts each one's peers
         self.peer_from = np.r_[self.src[peers], self.dst[peers]]
@@ -85,34 +146,39 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening]
         self.breadth = self.interest_breadth(np.arange(self.n))
         self.intermediary_kind = np.isin(self.kind, [KIND_INDEX[k] for k in INTERMEDIARY_KINDS])
-        self.n_communities = int(self.is_community.sum())
+        self.n_communities = np.array([int(self.is_community.sum())])
         self.community_district = np.where(self.is_community, self.district, -1)
+        D = p["n_districts"]
+        self.district_platform = np.where(self.district >= 0, 1 + self.district, -1)
+        self.design_platform = np.where(self.is_community, 1 + D + self.community_district, -1)
+        self.parent_platform = np.where(self.platform_level == LEVEL.COMMUNITY, self.platform_district + 1,
+                                        np.where(self.platform_level == LEVEL.DISTRICT, 0, -1))
         self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
-        self.not_initiator = np.arange(self.n) != self.initiator
-        self.initiator_profile = INITIATORS[self.p["initiator"]]
+        self.not_initiator = np.arange(self.n) != pop.initiator
+        profile = INITIATORS[p["initiator"]]
+        self.profile = {f: np.array([getattr(profile, f)]) for f in PROFILE_FIELDS}
         self.national_orgs = np.flatnonzero(self.org & (self.level == LEVEL.NATIONAL))
-        self.exclusion = np.where(self.marginalised, 1 - self.p["inclusiveness"], 0.0)  # felt by marginalised groups
+        self.exclusion = np.where(self.marginalised, 1 - p["inclusiveness"], 0.0)  # felt by marginalised groups
         self.org_index = np.flatnonzero(self.org)
         self.org_kind = self.kind[self.org_index]
         kind_count = np.bincount(self.org_kind, minlength=len(KINDS))
-        self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)
+        self.inverse_kind_count = np.divide(1.0, kind_count, out=np.zeros(len(KINDS)), where=kind_count > 0)[None, :]
         outside = self.membership == MEMBERSHIP.OUTSIDE
         # groups of the reporters' tally: 0 organisations, 1/2 pilot-district communities (not/marginalised),
         # 3/4 outside communities (not/marginalised)
         self.report_group = np.where(self.is_community, 1 + 2 * outside + self.marginalised, 0)
-        Stakeholder.create_agents(self, self.n, list(range(self.n)))
 
     def set_up_dynamics(self) -> None:
-        n, P = self.n, self.n_platforms
-        self._members = None
+        n, P, p = self.n, self.n_platforms, self.p
+        self.forget_members()
         self.identified = np.zeros(n, dtype=bool)
         self.next_invite = np.zeros(n, dtype=np.int64)
         self.commitment = np.zeros(n)
         self.joined = np.zeros(n, dtype=np.int64)
         self.role_clarity = np.zeros(n)
-        self.stage = np.where(self.awareness >= self.p["awareness_threshold"], STAGE.KNOWLEDGE,
+        self.stage = np.where(self.awareness >= p["awareness_threshold"], STAGE.KNOWLEDGE,
                               STAGE.UNAWARE).astype(np.int8)
         self.implementing_since = np.full(n, -1)
         self.push = np.zeros(n)
@@ -131,15 +197,15 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.last_win = np.full(P, -10**6)
         self.pilot_host = np.empty(0, dtype=np.int64)
         self.pilot_end = np.empty(0, dtype=np.int64)
-        self.env = self.p["env_initial"]
-        self.support = 1.0
-        self.payers = (1.0, 0.0, 0.0)
-        self.ownership = 0.0
-        self.embedded = 0.0
-        self.drive = self.p["initiator_drive"]
-        self.counts = dict.fromkeys(COUNTERS, 0.0)
-        self.milestones_logged: set[float] = set()
-        self.fit_designs()  # before any platform has an agenda, designs are an even mix (design_for)
+        self.env = np.array([float(p["env_initial"])])
+        self.support = np.ones(1)
+        self.payers = np.array([[1.0, 0.0, 0.0]])
+        self.ownership = np.zeros(1)
+        self.embedded = np.zeros(1)
+        self.drive = np.array([float(p["initiator_drive"])])
+        self.counts = {k: np.zeros(1) for k in COUNTERS}
+        self.milestones_logged: list[set[float]] = [set()]
+        self.fit_designs()  # before any platform has an agenda, designs are an even mix
 
     def shared_platform_of_ties(self) -> np.ndarray:
         """For each tie, the platform both ends sit on (primary seats first), or -1."""
@@ -158,7 +224,7 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         alliance, not in how big it starts: with ``existing_network`` the core group is taken from the
         existing network first and the rest of the network is invited first (:meth:`invitation_order`).
         """
-        i = self.initiator
+        i = int(self.initiator[0])
         ties = np.flatnonzero((self.src == i) | (self.dst == i))
         others = np.where(self.src[ties] == i, self.dst[ties], self.src[ties])
         keep = self.org[others]
@@ -170,12 +236,13 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         core = np.unique(core)
         self.identified[core] = True
         self.admit(core, commitment=self.p["founding_commitment"], clarity=self.p["founding_clarity"])
-        self.events.log(0, EventKind.INITIATION,
-                        f"{self.names[i]} initiated the alliance at {self.p['initiator_level']} level with "
-                        f"{len(core) - 1} founding members.")
+        self.log(0, EventKind.INITIATION,
+                 f"{self.names[i]} initiated the alliance at {self.p['initiator_level']} level with "
+                 f"{len(core) - 1} founding members.")
 
     # ------------------------------------------------------------------------------------------- step
     def step(self) -> None:
+        self.month += 1
         self.fund()
         self.analyse_stakeholders()
         self.mobilise()
@@ -196,12 +263,16 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.drop_out()
         self.rejoin()
         self.account_costs()
-        self.datacollector.collect(self)
+        self.record()
         self.note_milestones()
 
-    @property
-    def month(self) -> int:
-        return self.steps
+    def record(self) -> None:
+        """This month's outputs (model.outputs.SERIES), a row per alliance."""
+        self.rows.append(reporters.collect(self))
+
+    def forget_members(self) -> None:
+        self._members = None
+        self._member_ties = None
 
     @property
     def members(self) -> np.ndarray:
@@ -246,13 +317,16 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
         self.membership[who] = state
         self._members = None
 
-    def admit(self, who: np.ndarray, commitment: float, clarity: float) -> None:
+    def admit(self, who: np.ndarray, commitment, clarity) -> None:
+        """``who`` become members, with at least ``commitment`` and ``clarity`` (each a number, or an array
+        over the alliances)."""
         who = np.asarray(who, dtype=np.int64)
         self.set_membership(who, MEMBER)
-        self.counts["joins"] += len(who)
-        self.joined[who] = self.steps
-        self.commitment[who] = np.maximum(self.commitment[who], commitment)
-        self.role_clarity[who] = np.maximum(self.role_clarity[who], clarity)
+        self.counts["joins"] += self.per_replicate(self.rep_s[who])
+        self.joined[who] = self.month
+        rep = self.rep_s[who]
+        self.commitment[who] = np.maximum(self.commitment[who], np.broadcast_to(commitment, self.replicates)[rep])
+        self.role_clarity[who] = np.maximum(self.role_clarity[who], np.broadcast_to(clarity, self.replicates)[rep])
 
     def platform_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over current members of each platform (primary seats), 0 where none."""
@@ -262,15 +336,104 @@ class LearningAlliance(Funding, MembershipProcess, Meetings, Vision, Trust, Conf
 
     def note_milestones(self) -> None:
         """Uptake milestones (25%, 50% of communities) go into the event log once, in the month they are reached."""
-        uptake = self.datacollector.model_vars["uptake"][-1]
+        uptake = self.rows[-1][reporters.COLUMN["uptake"]]
         for level in (0.25, 0.5):
-            if uptake >= level and level not in self.milestones_logged:
-                self.milestones_logged.add(level)
-                self.events.log(self.month, EventKind.MILESTONE, f"{level:.0%} of communities now use MUS.")
+            for r in np.flatnonzero(uptake >= level):
+                if level not in self.milestones_logged[r]:
+                    self.milestones_logged[r].add(level)
+                    self.log(r, EventKind.MILESTONE, f"{level:.0%} of communities now use MUS.")
 
     # ----------------------------------------------------------------------------------- for viewers
     def ties(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(source index, target index, trust) of every tie; indices are ``Stakeholder.index``."""
         return self.src, self.dst, self.trust
 
+    def alone(self, r: int) -> dict:
+        """Replicate r's outputs as a single run of it gives them: the monthly table's rows, its event log."""
+        return {"rows": np.array([row[r] for row in self.rows]), "events": self.logs[r]}
 
+
+# per-alliance values a single run's viewers read as plain numbers
+SINGLE_VALUES = {v.name for v in STATE if v.per is Per.ALLIANCE} - {"logs", "counts", "profile", "milestones_logged",
+                                                                     "inverse_kind_count", "payers"}
+
+
+class LearningAlliance(mesa.Model):
+    """A Learning Alliance of linked national, district and community platforms that scales up MUS: the Mesa
+    model of one alliance (a batch of one :class:`Alliances`, whose state and mechanisms it shows as its own).
+
+    ``params`` holds only what differs from the registry's defaults; every value is checked there.
+    ``rng`` seeds every random draw of the run (``self.rng``).
+    """
+
+    def __init__(self, params: dict | None = None, rng: int | None = None):
+        super().__init__(rng=rng)
+        self.__dict__["alliances"] = Alliances([(params, self.rng)])
+        self.datacollector = reporters.Recorder(self)
+        self.datacollector.collect(self)
+        Stakeholder.create_agents(self, self.n, list(range(self.n)))
+
+    def step(self) -> None:
+        self.alliances.month = self.steps - 1  # Mesa counted this month already; the alliance counts it as it steps
+        self.alliances.step()
+        self.datacollector.collect(self)
+
+    @property
+    def month(self) -> int:
+        return self.alliances.month
+
+    @property
+    def initiator_profile(self):
+        """What the initiator's type brings and lacks (population.INITIATORS); setting one gives the alliance
+        that profile."""
+        a = self.alliances.profile
+        return type(INITIATORS["project"])(**{f: a[f][0].item() for f in PROFILE_FIELDS})
+
+    @initiator_profile.setter
+    def initiator_profile(self, profile) -> None:
+        self.alliances.profile = {f: np.array([getattr(profile, f)]) for f in PROFILE_FIELDS}
+
+    @property
+    def counts(self) -> dict:
+        """The cumulative counters, as numbers one can read and set."""
+        return SingleCounts(self.alliances.counts)
+
+    @property
+    def payers(self) -> tuple[float, float, float]:
+        return tuple(float(x) for x in self.alliances.payers[0])
+
+    @property
+    def milestones_logged(self) -> set[float]:
+        return self.alliances.milestones_logged[0]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "alliances":
+            raise AttributeError(name)
+        value = getattr(self.alliances, name)
+        if name in SINGLE_VALUES:
+            return value[0].item()
+        return value
+
+    def __setattr__(self, name: str, value) -> None:
+        a = self.__dict__.get("alliances")
+        if a is not None and name == "rng":  # a stand-in generator (tests) draws for the alliance too
+            a.rngs[0] = value
+        if a is not None and name == "steps":  # Mesa's month is the alliance's
+            a.month = value
+        if a is not None and (name in SINGLE_VALUES or name == "decisions" or name in a.__dict__
+                              or callable(getattr(Alliances, name, None))):  # a mechanism replaced (tests)
+            setattr(a, name, np.array([value]) if name in SINGLE_VALUES else value)
+        else:
+            super().__setattr__(name, value)
+
+
+class SingleCounts(dict):
+    """The counters of a single run: reading gives numbers, setting one sets the run's counter."""
+
+    def __init__(self, counts: dict) -> None:
+        super().__init__({k: float(v[0]) for k, v in counts.items()})
+        self.counts = counts
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.counts[key][0] = value

@@ -19,19 +19,20 @@ class Conflict:
         if len(who) < 2:
             return
         P = self.n_platforms
+        meeting = self.per_replicate(self.rep_s[who]) >= 2  # alliances with two or more seats taken this month
         count = np.bincount(plat, minlength=P)
         chance = self.escalation_chance()
-        new = (count >= 2) & (self.rng.random(P) < chance)
+        new = (count >= 2) & (self.uniform_platforms(meeting) < chance)
         new = decisions.raised_conflicts(self, new)
         trust = self.platform_trust() if new.any() else None  # for the event log only: most months see no conflict
         for k in new.nonzero()[0]:
             members_here = who[plat == k]
             use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
-            self.events.log(self.month, EventKind.CONFLICT,
-                            f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
+            self.log(self.rep_p[k], EventKind.CONFLICT,
+                     f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
         self.conflict_since = np.where(new & (self.open_conflicts == 0), self.month, self.conflict_since)
         self.open_conflicts += new
-        self.counts["conflicts_arisen"] += int(new.sum())
+        self.counts["conflicts_arisen"] += self.total(self.rep_p[new])
 
     def escalation_chance(self) -> np.ndarray:
         """Chance that this month's meeting of each platform starts a conflict, from tension and distrust among
@@ -56,8 +57,9 @@ class Conflict:
         power_gap = np.minimum(1.0, 2 * self.spread_at(self.power[who], plat, safe))
         disagreement = np.minimum(1.0, 2 * self.spread_at(self.view[who], plat, safe))
         tension = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
-        return (self.p["conflict_propensity"] * tension * (1 - self.platform_trust())
-                * (1.5 - self.p["mutual_trust"]) * (1 - 0.5 * self.p["mediation"] * self.support))
+        q, rep = self.q, self.rep_p
+        return (q["conflict_propensity"][rep] * tension * (1 - self.platform_trust())
+                * (1.5 - q["mutual_trust"][rep]) * (1 - 0.5 * q["mediation"] * self.support)[rep])
 
     @staticmethod
     def spread_at(x: np.ndarray, plat: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -74,17 +76,21 @@ class Conflict:
         open_ = self.open_conflicts > 0
         if not open_.any():
             return
-        resolved = self.rng.binomial(self.open_conflicts, min(1.0, self.p["conflict_management"] * self.support))
+        chance = np.minimum(1.0, self.q["conflict_management"] * self.support)
+        resolved = np.zeros(self.n_platforms, dtype=self.open_conflicts.dtype)
+        p = self.p_start
+        for r in np.flatnonzero(self.any_of(self.rep_p[open_])):
+            resolved[p[r]:p[r + 1]] = self.rngs[r].binomial(self.open_conflicts[p[r]:p[r + 1]], chance[r])
         resolved = decisions.mediated(self, resolved)
         for k in resolved.nonzero()[0]:
-            self.events.log(self.month, EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
-                            f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")
+            self.log(self.rep_p[k], EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
+                     f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")
         self.open_conflicts -= resolved
-        self.counts["conflicts_resolved"] += int(resolved.sum())
+        self.counts["conflicts_resolved"] += self.total(self.rep_p, resolved)
         self.conflict_since = np.where(self.open_conflicts == 0, -1, self.conflict_since)
         hurting = self.open_conflicts > 0
         ties = self.live_ties & hurting[self.edge_platform]
         rate = self.breaking_rate()
-        self.trust[ties] = rules.reinforce(self.trust[ties], rate, 0.0)
+        self.trust[ties] = rules.reinforce(self.trust[ties], rate[self.rep_t[ties]], 0.0)
         affected = self.seated_members & hurting[self.home]
-        self.commitment[affected] *= 1 - 0.5 * rate
+        self.commitment[affected] *= 1 - 0.5 * rate[self.rep_s[affected]]

@@ -223,7 +223,7 @@ def mediated(model, resolved: np.ndarray) -> np.ndarray:
     if not chosen:
         return resolved
     resolved = resolved.copy()
-    chance = min(1.0, model.p["conflict_management"] * model.support)
+    chance = min(1.0, model.p["conflict_management"] * float(np.atleast_1d(model.support)[0]))
     for who, choice in chosen:
         k = int(model.platform[who])
         if not model.seated[who] or model.open_conflicts[k] == 0:

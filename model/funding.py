@@ -14,12 +14,6 @@ from .events import EventKind
 from .states import MEMBERSHIP, STAGE
 
 
-def weighted_share(flags: np.ndarray, weights: np.ndarray) -> float:
-    """Share of the total weight on the flagged elements (0 when there is no weight)."""
-    total = float(weights.sum())
-    return float((weights * flags).sum() / total) if total > 0 else 0.0
-
-
 class Funding:
     def fund(self) -> None:
         """Resources and ownership. Each month the alliance plans its activities at full intensity (a
@@ -37,68 +31,73 @@ class Funding:
         ``ownership_months``), keeps mobilising once the initiator's drive (which fades as ownership grows)
         is gone (Tool 24, step 1; owning the process takes years, P2). The drive is ``initiator_drive`` x the
         initiator type's drive (population.INITIATORS) x (1 - ownership) while the initiator is a member."""
+        q, rs = self.q, self.rep_s
         members = self.members
-        maturity = np.minimum(1.0, (self.month - self.joined[members]) / self.p["ownership_months"])
-        n = len(maturity)
-        self.ownership = float((self.commitment[members] * self.role_clarity[members] * maturity).sum() / n) if n else 0.0
-        if self.month == self.p["project_exit_month"] + 1:
-            self.leave_project()
-        self.embedded = weighted_share(self.stage[self.government] >= STAGE.IMPLEMENTATION,
-                                       self.power[self.government])
+        rep = rs[members]
+        maturity = np.minimum(1.0, (self.month - self.joined[members]) / q["ownership_months"][rep])
+        n = self.total(rep)
+        owned = self.total(rep, self.commitment[members] * self.role_clarity[members] * maturity)
+        self.ownership = np.divide(owned, n, out=np.zeros(self.replicates), where=n > 0)
+        leaving = self.month == q["project_exit_month"] + 1
+        if leaving.any():
+            self.leave_project(leaving)
+        g = self.government
+        self.embedded = self.weighted_share(rs[g], self.stage[g] >= STAGE.IMPLEMENTATION, self.power[g])
         planned = self.planned_cost()
         m = members & self.can_adopt  # the project office pays as the project
-        contributions = (self.p["contribution_rate"] * (0.5 + 0.5 * self.p["transparency"])
-                         * float((self.capacity[m] * self.commitment[m] * self.role_clarity[m]
-                                  * decisions.contribution_shares(self)[m]).sum()))
+        agreed = self.total(rs[m], self.capacity[m] * self.commitment[m] * self.role_clarity[m]
+                            * decisions.contribution_shares(self)[m])
+        contributions = q["contribution_rate"] * (0.5 + 0.5 * q["transparency"]) * agreed
         initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        line = self.initiator_profile.budget_line if initiator_active and self.government[self.initiator] else 0.0
-        budget = self.p["government_budget"] * self.p["n_districts"] * max(self.embedded, line)
-        funded = self.month <= self.p["project_exit_month"]
-        if planned <= 0:
-            self.support, self.payers = 1.0, ((1.0, 0.0, 0.0) if funded else (0.0, 1.0, 0.0))
-        else:
-            by_members = min(contributions, planned)
-            by_government = min(budget, planned - by_members)
-            self.support = 1.0 if funded else (by_members + by_government) / planned
-            spent = planned * self.support
+        line = np.where(initiator_active & self.government[self.initiator], self.profile["budget_line"], 0.0)
+        budget = q["government_budget"] * q["n_districts"] * np.maximum(self.embedded, line)
+        funded = self.month <= q["project_exit_month"]
+        by_members = np.minimum(contributions, planned)
+        by_government = np.minimum(budget, planned - by_members)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            support = np.where(funded, 1.0, (by_members + by_government) / planned)
+            spent = planned * support
             # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
-            by_project = max(0.0, spent - by_members - by_government)  # never below 0 by rounding
-            self.payers = ((by_project / spent, by_members / spent, by_government / spent)
-                           if spent > 0 else (0.0, 1.0, 0.0))
-        self.drive = (self.p["initiator_drive"] * self.initiator_profile.drive * (1 - self.ownership)
-                      if initiator_active else 0.0)
+            by_project = np.maximum(0.0, spent - by_members - by_government)  # never below 0 by rounding
+            shares = np.where((spent > 0)[:, None], np.stack([by_project, by_members, by_government], axis=1)
+                              / spent[:, None], np.array([0.0, 1.0, 0.0]))
+        nothing = planned <= 0
+        self.support = np.where(nothing, 1.0, support)
+        self.payers = np.where(nothing[:, None], np.where(funded[:, None], np.array([1.0, 0.0, 0.0]),
+                                                          np.array([0.0, 1.0, 0.0])), shares)
+        self.drive = np.where(initiator_active, q["initiator_drive"] * self.profile["drive"] * (1 - self.ownership), 0.0)
 
-    def planned_cost(self) -> float:
-        """Cost of a month of activities at full intensity (k$)."""
-        p = self.p
-        members = self.members
-        if not members.any():
-            return 0.0
-        platforms = np.count_nonzero(self.platform_size > 1)
-        return (p["cost_facilitator_month"] + p["meetings_per_year"] / 12 * platforms * p["cost_meeting"]
-                + p["pilots_per_year"] / 12 * p["cost_pilot"]
-                + p["dissemination_events_per_year"] / 12 * p["cost_dissemination_event"])
+    def planned_cost(self) -> np.ndarray:
+        """Cost of a month of activities at full intensity (k$), per alliance (0 for one without members)."""
+        q = self.q
+        platforms = self.total(self.rep_p[self.platform_size > 1])
+        cost = (q["cost_facilitator_month"] + q["meetings_per_year"] / 12 * platforms * q["cost_meeting"]
+                + q["pilots_per_year"] / 12 * q["cost_pilot"]
+                + q["dissemination_events_per_year"] / 12 * q["cost_dissemination_event"])
+        return np.where(self.any_of(self.rep_s[self.members]), cost, 0.0)
 
-    def leave_project(self) -> None:
-        self.events.log(self.month, EventKind.EXIT,
-                        f"The external project left in month {self.month - 1}: from now on only members' "
-                        f"contributions and government budgets pay for meetings, pilots and events "
-                        f"(ownership {self.ownership:.2f}).")
-        if self.p["initiator"] == "project":  # the project office goes with the project
-            self.set_membership(self.initiator, MEMBERSHIP.DROPPED)
+    def leave_project(self, leaving: np.ndarray) -> None:
+        """The external project leaves the alliances in ``leaving`` (those whose exit month has just passed)."""
+        for r in np.flatnonzero(leaving):
+            self.log(r, EventKind.EXIT,
+                     f"The external project left in month {self.month - 1}: from now on only members' "
+                     f"contributions and government budgets pay for meetings, pilots and events "
+                     f"(ownership {self.ownership[r]:.2f}).")
+        gone = leaving & (self.q["initiator"] == "project")  # the project office goes with the project
+        if gone.any():
+            self.set_membership(self.initiator[gone], MEMBERSHIP.DROPPED)
 
     def account_costs(self) -> None:
         """Resources used this month, in units (facilitator-months, meetings, pilots, events) and in cost
         at the unit costs of the ``cost_*`` parameters, split between the purses that paid (:meth:`fund`).
         The facilitator works at the support level."""
-        c, p = self.counts, self.p
-        n_members = int(self.members.sum())
+        c, q = self.counts, self.q
+        n_members = self.total(self.rep_s[self.members])
         c["member_months"] += n_members
-        if n_members:
-            c["facilitator_months"] += self.support
-        cost = (c["facilitator_months"] * p["cost_facilitator_month"] + c["meetings"] * p["cost_meeting"]
-                + c["pilots_run"] * p["cost_pilot"] + c["dissemination_events"] * p["cost_dissemination_event"])
+        c["facilitator_months"] += np.where(n_members > 0, self.support, 0.0)
+        cost = (c["facilitator_months"] * q["cost_facilitator_month"] + c["meetings"] * q["cost_meeting"]
+                + c["pilots_run"] * q["cost_pilot"] + c["dissemination_events"] * q["cost_dissemination_event"])
         spent = cost - c["cost"]
         c["cost"] = cost
-        for purse, share in zip(("cost_project", "cost_members", "cost_government"), self.payers):
-            c[purse] += spent * share
+        for k, purse in enumerate(("cost_project", "cost_members", "cost_government")):
+            c[purse] += spent * self.payers[:, k]

@@ -16,32 +16,34 @@ class Meetings:
         fewer than two or fewer than ``quorum`` of the platform's members come to falls through (P3: quarterly targets often
         missed). Attending teaches about MUS (``meeting_awareness``) and raises commitment by
         ``meeting_commitment`` x (0.5 + 0.5 guidance x support): a well-guided meeting is worth coming to."""
-        p, P = self.p, self.n_platforms
+        q, rs, P = self.q, self.rep_s, self.n_platforms
         members = self.members
         seats = self.platform_size
-        chance = min(1.0, p["meetings_per_year"] / 12) * self.support
-        planned = (seats > 1) & ((self.rng.random(P) < chance) | self.extra_meeting)
+        chance = np.minimum(1.0, q["meetings_per_year"] / 12) * self.support
+        planned = (seats > 1) & ((self.uniform_platforms() < chance[self.rep_p]) | self.extra_meeting)
         self.extra_meeting[:] = False
-        fatigue = min(1.0, p["meetings_tolerated"] / max(p["meetings_per_year"], 1e-9))
-        base = self.commitment * (1 - self.busy) * fatigue
-        base = np.where(self.marginalised, base * (1 + p["empowerment"] * self.support) / 2, base)
-        u = self.rng.random((2, self.n))
+        fatigue = np.minimum(1.0, q["meetings_tolerated"] / np.maximum(q["meetings_per_year"], 1e-9))
+        base = self.commitment * (1 - self.busy) * fatigue[rs]
+        base = np.where(self.marginalised, base * (1 + (q["empowerment"] * self.support)[rs]) / 2, base)
+        u = self.uniform_rows(2)
         home = self.home
         come = members & self.seated & planned[home] & (u[0] < base)
         come = decisions.overrule(self, "attend", come, members & self.seated & planned[home],
                                   ("came to the meeting", "stayed away from the meeting"))
         present = np.bincount(self.platform[come], minlength=P)
         self.attendance = np.where(planned, present / np.maximum(seats, 1), self.attendance)
-        self.meets = planned & (present >= p["quorum"] * seats) & (present >= 2)
-        self.counts["meetings"] += int(self.meets.sum())
-        self.counts["meetings_missed"] += int((planned & ~self.meets).sum())
+        self.meets = planned & (present >= q["quorum"][self.rep_p] * seats) & (present >= 2)
+        self.counts["meetings"] += self.total(self.rep_p[self.meets])
+        self.counts["meetings_missed"] += self.total(self.rep_p[planned & ~self.meets])
         self.attend = come & self.meets[home]
         self.attend_bridge = (members & self.has_second_seat & self.meets[self.second_home]
                               & (u[1] < base))
         a, b = self.attend.nonzero()[0], self.attend_bridge.nonzero()[0]
-        self.seat_who = np.concatenate((a, b))
-        self.seat_platform = np.concatenate((self.platform[a], self.bridge_platform[b]))
+        who = np.concatenate((a, b))
+        where = np.concatenate((self.platform[a], self.bridge_platform[b]))
+        by_alliance = np.argsort(rs[who], kind="stable")  # each alliance's seats as a run of it alone has them
+        self.seat_who, self.seat_platform = who[by_alliance], where[by_alliance]
         any_seat = self.attend | self.attend_bridge
-        self.awareness[any_seat] += p["meeting_awareness"] * (1 - self.awareness[any_seat])
-        useful = p["meeting_commitment"] * (0.5 + 0.5 * p["guidance"] * self.support)
-        self.commitment[any_seat] += useful * (1 - self.commitment[any_seat])
+        self.awareness[any_seat] += q["meeting_awareness"][rs[any_seat]] * (1 - self.awareness[any_seat])
+        useful = q["meeting_commitment"] * (0.5 + 0.5 * q["guidance"] * self.support)
+        self.commitment[any_seat] += useful[rs[any_seat]] * (1 - self.commitment[any_seat])

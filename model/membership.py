@@ -18,26 +18,32 @@ class MembershipProcess:
         overlooks half of the groups with little voice (Faysse 2006: platform composition); missed ones are not
         invited. Repeated every ``analysis_interval`` months, since 'stakeholder analysis often continues
         throughout a learning process' (Tool 24)."""
-        every = self.p["analysis_interval"]
-        if not (self.month == 1 or (every and (self.month - 1) % every == 0)):
+        every = self.q["analysis_interval"]
+        due = (self.month == 1) | ((every > 0) & ((self.month - 1) % np.maximum(every, 1) == 0))
+        if not due.any():
             return
+        s = self.s_start
+        u = np.full(self.n, 2.0)  # no draw, no find, in an alliance whose analysis is not due
+        for r in np.flatnonzero(due):
+            u[s[r]:s[r + 1]] = self.rngs[r].random(int(s[r + 1] - s[r]))
         unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
         blocker = (self.view < 1 / 3) & self.org
-        found = unseen & (self.rng.random(self.n) < self.identification_chance())
+        found = unseen & (u < self.identification_chance())
         self.identified |= found
-        if not found.any():
-            return
-        missed_blockers = int((~self.identified & blocker).sum())
-        self.events.log(self.month, EventKind.ANALYSIS,
-                        f"Stakeholder analysis identified {int(found.sum())} more stakeholders "
-                        f"({int((found & blocker).sum())} blocking MUS); {missed_blockers} blocking organisations "
-                        f"remain unseen.")
+        rs = self.rep_s
+        n_found, n_blockers = self.total(rs[found]), self.total(rs[found & blocker])
+        missed_blockers = self.total(rs[~self.identified & blocker])
+        for r in np.flatnonzero(n_found):
+            self.log(r, EventKind.ANALYSIS,
+                     f"Stakeholder analysis identified {n_found[r]} more stakeholders "
+                     f"({n_blockers[r]} blocking MUS); {missed_blockers[r]} blocking organisations remain unseen.")
 
     def identification_chance(self) -> np.ndarray:
         """Chance that this round of the stakeholder analysis finds each stakeholder (see
         :meth:`analyse_stakeholders`)."""
-        accuracy = self.p["analysis_accuracy"] * np.where(self.marginalised, 0.5 + 0.5 * self.p["inclusiveness"], 1.0)
-        return np.where((self.view < 1 / 3) & self.org, self.p["analysis_blocker_coverage"], accuracy)
+        q, rs = self.q, self.rep_s
+        accuracy = q["analysis_accuracy"][rs] * np.where(self.marginalised, 0.5 + 0.5 * q["inclusiveness"][rs], 1.0)
+        return np.where((self.view < 1 / 3) & self.org, q["analysis_blocker_coverage"][rs], accuracy)
 
     def mobilise(self) -> None:
         """Step 3, mobilisation: each month a share ``mobilisation_rate`` x effort of the identified
@@ -50,51 +56,59 @@ class MembershipProcess:
         inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
         decisions.invite(self)
+        q, rs = self.q, self.rep_s
         candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
                       & (self.next_invite <= self.month)).nonzero()[0]
-        effort = max(self.drive, self.ownership)
-        n_invite = self.rng.binomial(len(candidates), min(1.0, self.p["mobilisation_rate"] * effort)) if len(candidates) else 0
-        if not n_invite:
+        n_candidates = self.per_replicate(rs[candidates])
+        chance = np.minimum(1.0, q["mobilisation_rate"] * np.maximum(self.drive, self.ownership))
+        n_invite = np.array([self.rngs[r].binomial(k, chance[r]) if k else 0 for r, k in enumerate(n_candidates)])
+        if not n_invite.any():
             return
-        invited = candidates[self.invitation_order(candidates)[:n_invite]]
-        accepts = self.rng.random(len(invited)) < self.join_chance(invited)
+        asking = n_invite[rs[candidates]] > 0
+        candidates = candidates[asking]
+        ordered = candidates[self.invitation_order(candidates)]
+        start = np.searchsorted(rs[ordered], np.arange(self.replicates))
+        rank = np.arange(len(ordered)) - start[rs[ordered]]  # place in its alliance's list
+        invited = ordered[rank < n_invite[rs[ordered]]]
+        accepts = self.uniform(self.per_replicate(rs[invited])) < self.join_chance(invited)
         joining = invited[accepts]
-        self.next_invite[invited[~accepts]] = self.month + self.p["reinvite_delay"]
-        self.admit(joining, commitment=self.p["joining_commitment"], clarity=0.0)
+        declined = invited[~accepts]
+        self.next_invite[declined] = self.month + q["reinvite_delay"][rs[declined]]
+        self.admit(joining, commitment=q["joining_commitment"], clarity=0.0)
         for i in joining[~self.is_community[joining]]:
-            self.events.log(self.month, EventKind.JOIN, f"{self.names[i]} joined the "
-                            f"{self.platform_names[self.platform[i]]}.")
-        n_comm = int(self.is_community[joining].sum())
-        if n_comm:
-            self.events.log(self.month, EventKind.JOIN, f"{n_comm} communities joined community platforms.")
+            self.log(rs[i], EventKind.JOIN, f"{self.names[i]} joined the {self.platform_names[self.platform[i]]}.")
+        n_comm = self.total(rs[joining[self.is_community[joining]]])
+        for r in np.flatnonzero(n_comm):
+            self.log(r, EventKind.JOIN, f"{n_comm[r]} communities joined community platforms.")
 
     def join_chance(self, invited: np.ndarray) -> np.ndarray:
         """Chance that each invited stakeholder accepts (see :meth:`mobilise`)."""
+        rep = self.rep_s[invited]
         trust_in_inviter = self.trust_in_members(invited)
         clarity = self.platform_mean(self.role_clarity)[self.platform[invited]]
         benefit = 0.5 * self.breadth[invited] + 0.5 * np.maximum(self.view[invited], self.power[invited])
-        include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.p["inclusiveness"], 1.0)
-        reach = np.where(self.is_community[invited], self.initiator_profile.community_reach, 1.0)
+        include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.q["inclusiveness"][rep], 1.0)
+        reach = np.where(self.is_community[invited], self.profile["community_reach"][rep], 1.0)
         return np.minimum(1.0, benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include * reach)
 
     def invitation_order(self, candidates: np.ndarray) -> np.ndarray:
-        """Positions of ``candidates`` in invitation order for the chosen mobilisation order; those never asked
-        come before those who declined earlier (a list is worked through before anyone is asked again)."""
-        order = self.p["mobilisation_order"]
-        if order == "core_group":
-            key = self.member_ties(candidates)
-        elif order == "existing_network":  # the rest of the network first, then through ties
-            key = self.member_ties(candidates) + self.n * self.in_network[candidates]
-        elif order in ("top_down", "bottom_up"):
-            key = self.level[candidates].astype(float) * (1 if order == "top_down" else -1)
-        elif order == "champions_first":
-            key = self.view[candidates]
-        elif order == "blockers_early":
-            key = (1 - self.view[candidates]) * self.power[candidates]
-        else:  # random
-            key = np.zeros(len(candidates))
+        """Positions of ``candidates`` (sorted by alliance) in invitation order for each alliance's
+        mobilisation order, alliance by alliance; those never asked come before those who declined earlier (a
+        list is worked through before anyone is asked again), ties broken at random."""
+        rep = self.rep_s[candidates]
+        order = self.q["mobilisation_order"][rep]
+        ties = self.member_ties(candidates)
+        n_alone = (self.s_start[1:] - self.s_start[:-1])[rep]  # each alliance's own number of stakeholders
+        level = self.level[candidates].astype(float)
+        view, power = self.view[candidates], self.power[candidates]
+        key = np.select(
+            [order == "core_group", order == "existing_network", order == "top_down", order == "bottom_up",
+             order == "champions_first", order == "blockers_early"],
+            [ties, ties + n_alone * self.in_network[candidates],  # the rest of the network first, then through ties
+             level * 1, level * -1, view, (1 - view) * power],
+            0.0)  # random
         asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
-        return np.lexsort((self.rng.random(len(candidates)), -key, asked_before))
+        return np.lexsort((self.uniform(self.per_replicate(rep)), -key, asked_before, rep))
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
@@ -107,7 +121,7 @@ class MembershipProcess:
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
         m, asked = self.members, np.zeros(self.n, dtype=bool)
         asked[who] = True
-        best = np.full(self.n, self.p["initial_trust"] * 0.5)
+        best = (self.q["initial_trust"] * 0.5)[self.rep_s]
         for me, other in ((self.src, self.dst), (self.dst, self.src)):
             e = asked[me] & m[other]  # ties from those asked to members
             np.maximum.at(best, me[e], self.trust[e])
@@ -128,25 +142,26 @@ class MembershipProcess:
         pay in travel and time and leave first when nothing comes of it (Sartas et al. 2018, pattern P5).
         Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
         it."""
-        self.commitment *= 1 - self.p["commitment_fatigue"]
+        q, rs = self.q, self.rep_s
+        self.commitment *= 1 - q["commitment_fatigue"][rs]
         m = self.members & self.not_initiator
         home = self.home
         conflict = (self.open_conflicts[home] > 0) & self.seated
-        waiting = (self.level != LEVEL.NATIONAL) & (self.month - self.last_win[home] > self.p["win_memory"])
-        burden = self.p["local_burden"] * waiting
-        hazard = (self.p["dropout_rate"] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
+        waiting = (self.level != LEVEL.NATIONAL) & (self.month - self.last_win[home] > q["win_memory"][rs])
+        burden = q["local_burden"][rs] * waiting
+        hazard = (q["dropout_rate"][rs] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
                   * (1 + self.exclusion) * (1 + burden))
-        leaving = m & (self.rng.random(self.n) < hazard)
+        leaving = m & (self.uniform_rows(1)[0] < hazard)
         leaving = decisions.overrule(self, "leave", leaving, m, ("left the alliance", "stayed in the alliance"))
         if not leaving.any():
             return
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
-        self.counts["dropouts"] += int(leaving.sum())
+        self.counts["dropouts"] += self.total(rs[leaving])
         reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, self.exclusion, burden / 2])
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
         for i in leaving.nonzero()[0]:
-            self.events.log(self.month, EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
+            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
 
     def rejoin(self) -> None:
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
@@ -155,22 +170,24 @@ class MembershipProcess:
         dropped = ((self.membership == MEMBERSHIP.DROPPED) & self.not_initiator).nonzero()[0]
         if not len(dropped):
             return
-        boost = 1 + (self.month - self.last_win[np.maximum(self.platform[dropped], 0)] <= self.p["win_memory"])
-        self.welcome_back(dropped[self.rng.random(len(dropped)) < self.p["rejoin_rate"] * boost], "")
+        rep = self.rep_s[dropped]
+        boost = 1 + (self.month - self.last_win[self.home[dropped]] <= self.q["win_memory"][rep])
+        self.welcome_back(dropped[self.uniform(self.per_replicate(rep)) < self.q["rejoin_rate"][rep] * boost], "")
 
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
         left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated & platforms[self.home]
                 & self.not_initiator).nonzero()[0]
-        self.welcome_back(left[self.rng.random(len(left)) < self.join_chance(left)], "when invited back")
+        self.welcome_back(left[self.uniform(self.per_replicate(self.rep_s[left])) < self.join_chance(left)],
+                          "when invited back")
 
     def welcome_back(self, back: np.ndarray, how: str) -> None:
         """Members who left come back (with some commitment, their role clarity kept); organisations' returns
         go in the event log."""
         if not len(back):
             return
-        self.admit(back, commitment=self.p["rejoining_commitment"], clarity=0.0)
-        self.counts["rejoins"] += len(back)
+        self.admit(back, commitment=self.q["rejoining_commitment"], clarity=0.0)
+        self.counts["rejoins"] += self.per_replicate(self.rep_s[back])
         for i in back[self.org[back]]:
-            self.events.log(self.month, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")
+            self.log(self.rep_s[i], EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")

@@ -13,14 +13,15 @@ class Monitoring:
         """A stall - attendance under ``stall_attendance`` at the last planned meeting, or a conflict open for
         more than ``conflict_stall_months`` - is detected with chance ``monitoring`` x support and corrected:
         an extra meeting is called and those who left are re-invited."""
-        stale = (self.open_conflicts > 0) & (self.month - self.conflict_since > self.p["conflict_stall_months"])
-        thin = self.attendance < self.p["stall_attendance"]
+        q, rep = self.q, self.rep_p
+        stale = (self.open_conflicts > 0) & (self.month - self.conflict_since > q["conflict_stall_months"][rep])
+        thin = self.attendance < q["stall_attendance"][rep]
         stalled = (stale | thin) & ~self.extra_meeting
-        detected = stalled & (self.rng.random(self.n_platforms) < self.p["monitoring"] * self.support)
+        detected = stalled & (self.uniform_platforms() < (q["monitoring"] * self.support)[rep])
         for k in detected.nonzero()[0]:
             why = "an unresolved conflict" if stale[k] else f"falling attendance ({self.attendance[k]:.0%})"
-            self.events.log(self.month, EventKind.MONITORING, f"Process monitoring flagged {why} in the "
-                            f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")
+            self.log(rep[k], EventKind.MONITORING, f"Process monitoring flagged {why} in the "
+                     f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")
         self.extra_meeting |= detected
         self.attendance = np.where(detected, np.nan, self.attendance)
         if detected.any():

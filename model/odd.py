@@ -11,7 +11,7 @@ a label, range, state variable, output or rule differently from the code:
 - ``initiators``: what each initiator type brings, :data:`model.population.INITIATORS`;
 - ``state``: :data:`model.states.STATE` (name, indexed by, meaning, written by);
 - ``outputs``: :func:`model.outputs.as_rows` (name, label, unit, better, how computed);
-- ``schedule``: the calls of :meth:`model.alliance.LearningAlliance.step`, in order, with their module;
+- ``schedule``: the calls of :meth:`model.alliance.Alliances.step`, in order, with their module;
 - ``rules:<module>``: each mechanism's docstring (its rule and source), module by module.
 """
 
@@ -49,7 +49,8 @@ def _num(x) -> str:
 
 # ------------------------------------------------------------------------------------------- parameters
 def parameter_readers() -> dict[str, list[str]]:
-    """For each parameter, the functions of ``model/`` that read it (``p["name"]`` or ``self.p["name"]``)."""
+    """For each parameter, the functions of ``model/`` that read it (``p["name"]``, ``self.p["name"]``, or its
+    value in every alliance of a batch, ``q["name"]`` or ``self.q["name"]``)."""
     readers: dict[str, list[str]] = {}
     for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         for fn in ast.walk(ast.parse(path.read_text())):
@@ -57,7 +58,7 @@ def parameter_readers() -> dict[str, list[str]]:
                 continue
             for node in ast.walk(fn):
                 if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
-                        and isinstance(node.slice.value, str) and ast.unparse(node.value) in ("p", "self.p")):
+                        and isinstance(node.slice.value, str) and ast.unparse(node.value) in ("p", "self.p", "q", "self.q")):
                     names = readers.setdefault(node.slice.value, [])
                     if fn.name not in names:
                         names.append(fn.name)
@@ -136,8 +137,8 @@ def output_table() -> str:
 
 # ------------------------------------------------------------------------------------- schedule, rules
 def _model_class():
-    from .alliance import LearningAlliance  # imported late: the tables above need no model
-    return LearningAlliance
+    from .alliance import Alliances  # imported late: the tables above need no model
+    return Alliances
 
 
 def markdown(doc: str | None) -> str:
@@ -155,11 +156,13 @@ def first_sentence(doc: str | None) -> str:
 
 
 def schedule() -> list[tuple[str, str]]:
-    """(call, module) of every call in ``LearningAlliance.step``, in order."""
+    """(call, module) of every call in ``Alliances.step`` after counting the month, in order."""
     cls = _model_class()
     tree = ast.parse(textwrap.dedent(inspect.getsource(cls.step)))
     calls = []
     for node in tree.body[0].body:
+        if ast.unparse(node) == "self.month += 1":  # the month begins
+            continue
         if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
             raise ValueError(f"step(): expected only calls, found {ast.unparse(node)!r}")
         name = ast.unparse(node.value.func).removeprefix("self.")

@@ -1,204 +1,245 @@
 """Outputs: module-level reporter functions collected every month, and the per-run summary.
 
-Every reporter reads the model's state arrays; none draws random numbers or changes state.
+Every reporter reads the model's state arrays, a value per alliance of a batch (model/replicates.py: sums in
+index order); none draws random numbers or changes state.
 """
 
 from __future__ import annotations
+
+import functools
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from .funding import weighted_share
-from .rules import standard_deviation
 from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF
 from .states import LEVEL, STAGE
 
 NAN = float("nan")
 
 
-def tally(model) -> dict:
-    """Counts the community reporters share: stakeholders by group (0 organisations, 1/2 pilot-district
-    communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and members by
-    level. Shared by the reporters only while the Recorder collects; any other call counts afresh, so a
-    reporter called after the state changed mid-month never returns stale numbers."""
-    cached = getattr(model, "_tally", None)
+def per_alliance(report):
+    """A reporter written for the batch layout (an array with a value per alliance) that, called with a single
+    run's ``LearningAlliance``, returns that run's plain number."""
+
+    @functools.wraps(report)
+    def read(model):
+        a = model.__dict__.get("alliances", model)
+        values = report(a)
+        return values if a is model else values[0].item()
+
+    return read
+
+
+def tally(a) -> dict:
+    """Counts the community reporters share, per alliance: stakeholders by group (0 organisations, 1/2
+    pilot-district communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and
+    members by level. Shared by the reporters only while the record is taken; any other call counts afresh,
+    so a reporter called after the state changed mid-month never returns stale numbers."""
+    cached = a.__dict__.get("_tally")
     if cached is not None:
         return cached
-    by_stage = np.bincount(model.report_group * 6 + model.stage, minlength=30).reshape(5, 6)
-    at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1].T.tolist()  # [stage][group]: at that stage or beyond
-    return {  # plain lists: the reporters only add a few of their numbers
-        "month": model.steps,
-        "total": at_least[0],
-        "implementing": at_least[STAGE.IMPLEMENTATION],
-        "decided": at_least[STAGE.DECISION],
-        "members_by_level": np.bincount(model.level[model.members], minlength=3).tolist(),
+    R = a.replicates
+    by_stage = np.bincount((a.rep_s * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R, 5, 6)
+    at_least = by_stage[:, :, ::-1].cumsum(axis=2)[:, :, ::-1]  # [alliance, group, stage]: at that stage or beyond
+    m = a.members
+    return {
+        "total": at_least[:, :, 0],
+        "implementing": at_least[:, :, STAGE.IMPLEMENTATION],
+        "decided": at_least[:, :, STAGE.DECISION],
+        "members_by_level": np.bincount(a.rep_s[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3),
     }
 
 
-def _share(t: dict, key: str, groups: list[int]) -> float:
+def _share(t: dict, key: str, groups: list[int]) -> np.ndarray:
     """Share of the stakeholders of ``groups`` counted under ``key``; NaN (undefined) when the groups are empty."""
-    total, counted = t["total"], t[key]
-    n = sum([total[g] for g in groups])
-    return sum([counted[g] for g in groups]) / n if n else NAN
+    n = t["total"][:, groups].sum(axis=1)
+    counted = t[key][:, groups].sum(axis=1)
+    return np.divide(counted, n, out=np.full(len(n), NAN), where=n > 0)
 
 
-def uptake(model) -> float:
+@per_alliance
+def uptake(a):
     """Share of all communities (pilot and outside) implementing MUS."""
-    return _share(tally(model), "implementing", [1, 2, 3, 4])
+    return _share(tally(a), "implementing", [1, 2, 3, 4])
 
 
-def adopted(model) -> float:
+@per_alliance
+def adopted(a):
     """Share of communities that have decided for MUS (decision stage or beyond)."""
-    return _share(tally(model), "decided", [1, 2, 3, 4])
+    return _share(tally(a), "decided", [1, 2, 3, 4])
 
 
-def uptake_pilot(model) -> float:
+@per_alliance
+def uptake_pilot(a):
     """Uptake among communities in the pilot districts' platforms (local impact, pattern P8)."""
-    return _share(tally(model), "implementing", [1, 2])
+    return _share(tally(a), "implementing", [1, 2])
 
 
-def uptake_outside(model) -> float:
+@per_alliance
+def uptake_outside(a):
     """Uptake among communities outside the alliance (horizontal scaling)."""
-    return _share(tally(model), "implementing", [3, 4])
+    return _share(tally(a), "implementing", [3, 4])
 
 
-def uptake_marginalised(model) -> float:
-    return _share(tally(model), "implementing", [2, 4])
+@per_alliance
+def uptake_marginalised(a):
+    return _share(tally(a), "implementing", [2, 4])
 
 
-def equity_gap(model) -> float:
-    t = tally(model)
+@per_alliance
+def equity_gap(a):
+    t = tally(a)
     return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])
 
 
-def equity_gap_pilot(model) -> float:
+@per_alliance
+def equity_gap_pilot(a):
     """Equity gap among the pilot districts' communities, where the alliance's platforms, pilots and designs act."""
-    t = tally(model)
+    t = tally(a)
     return _share(t, "implementing", [2]) - _share(t, "implementing", [1])
 
 
-def awareness(model) -> float:
+@per_alliance
+def awareness(a):
     """Mean awareness of MUS over all stakeholders."""
-    return float(model.awareness.sum() / model.n)
+    return a.mean_of(a.rep_s, a.awareness)
 
 
-def enabling_env(model) -> float:
-    return float(model.env)
+@per_alliance
+def enabling_env(a):
+    return a.env.astype(float)
 
 
-def policy_adoption(model) -> float:
-    return weighted_share(model.stage[model.org_index] >= STAGE.IMPLEMENTATION, model.power[model.org_index])
+@per_alliance
+def policy_adoption(a):
+    o = a.org_index
+    return a.weighted_share(a.rep_s[o], a.stage[o] >= STAGE.IMPLEMENTATION, a.power[o])
 
 
-def opposition(model) -> float:
-    return model.opposition()
+@per_alliance
+def opposition(a):
+    return a.opposition()
 
 
-def members(model) -> int:
-    return sum(tally(model)["members_by_level"])
+@per_alliance
+def members(a):
+    return tally(a)["members_by_level"].sum(axis=1)
 
 
-def _members_at(model, level: int) -> int:
-    return tally(model)["members_by_level"][level]
+@per_alliance
+def members_national(a):
+    return tally(a)["members_by_level"][:, LEVEL.NATIONAL]
 
 
-def members_national(model) -> int:
-    return _members_at(model, LEVEL.NATIONAL)
+@per_alliance
+def members_district(a):
+    return tally(a)["members_by_level"][:, LEVEL.DISTRICT]
 
 
-def members_district(model) -> int:
-    return _members_at(model, LEVEL.DISTRICT)
+@per_alliance
+def members_community(a):
+    return tally(a)["members_by_level"][:, LEVEL.COMMUNITY]
 
 
-def members_community(model) -> int:
-    return _members_at(model, LEVEL.COMMUNITY)
+@per_alliance
+def share_marginalised(a):
+    m = a.members
+    n = a.total(a.rep_s[m])
+    return np.divide(a.total(a.rep_s[m & a.marginalised]), n, out=np.full(len(n), NAN), where=n > 0)
 
 
-def share_marginalised(model) -> float:
-    m = model.members
-    n = np.count_nonzero(m)
-    return np.count_nonzero(model.marginalised & m) / n if n else NAN
+@per_alliance
+def mean_trust(a):
+    live = a.live_ties
+    return a.mean_of(a.rep_t[live], a.trust[live])
 
 
-def mean_trust(model) -> float:
-    t = model.trust[model.live_ties]
-    return float(t.sum() / len(t)) if len(t) else NAN
-
-
-def view_spread(model) -> float:
+@per_alliance
+def view_spread(a):
     """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
-    x = model.view[model.members]
-    return standard_deviation(x) if len(x) >= 2 else NAN
+    m = a.members
+    rep = a.rep_s[m]
+    return np.where(a.total(rep) >= 2, a.std_of(rep, a.view[m]), NAN)
 
 
-def joint_action(model) -> float:
-    has = model.platform_size > 0
-    n = np.count_nonzero(has)
-    return float(model.joint_action[has].sum() / n) if n else NAN
+@per_alliance
+def joint_action(a):
+    has = a.platform_size > 0
+    return a.mean_of(a.rep_p[has], a.joint_action[has])
 
 
-def agenda_fit_marginalised(model) -> float:
-    m = model.marginalised
-    n = np.count_nonzero(m)
-    return float(model.fit[m].sum() / n) if n else NAN
+@per_alliance
+def agenda_fit_marginalised(a):
+    m = a.marginalised
+    return a.mean_of(a.rep_s[m], a.fit[m])
 
 
-def _attendance_at(model, level: int) -> float:
+def _attendance_at(a, level: int) -> np.ndarray:
     """Mean share of members present at the latest meeting of each platform of a level (NaN before any)."""
-    a = model.attendance[model.platform_level == level]
-    a = a[a == a]  # drop NaN (platforms that have not met)
-    return float(a.sum() / len(a)) if len(a) else NAN
+    at = (a.platform_level == level) & (a.attendance == a.attendance)  # NaN: platforms that have not met
+    return a.mean_of(a.rep_p[at], a.attendance[at])
 
 
-def attendance_national(model) -> float:
-    return _attendance_at(model, LEVEL.NATIONAL)
+@per_alliance
+def attendance_national(a):
+    return _attendance_at(a, LEVEL.NATIONAL)
 
 
-def attendance_community(model) -> float:
-    return _attendance_at(model, LEVEL.COMMUNITY)
+@per_alliance
+def attendance_community(a):
+    return _attendance_at(a, LEVEL.COMMUNITY)
 
 
-def conflicts_open(model) -> int:
-    return int(model.open_conflicts.sum())
+@per_alliance
+def conflicts_open(a):
+    return np.bincount(np.repeat(a.rep_p, a.open_conflicts), minlength=a.replicates)
 
 
-def ownership(model) -> float:
-    return float(model.ownership)
+@per_alliance
+def ownership(a):
+    return a.ownership.astype(float)
 
 
-def support(model) -> float:
-    return float(model.support)
+@per_alliance
+def support(a):
+    return a.support.astype(float)
 
 
 def _counter(name):
-    def report(model) -> float:
-        return float(model.counts[name])
+    def report(a):
+        return a.counts[name].astype(float)
 
     report.__name__ = name
-    return report
+    return per_alliance(report)
+
+
+def collect(a) -> list[np.ndarray]:
+    """This month's value of every monthly output (in the registry's order), each an array over the alliances."""
+    a._tally = None
+    a._tally = tally(a)  # shared by this collection's reporters only
+    row = [report(a) for report in MODEL_REPORTERS.values()]
+    a._tally = None
+    return row
 
 
 class Recorder(mesa.DataCollector):
-    """Mesa's DataCollector for reporters that return plain numbers: it stores them without the deep copy
-    Mesa makes to protect mutable values (a third of a month's cost at the default size)."""
+    """Mesa's DataCollector of a single run: each month it keeps the values its alliance recorded
+    (:func:`collect`), as plain numbers."""
 
-    def __init__(self, model_reporters: dict):
-        super().__init__(model_reporters=model_reporters)
-        # each reporter with its column, looked up once
-        self._columns = [(reporter, self.model_vars[var]) for var, reporter in self.model_reporters.items()]
+    def __init__(self, model):
+        super().__init__(model_reporters=MODEL_REPORTERS)
+        self._columns = [self.model_vars[var] for var in self.model_reporters]
 
     def collect(self, model) -> None:
-        model._tally = None
-        model._tally = tally(model)  # shared by this collection's reporters only
         self._collection_steps.append(model.time)
-        for reporter, column in self._columns:
-            column.append(reporter(model))
-        model._tally = None
+        for values, column in zip(model.alliances.rows[-1], self._columns):
+            column.append(values[0].item())
 
 
 # one reporter per monthly output of the output registry (model.outputs.SERIES), in its order
 MODEL_REPORTERS = {o.name: (_counter(o.name) if o.name in COUNTERS else globals()[o.name]) for o in SERIES}
+COLUMN = {name: k for k, name in enumerate(MODEL_REPORTERS)}
 OUTPUTS: tuple[str, ...] = SERIES_NAMES
 SUMMARY_OUTPUTS: tuple[str, ...] = SUMMARY_NAMES
 

@@ -52,16 +52,19 @@ def standard_deviation(x: np.ndarray) -> float:
     return math.sqrt((d * d).sum() / len(x))
 
 
-def pair_within_groups(groups: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def pair_within_groups(groups: np.ndarray, u: np.ndarray | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Random disjoint pairs of positions that share a group label (one encounter round of a platform).
 
-    Positions are shuffled within each group and paired in order; a group's odd one out sits this round out.
+    Positions are shuffled within each group (by the uniform draws ``u``, one per position, or drawn here from
+    a generator) and paired in order; a group's odd one out sits this round out.
     """
     n = len(groups)
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    order = np.argsort(groups + rng.random(n))  # groups are integers: random order within each group
+    if isinstance(u, np.random.Generator):
+        u = u.random(n)
+    order = np.lexsort((u, groups))  # random order within each group
     g = groups[order]
     same_as_next = np.zeros(n, dtype=bool)  # the next position is in the same group (never for the last)
     np.equal(g[1:], g[:-1], out=same_as_next[:-1])

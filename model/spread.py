@@ -11,13 +11,13 @@ from .events import EventKind
 
 
 class Spread:
-    def evidence_level(self) -> float:
+    def evidence_level(self) -> np.ndarray:
         """How convincing the documented local evidence is: E / (E + ``evidence_scale`` x pilot-district
         communities / credibility), E the documented successes and credibility the initiator type's
         (population.INITIATORS: a knowledge institute's evidence convinces more). A share, so a country twice
         the size needs twice the pilots for the same conviction."""
-        e = self.counts["evidence"]
-        scale = self.p["evidence_scale"] * max(1, self.p["n_pilot_communities"]) / self.initiator_profile.evidence_credibility
+        e, q = self.counts["evidence"], self.q
+        scale = q["evidence_scale"] * np.maximum(1, q["n_pilot_communities"]) / self.profile["evidence_credibility"]
         return e / (e + scale)
 
     def disseminate(self) -> None:
@@ -30,27 +30,32 @@ class Spread:
         (0.2 + 0.8 evidence) a month, which keeps ``push_memory`` of itself each month after; repeated
         events renew the push rather than stack it. Events do not change views: persuading a blocker takes
         dialogue inside the alliance."""
-        p = self.p
-        self.push *= p["push_memory"]
+        q, rs, s = self.q, self.rep_s, self.s_start
+        self.push *= q["push_memory"][rs]
         self.share_between_levels()
-        n_events = self.rng.poisson(p["dissemination_events_per_year"] / 12 * self.support)
+        rate = q["dissemination_events_per_year"] / 12 * self.support
+        n_events = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
         self.counts["dissemination_events"] += n_events
         evidence = self.evidence_level()
-        for _ in range(n_events):
-            if self.rng.random() < 0.5:
-                d = self.rng.integers(p["n_districts"])
-                audience = self.is_community & (self.district == d) & ~self.members
-                reach = p["horizontal_reach"]
-            else:
-                audience = self.org & ~self.members
-                reach = p["policy_reach"]
-            reached = audience & (self.rng.random(self.n) < reach)
-            self.awareness[reached] += p["event_awareness"] * (1 - self.awareness[reached])
-            self.push[reached] = np.maximum(self.push[reached], p["event_push"] * (0.2 + 0.8 * evidence))
-        if n_events:
-            self.events.log(self.month, EventKind.DISSEMINATION,
-                            f"{n_events} dissemination event(s) shared the alliance's evidence "
-                            f"({self.counts['evidence']:.0f} documented successes).")
+        push = (q["event_push"] * (0.2 + 0.8 * evidence))[rs]
+        for event in range(int(n_events.max())):  # the alliances' first events together, then their second ...
+            holding = n_events > event
+            district = np.full(self.replicates, -2)  # -1 marks an event for organisations (policy makers)
+            u = np.full(self.n, 2.0)  # no draw, nobody reached, in an alliance without this event
+            for r in np.flatnonzero(holding):
+                g = self.rngs[r]
+                district[r] = g.integers(q["n_districts"][r]) if g.random() < 0.5 else -1
+                u[s[r]:s[r + 1]] = g.random(int(s[r + 1] - s[r]))
+            to_orgs = district[rs] == -1
+            audience = np.where(to_orgs, self.org, self.is_community & (self.district == district[rs])) & ~self.members
+            reach = np.where(to_orgs, q["policy_reach"][rs], q["horizontal_reach"][rs])
+            reached = audience & (u < reach)
+            self.awareness[reached] += q["event_awareness"][rs[reached]] * (1 - self.awareness[reached])
+            self.push[reached] = np.maximum(self.push[reached], push[reached])
+        for r in np.flatnonzero(n_events):
+            self.log(r, EventKind.DISSEMINATION,
+                     f"{n_events[r]} dissemination event(s) shared the alliance's evidence "
+                     f"({self.counts['evidence'][r]:.0f} documented successes).")
 
     def share_between_levels(self) -> None:
         """Bridge members who attend carry their platforms' awareness and views on MUS to the linked
@@ -67,7 +72,8 @@ class Spread:
         c = carriers.nonzero()[0]
         a, b = self.platform[c], self.bridge_platform[c]
         links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
-        strength = (self.p["vertical_sharing"] * np.minimum(1.0, links / 2))[self.home]
+        strength = (self.q["vertical_sharing"][self.rep_p] * np.minimum(1.0, links / 2))[self.home]
+        m = m & self.any_of(self.rep_s[c])[self.rep_s]  # alliances without carriers this month share nothing
         strength = np.where(m, strength, 0.0)
         openness = self.openness()
         for state, only_up in ((self.awareness, True), (self.view, False)):
@@ -94,4 +100,4 @@ class Spread:
         np.maximum.at(reach, self.link_from, strength)
         self.reach = reach
         c = reach > 0
-        self.awareness[c] += reach[c] * self.p["meeting_awareness"] * (1 - self.awareness[c])
+        self.awareness[c] += reach[c] * self.q["meeting_awareness"][self.rep_s[c]] * (1 - self.awareness[c])

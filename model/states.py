@@ -68,7 +68,16 @@ class Per(StrEnum):
     PLATFORM = "platform"         # array of length P (0 national, 1..D district, D+1..2D community platforms)
     PILOT = "pilot"               # array with one element per pilot under way
     SEAT = "seat"                 # array with one element per seat taken at this month's meetings
-    ALLIANCE = "alliance"         # one value for the whole alliance
+    ALLIANCE = "alliance"         # one value per alliance (an array with one element per replicate of a batch)
+    BATCH = "batch"               # one value for all replicates stepped together
+
+
+class Points(StrEnum):
+    """What the values of an index array point to; a batch adds each replicate's offset to them (-1 stays)."""
+
+    STAKEHOLDER = "stakeholder"
+    PLATFORM = "platform"
+    TIE = "tie"
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,11 @@ class StateVar:
     per: Per
     meaning: str
     written_by: str = "set-up only"   # the mechanisms (methods) that change it during a run
+    points_to: Points | None = None   # for index arrays: what their values index
 
 
-P_, S_, T_, L_, A_ = Per.PLATFORM, Per.STAKEHOLDER, Per.TIE, Per.PILOT, Per.ALLIANCE
+P_, S_, T_, L_, A_, B_ = Per.PLATFORM, Per.STAKEHOLDER, Per.TIE, Per.PILOT, Per.ALLIANCE, Per.BATCH
+TO_S, TO_P, TO_T = Points.STAKEHOLDER, Points.PLATFORM, Points.TIE
 
 # The one declaration of the model's state: every array or value a mechanism reads or writes.
 # A test checks that a model has exactly these state attributes.
@@ -96,49 +107,65 @@ STATE: tuple[StateVar, ...] = (
     StateVar("interests", S_, "weights of the four water uses (rows on the simplex)"),
     StateVar("entrenchment", S_, "how little its view moves in dialogue (blockers: blocker_entrenchment)"),
     StateVar("in_network", S_, "already in a network the alliance can build on"),
-    StateVar("platform", S_, "primary platform, -1 for outside communities"),
-    StateVar("bridge_platform", S_, "second seat one level up, -1 if none"),
+    StateVar("platform", S_, "primary platform, -1 for outside communities", points_to=TO_P),
+    StateVar("bridge_platform", S_, "second seat one level up, -1 if none", points_to=TO_P),
     StateVar("names", S_, "plain name"),
-    StateVar("initiator", A_, "index of the initiating stakeholder"),
-    StateVar("src", T_, "one end of each tie"),
-    StateVar("dst", T_, "other end of each tie"),
+    StateVar("initiator", A_, "index of the initiating stakeholder", points_to=TO_S),
+    StateVar("src", T_, "one end of each tie", points_to=TO_S),
+    StateVar("dst", T_, "other end of each tie", points_to=TO_S),
     StateVar("platform_level", P_, "level of each platform"),
     StateVar("platform_district", P_, "district of each platform, -1 for the national platform"),
     StateVar("platform_names", P_, "plain name of each platform"),
     # derived at set-up (masks and indices the mechanisms reuse)
-    StateVar("n", A_, "number of stakeholders"),
-    StateVar("n_platforms", A_, "number of platforms"),
+    StateVar("n", B_, "number of stakeholders (of all replicates)"),
+    StateVar("n_platforms", B_, "number of platforms (of all replicates)"),
     StateVar("n_communities", A_, "number of communities"),
-    StateVar("kind_names", A_, "machine names of the kinds"),
+    StateVar("kind_names", B_, "machine names of the kinds"),
     StateVar("seated", S_, "has a primary platform (not an outside community)"),
     StateVar("has_second_seat", S_, "has a second seat one level up"),
-    StateVar("home", S_, "primary platform, 0 where none (an index; read with seated)"),
-    StateVar("second_home", S_, "second seat's platform, 0 where none (an index; read with has_second_seat)"),
-    StateVar("edge_platform", T_, "platform both ends of a tie sit on, -1 if none"),
-    StateVar("shared_ties", Per.TIE, "indices of the ties whose ends share a platform"),
-    StateVar("shared_seat", Per.TIE, "for those ties: src on primary, src on second seat, dst on primary, dst on second"),
-    StateVar("peer_from", Per.TIE, "community-community ties, both directions: from"),
-    StateVar("peer_to", Per.TIE, "community-community ties, both directions: to"),
+    StateVar("home", S_, "primary platform, its alliance's national platform where none (an index; read with seated)", points_to=TO_P),
+    StateVar("second_home", S_, "second seat's platform, the national platform where none (an index; read with has_second_seat)", points_to=TO_P),
+    StateVar("edge_platform", T_, "platform both ends of a tie sit on, -1 if none", points_to=TO_P),
+    StateVar("shared_ties", Per.TIE, "indices of the ties whose ends share a platform", points_to=TO_T),
+    StateVar("shared_seat", Per.TIE, "for those ties (rows): src on primary, src on second seat, dst on primary, dst on second"),
+    StateVar("peer_from", Per.TIE, "community-community ties, both directions: from", points_to=TO_S),
+    StateVar("peer_to", Per.TIE, "community-community ties, both directions: to", points_to=TO_S),
     StateVar("inverse_peer_degree", S_, "1 / number of community peers (0 if none)"),
     StateVar("no_peers", S_, "community without community ties"),
     StateVar("listening", Per.TIE, "ties in both directions (src->dst, then dst->src): a community listens"),
-    StateVar("link_from", Per.TIE, "every tie, both directions: the listener"),
-    StateVar("link_to", Per.TIE, "every tie, both directions: the possible intermediary"),
-    StateVar("link_tie", Per.TIE, "every tie, both directions: the tie (index into trust)"),
+    StateVar("link_from", Per.TIE, "every tie, both directions: the listener", points_to=TO_S),
+    StateVar("link_to", Per.TIE, "every tie, both directions: the possible intermediary", points_to=TO_S),
+    StateVar("link_tie", Per.TIE, "every tie, both directions: the tie (index into trust)", points_to=TO_T),
     StateVar("breadth", S_, "breadth of its water-use interests, [0, 1] (interest_breadth)"),
     StateVar("intermediary_kind", S_, "kinds that act as change agents when committed members"),
     StateVar("government", S_, "government body (ministries, district offices)"),
     StateVar("org", S_, "organisation (not a community, not the project office)"),
     StateVar("can_adopt", S_, "can take up MUS (everyone but the project office)"),
     StateVar("not_initiator", S_, "everyone but the initiator"),
-    StateVar("initiator_profile", A_, "what the initiator's type brings and lacks (population.INITIATORS)"),
-    StateVar("national_orgs", Per.STAKEHOLDER, "indices of national organisations"),
+    StateVar("profile", A_, "what the initiator's type brings and lacks (population.INITIATORS): field -> value per alliance"),
+    StateVar("national_orgs", Per.STAKEHOLDER, "indices of national organisations", points_to=TO_S),
     StateVar("exclusion", S_, "exclusion felt by marginalised groups: 1 - inclusiveness"),
-    StateVar("org_index", Per.STAKEHOLDER, "indices of organisations"),
+    StateVar("org_index", Per.STAKEHOLDER, "indices of organisations", points_to=TO_S),
     StateVar("org_kind", Per.STAKEHOLDER, "kind of each organisation in org_index"),
-    StateVar("inverse_kind_count", A_, "1 / organisations of each kind"),
+    StateVar("inverse_kind_count", A_, "1 / organisations of each kind (a row per alliance)"),
     StateVar("report_group", S_, "reporters' group: 0 orgs, 1/2 pilot-district communities, 3/4 outside (not/marginalised)"),
     StateVar("community_district", S_, "district of each community, -1 for organisations"),
+    StateVar("district_platform", S_, "its district's platform, -1 for national stakeholders", points_to=TO_P),
+    StateVar("design_platform", S_, "community platform whose design a community gets (outside communities: "
+             "their district's), -1 for organisations", points_to=TO_P),
+    StateVar("parent_platform", P_, "platform one level up (community -> district -> national), -1 for the national",
+             points_to=TO_P),
+    # replicates stepped together (model.replicates): one layout, a single run being a batch of one
+    StateVar("replicates", B_, "number of alliances stepped together"),
+    StateVar("rngs", B_, "each alliance's own random number generator"),
+    StateVar("ps", B_, "each alliance's parameters (registry.resolve)"),
+    StateVar("rep_s", S_, "alliance (replicate) of each stakeholder"),
+    StateVar("rep_p", P_, "alliance (replicate) of each platform"),
+    StateVar("rep_t", T_, "alliance (replicate) of each tie"),
+    StateVar("s_start", B_, "first stakeholder of each alliance, and the total"),
+    StateVar("p_start", B_, "first platform of each alliance, and the total"),
+    StateVar("t_start", B_, "first tie of each alliance, and the total"),
+    StateVar("logs", A_, "each alliance's event log", "most mechanisms"),
     # the alliance's process (changes every month)
     StateVar("membership", S_, "outside, not invited, member, dropped (Membership)",
              "admit, drop_out, leave_project"),
@@ -155,8 +182,8 @@ STATE: tuple[StateVar, ...] = (
     StateVar("trust", T_, "trust on a tie, [0, 1]", "build_trust, manage_conflicts, record_pilot"),
     StateVar("attend", S_, "attended its primary platform's meeting this month", "hold_meetings"),
     StateVar("attend_bridge", S_, "attended its second seat's meeting this month", "hold_meetings"),
-    StateVar("seat_who", Per.SEAT, "who sits at this month's meetings", "hold_meetings"),
-    StateVar("seat_platform", Per.SEAT, "where each seat is", "hold_meetings"),
+    StateVar("seat_who", Per.SEAT, "who sits at this month's meetings", "hold_meetings", TO_S),
+    StateVar("seat_platform", Per.SEAT, "where each seat is", "hold_meetings", TO_P),
     StateVar("meets", P_, "platform met this month", "hold_meetings"),
     StateVar("extra_meeting", P_, "extra meeting called by monitoring for next month", "monitor_process, hold_meetings"),
     StateVar("attendance", P_, "share of members present at the latest planned meeting (NaN before any)",
@@ -169,7 +196,7 @@ STATE: tuple[StateVar, ...] = (
     StateVar("conflict_since", P_, "month the oldest open conflict arose, -1 if none",
              "arise_conflicts, manage_conflicts"),
     StateVar("last_win", P_, "month of the latest successful pilot", "record_pilot"),
-    StateVar("pilot_host", L_, "host community of each pilot under way", "run_action_research, finish_pilots"),
+    StateVar("pilot_host", L_, "host community of each pilot under way", "run_action_research, finish_pilots", TO_S),
     StateVar("pilot_end", L_, "month each pilot under way ends", "run_action_research, finish_pilots"),
     StateVar("fit", S_, "fit of the alliance's agenda to a community's water uses, [0, 1] (1 for organisations)",
              "set_agenda, fit_designs"),
@@ -184,6 +211,7 @@ STATE: tuple[StateVar, ...] = (
     StateVar("support", A_, "share of the planned activities paid for this month, [0, 1]", "fund"),
     StateVar("payers", A_, "this month's shares of the cost paid by project, members, government", "fund"),
     StateVar("drive", A_, "the initiator's push", "fund"),
-    StateVar("counts", A_, "cumulative counters (outputs.COUNTERS)", "most mechanisms"),
+    StateVar("counts", A_, "cumulative counters (outputs.COUNTERS), each an array over the alliances", "most mechanisms"),
+    StateVar("month", B_, "months stepped", "step"),
     StateVar("milestones_logged", A_, "uptake milestones already in the event log", "note_milestones"),
 )

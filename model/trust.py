@@ -18,20 +18,21 @@ class Trust:
         against 0.5) and adds nothing
         where trust is already full, so mediation pays most where distrust is deepest (Ansell & Gash 2008:
         where there is a prehistory of antagonism, trust-building by a facilitator is the first task)."""
-        e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat
+        e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat.T
         s, d, a1, a2 = self.src[e], self.dst[e], self.attend, self.attend_bridge
         met = e[((a1[s] & sp) | (a2[s] & sb)) & ((a1[d] & dp) | (a2[d] & db))]  # both at their shared platform
         if not len(met):
             return
         trust = self.trust[met]
-        rate = np.minimum(1.0, self.p["trust_gain"] * (0.5 + self.p["mediation"] * self.support * (1 - trust))
-                          * (0.5 + self.p["mutual_trust"]))
+        q, rep = self.q, self.rep_t[met]
+        mediated = (q["mediation"] * self.support)[rep]
+        rate = np.minimum(1.0, q["trust_gain"][rep] * (0.5 + mediated * (1 - trust)) * (0.5 + q["mutual_trust"][rep]))
         self.trust[met] = rules.reinforce(trust, rate, 1.0)
 
-    def breaking_rate(self) -> float:
-        """Rate at which trust falls towards 0 under an unresolved conflict: min(1, ``trust_loss`` x
+    def breaking_rate(self) -> np.ndarray:
+        """Rate at which trust falls towards 0 under an unresolved conflict, per alliance: min(1, ``trust_loss`` x
         (1.5 - mutual_trust)) (Slovic 1993: trust breaks faster than it builds)."""
-        return min(1.0, self.p["trust_loss"] * (1.5 - self.p["mutual_trust"]))
+        return np.minimum(1.0, self.q["trust_loss"] * (1.5 - self.q["mutual_trust"]))
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
@@ -39,4 +40,4 @@ class Trust:
         P = self.n_platforms
         total = np.bincount(self.edge_platform[live], weights=self.trust[live], minlength=P)
         count = np.bincount(self.edge_platform[live], minlength=P)
-        return np.divide(total, count, out=np.full(P, self.p["initial_trust"]), where=count > 0)
+        return np.divide(total, count, out=self.q["initial_trust"][self.rep_p].astype(float), where=count > 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
+from .states import LEVEL
 
 USES = 4  # water uses: domestic, irrigation, livestock, enterprise
 
@@ -15,13 +16,14 @@ class Vision:
         """Weight of each stakeholder's voice: power ^ (2 ``power_distortion`` x (1 - empowerment x
         support)); 1 for all when nobody's power distorts the dialogue or the facilitator brokers fully
         (Faysse 2006; NBDC innovation brokering; pattern P9)."""
-        distortion = 2 * self.p["power_distortion"] * (1 - self.p["empowerment"] * self.support)
-        return self.power ** distortion
+        q = self.q
+        distortion = 2 * q["power_distortion"] * (1 - q["empowerment"] * self.support)
+        return self.power ** distortion[self.rep_s]
 
     def openness(self) -> np.ndarray:
         """How far each stakeholder's view can move: 1 - entrenchment x (1 - mediation x support) (blockers'
         mandates hold their view; mediation loosens them)."""
-        return 1 - self.entrenchment * (1 - self.p["mediation"] * self.support)
+        return 1 - self.entrenchment * (1 - self.q["mediation"] * self.support)[self.rep_s]
 
     def set_agenda(self) -> None:
         """Whose water uses the platform designs for. At each meeting, the platform's agenda (a mix of the
@@ -35,6 +37,7 @@ class Vision:
         if not len(who):
             return
         P = self.n_platforms
+        met_at_all = self.any_of(self.rep_s[who])  # alliances that met this month
         w = self.voice()[who]
         total = np.bincount(plat, weights=w, minlength=P)
         cells = (plat[:, None] * USES + np.arange(USES)).ravel()
@@ -46,8 +49,9 @@ class Vision:
         self.agenda[first] = mix[first]
         moving = met & ~first
         settle = 1 - self.platform_mean(self.role_clarity)[moving]
-        self.agenda[moving] += (self.p["agenda_plasticity"] * settle)[:, None] * (mix[moving] - self.agenda[moving])
-        self.fit_designs()  # designs follow the agenda
+        plasticity = self.q["agenda_plasticity"][self.rep_p[moving]]
+        self.agenda[moving] += (plasticity * settle)[:, None] * (mix[moving] - self.agenda[moving])
+        self.fit_designs(met_at_all)  # designs follow the agenda
 
     def converge_views(self) -> None:
         """Shared vision: at meetings, members talk in random pairs (``dialogue_rounds`` rounds) and move
@@ -59,18 +63,30 @@ class Vision:
         who, plat = self.seat_who, self.seat_platform
         if len(who) < 2:
             return
-        p = self.p
-        eps = min(1.0, p["vision_confidence"] + p["facilitation_widening"] * p["mediation"] * self.support)
-        rounds_n = p["dialogue_rounds"]
-        # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms)
-        rounds = np.repeat(np.arange(rounds_n), len(who))
-        i, j = rules.pair_within_groups(np.concatenate((plat,) * rounds_n) + rounds * self.n_platforms, self.rng)
-        seats = np.concatenate((who,) * rounds_n)
+        q, rs = self.q, self.rep_s
+        eps = np.minimum(1.0, q["vision_confidence"] + q["facilitation_widening"] * q["mediation"] * self.support)
+        # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms), each
+        # alliance's draws as a run of it alone makes them: its seats round by round, if it has two or more
+        seats_of = self.per_replicate(rs[who])
+        talking = seats_of >= 2
+        rounds_n = np.where(talking, q["dialogue_rounds"], 0)
+        start = np.r_[0, np.cumsum(seats_of)]
+        blocks = [(np.repeat(np.arange(rounds_n[r]), seats_of[r]),
+                   np.tile(np.arange(start[r], start[r + 1]), rounds_n[r])) for r in np.flatnonzero(talking)]
+        if not blocks:
+            return
+        rounds = np.concatenate([b[0] for b in blocks])
+        seat = np.concatenate([b[1] for b in blocks])
+        u = self.uniform(seats_of * rounds_n)
+        i, j = rules.pair_within_groups(plat[seat] + rounds * self.n_platforms, u)
+        seats = who[seat]
         weight, openness = self.voice(), self.openness()
-        for r in range(rounds_n):
+        mu = q["convergence_rate"][rs]
+        eps = eps[rs]
+        for r in range(int(rounds_n.max())):
             now = rounds[i] == r
-            rules.deffuant_update(self.view, seats[i[now]], seats[j[now]], eps, p["convergence_rate"], weight,
-                                  openness)
+            a, b = seats[i[now]], seats[j[now]]
+            rules.deffuant_update(self.view, a, b, eps[a], mu[a], weight, openness)
 
     def agree_roles(self) -> None:
         """Agreements on activities, responsibilities, resources and contributions ('the rules of the game',
@@ -78,9 +94,9 @@ class Vision:
         guidance x support) of the gap to full role clarity: open agreements and a facilitator who weaves
         them into a method."""
         who = self.attend | self.attend_bridge
-        rate = (self.p["agreement_rate"] * (0.25 + 0.75 * self.p["transparency"])
-                * (0.5 + 0.5 * self.p["guidance"] * self.support))
-        self.role_clarity[who] += rate * (1 - self.role_clarity[who])
+        q = self.q
+        rate = (q["agreement_rate"] * (0.25 + 0.75 * q["transparency"]) * (0.5 + 0.5 * q["guidance"] * self.support))
+        self.role_clarity[who] += rate[self.rep_s[who]] * (1 - self.role_clarity[who])
 
     def assess_joint_action(self) -> None:
         """Joint action quality of each platform: (shared vision x role clarity x trust)^(1/3), with shared
@@ -100,14 +116,14 @@ class Vision:
         """The water-use mix each platform's pilots and schemes are designed for (rows): its own agenda once it
         has met, else the agenda of the platform one level up (a community platform's district platform, a
         district platform's national one), else an even mix."""
-        D = self.p["n_districts"]
-        even = np.full(USES, 1 / USES)
-        national = self.agenda[0] if not np.isnan(self.agenda[0, 0]) else even
-        district = np.where(np.isnan(self.agenda[1:1 + D, :1]), national, self.agenda[1:1 + D])
-        community = np.where(np.isnan(self.agenda[1 + D:, :1]), district, self.agenda[1 + D:])
-        return np.vstack((national, district, community))
+        design = np.where(np.isnan(self.agenda[:, :1]), 1 / USES, self.agenda)
+        unmet = np.isnan(self.agenda[:, 0])
+        for level in (LEVEL.DISTRICT, LEVEL.COMMUNITY):  # each level falls back on the one above, set just before
+            fall = unmet & (self.platform_level == level)
+            design[fall] = design[self.parent_platform[fall]]
+        return design
 
-    def fit_designs(self) -> None:
+    def fit_designs(self, alliances: np.ndarray | None = None) -> None:
         """How well the designs fit each community's water uses: 1 - 2 x the total-variation distance between
         its interests and its design, at least 0 (van Koppen et al. 2009: MUS starts from users' multiple
         needs). A community's design is its own community platform's (:meth:`design_for`; outside communities
@@ -115,11 +131,11 @@ class Vision:
         the platform's agenda and each community's own uses and closes ``tailoring`` =
         mediation x support / 2 of the gap (Faysse 2006; NBDC innovation brokering). The return of mediation
         is thus proportional to the gap there is: large where interests diverge or the powerful captured the
-        agenda, nil where the agenda already fits. Organisations do not host designs (fit 1)."""
-        c = self.is_community
-        own = 1 + self.p["n_districts"] + self.community_district[c]
-        agenda = self.design_for()[own]
-        tailoring = 0.5 * self.p["mediation"] * self.support
-        design = agenda + tailoring * (self.interests[c] - agenda)
+        agenda, nil where the agenda already fits. Organisations do not host designs (fit 1). Refitted in the
+        ``alliances`` given (those whose platforms met this month; all by default)."""
+        c = self.is_community if alliances is None else self.is_community & alliances[self.rep_s]
+        agenda = self.design_for()[self.design_platform[c]]
+        tailoring = (0.5 * self.q["mediation"] * self.support)[self.rep_s[c]]
+        design = agenda + tailoring[:, None] * (self.interests[c] - agenda)
         distance = 0.5 * np.abs(self.interests[c] - design).sum(axis=1)
         self.fit[c] = np.maximum(0.0, 1 - 2 * distance)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import model
+from model.alliance import Alliances
 from model import odd, outputs, population, registry, states
 
 TEXT = odd.ODD_PATH.read_text()
@@ -31,7 +32,7 @@ def test_a_changed_label_state_output_or_rule_makes_the_doc_stale(monkeypatch):
     monkeypatch.setattr(states, "STATE", (*states.STATE[:-1], dataclasses.replace(v, written_by="adopt")))
     rows = outputs.as_rows()
     monkeypatch.setattr(outputs, "as_rows", lambda: rows[:-1])
-    monkeypatch.setattr(model.LearningAlliance.adopt, "__doc__", "A different rule.")
+    monkeypatch.setattr(Alliances.adopt, "__doc__", "A different rule.")
     assert set(odd.stale(TEXT)) == {"parameters", "state", "outputs", "schedule", "rules:adoption"}
 
 
@@ -59,7 +60,7 @@ def test_every_parameter_is_read_by_the_model_and_the_table_says_where():
 
 
 def test_the_schedule_is_step_in_order():
-    source = inspect.getsource(model.LearningAlliance.step)
+    source = inspect.getsource(Alliances.step)
     calls = re.findall(r"self\.([\w.]+)\(", source)
     assert [name for name, _ in odd.schedule()] == calls
     table = odd.schedule_table()
@@ -144,7 +145,7 @@ def diagram() -> tuple[dict[str, str], list[tuple[str, list[str], str]]]:
 
 
 def resolve(name: str):
-    attr = inspect.getattr_static(model.LearningAlliance, name, None)
+    attr = inspect.getattr_static(Alliances, name, None)
     if isinstance(attr, property):
         return attr.fget
     if inspect.isfunction(attr):

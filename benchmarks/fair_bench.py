@@ -90,6 +90,12 @@ def one_at_a_time(runs: Sequence[Run], steps: int) -> list[dict[str, float]]:
     return [dict(model.run_model(params, seed=seed, steps=steps).summary) for params, seed in runs]
 
 
+def in_batches(runs: Sequence[Run], steps: int) -> list[dict[str, float]]:
+    """The model's batched runner: ``model.run_batch`` over batches of ``model.DEFAULT_BATCH`` runs, in order."""
+    size = model.DEFAULT_BATCH
+    return [dict(r.summary) for k in range(0, len(runs), size) for r in model.run_batch(runs[k:k + size], steps)]
+
+
 def load_runner(ref: str) -> Runner:
     """``module:function`` -> the function (a batched runner to plug in)."""
     module, sep, name = ref.partition(":")

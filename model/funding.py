@@ -54,17 +54,18 @@ class Funding:
         funded = self.month <= q["project_exit_month"]
         by_members = np.minimum(contributions, planned)
         by_government = np.minimum(budget, planned - by_members)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            support = np.where(funded, 1.0, (by_members + by_government) / planned)
-            spent = planned * support
-            # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
-            by_project = np.maximum(0.0, spent - by_members - by_government)  # never below 0 by rounding
-            shares = np.where((spent > 0)[:, None], np.stack([by_project, by_members, by_government], axis=1)
-                              / spent[:, None], np.array([0.0, 1.0, 0.0]))
-        nothing = planned <= 0
-        self.support = np.where(nothing, 1.0, support)
-        self.payers = np.where(nothing[:, None], np.where(funded[:, None], np.array([1.0, 0.0, 0.0]),
-                                                          np.array([0.0, 1.0, 0.0])), shares)
+        paying = planned > 0
+        support = np.where(funded, 1.0, np.divide(by_members + by_government, planned, out=np.ones(self.replicates),
+                                                  where=paying))
+        spent = planned * support
+        # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
+        by_project = np.maximum(0.0, spent - by_members - by_government)  # never below 0 by rounding
+        payers = np.empty((self.replicates, 3))
+        for k, (purse, none_spent) in enumerate(((by_project, 0.0), (by_members, 1.0), (by_government, 0.0))):
+            payers[:, k] = np.divide(purse, spent, out=np.full(self.replicates, none_spent), where=spent > 0)
+        # nothing planned (no members): the project pays until it leaves, members' own time after
+        payers[~paying] = np.where(funded[~paying, None], (1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
+        self.support, self.payers = support, payers
         self.drive = np.where(initiator_active, q["initiator_drive"] * self.profile["drive"] * (1 - self.ownership), 0.0)
 
     def planned_cost(self) -> np.ndarray:

@@ -96,19 +96,31 @@ class MembershipProcess:
         mobilisation order, alliance by alliance; those never asked come before those who declined earlier (a
         list is worked through before anyone is asked again), ties broken at random."""
         rep = self.rep_s[candidates]
-        order = self.q["mobilisation_order"][rep]
-        ties = self.member_ties(candidates)
-        n_alone = (self.s_start[1:] - self.s_start[:-1])[rep]  # each alliance's own number of stakeholders
-        level = self.level[candidates].astype(float)
-        view, power = self.view[candidates], self.power[candidates]
-        key = np.select(
-            [order == "core_group", order == "existing_network", order == "top_down", order == "bottom_up",
-             order == "champions_first", order == "blockers_early"],
-            [ties, ties + n_alone * self.in_network[candidates],  # the rest of the network first, then through ties
-             level * 1, level * -1, view, (1 - view) * power],
-            0.0)  # random
+        orders = self.q["mobilisation_order"]
+        if self.replicates == 1 or (orders == orders[0]).all():
+            key = self.order_key(str(orders[0]), candidates)
+        else:
+            key = np.zeros(len(candidates))
+            for order in set(orders.tolist()):
+                mine = orders[rep] == order
+                key[mine] = self.order_key(order, candidates[mine])
         asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
         return np.lexsort((self.uniform(self.per_replicate(rep)), -key, asked_before, rep))
+
+    def order_key(self, order: str, candidates: np.ndarray) -> np.ndarray:
+        """How early each candidate comes in ``order`` (larger first; see :meth:`invitation_order`)."""
+        if order == "core_group":
+            return self.member_ties(candidates)
+        if order == "existing_network":  # the rest of the network first, then through ties
+            n_alone = (self.s_start[1:] - self.s_start[:-1])[self.rep_s[candidates]]  # its alliance's stakeholders
+            return self.member_ties(candidates) + n_alone * self.in_network[candidates]
+        if order in ("top_down", "bottom_up"):
+            return self.level[candidates].astype(float) * (1 if order == "top_down" else -1)
+        if order == "champions_first":
+            return self.view[candidates]
+        if order == "blockers_early":
+            return (1 - self.view[candidates]) * self.power[candidates]
+        return np.zeros(len(candidates))  # random
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""

@@ -31,73 +31,82 @@ def per_alliance(report):
     return read
 
 
+# groups of the reporters' tally (Alliances.report_group): 0 organisations, 1/2 pilot-district communities
+# (not/marginalised), 3/4 outside communities (not/marginalised); the sets of groups the shares are over
+SETS = {"communities": [1, 2, 3, 4], "pilot": [1, 2], "outside": [3, 4], "marginalised": [2, 4], "others": [1, 3],
+        "pilot_marginalised": [2], "pilot_others": [1]}
+IN_SET = np.array([[g in groups for groups in SETS.values()] for g in range(5)], dtype=float)  # group x set
+SET = {name: k for k, name in enumerate(SETS)}
+
+
 def tally(a) -> dict:
-    """Counts the community reporters share, per alliance: stakeholders by group (0 organisations, 1/2
-    pilot-district communities not/marginalised, 3/4 outside communities not/marginalised) and stage, and
-    members by level. Shared by the reporters only while the record is taken; any other call counts afresh,
-    so a reporter called after the state changed mid-month never returns stale numbers."""
+    """Counts the community reporters share, per alliance: the share of each set of groups (:data:`SETS`) at
+    the implementation stage or beyond and at the decision stage or beyond (NaN, undefined, where a set is
+    empty), and members by level. Shared by the reporters only while the record is taken; any other call
+    counts afresh, so a reporter called after the state changed mid-month never returns stale numbers."""
     cached = a.__dict__.get("_tally")
     if cached is not None:
         return cached
     R = a.replicates
-    by_stage = np.bincount((a.rep_s * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R, 5, 6)
-    at_least = by_stage[:, :, ::-1].cumsum(axis=2)[:, :, ::-1]  # [alliance, group, stage]: at that stage or beyond
+    by_stage = np.bincount((a.rep_s * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R * 5, 6)
+    at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1]  # [alliance x group, stage]: at that stage or beyond
+    counts = at_least[:, [0, STAGE.IMPLEMENTATION, STAGE.DECISION]].reshape(R, 5, 3).transpose(0, 2, 1) @ IN_SET
+    total = counts[:, 0]  # [alliance, set]; sums of a few integers, exact in any order
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total[:, None] > 0, counts[:, 1:] / total[:, None], NAN)
     m = a.members
     return {
-        "total": at_least[:, :, 0],
-        "implementing": at_least[:, :, STAGE.IMPLEMENTATION],
-        "decided": at_least[:, :, STAGE.DECISION],
+        "implementing": shares[:, 0],
+        "decided": shares[:, 1],
         "members_by_level": np.bincount(a.rep_s[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3),
     }
 
 
-def _share(t: dict, key: str, groups: list[int]) -> np.ndarray:
-    """Share of the stakeholders of ``groups`` counted under ``key``; NaN (undefined) when the groups are empty."""
-    n = t["total"][:, groups].sum(axis=1)
-    counted = t[key][:, groups].sum(axis=1)
-    return np.divide(counted, n, out=np.full(len(n), NAN), where=n > 0)
+def _share(t: dict, key: str, groups: str) -> np.ndarray:
+    """Share of the stakeholders of a set of groups counted under ``key``; NaN (undefined) when the set is empty."""
+    return t[key][:, SET[groups]]
 
 
 @per_alliance
 def uptake(a):
     """Share of all communities (pilot and outside) implementing MUS."""
-    return _share(tally(a), "implementing", [1, 2, 3, 4])
+    return _share(tally(a), "implementing", "communities")
 
 
 @per_alliance
 def adopted(a):
     """Share of communities that have decided for MUS (decision stage or beyond)."""
-    return _share(tally(a), "decided", [1, 2, 3, 4])
+    return _share(tally(a), "decided", "communities")
 
 
 @per_alliance
 def uptake_pilot(a):
     """Uptake among communities in the pilot districts' platforms (local impact, pattern P8)."""
-    return _share(tally(a), "implementing", [1, 2])
+    return _share(tally(a), "implementing", "pilot")
 
 
 @per_alliance
 def uptake_outside(a):
     """Uptake among communities outside the alliance (horizontal scaling)."""
-    return _share(tally(a), "implementing", [3, 4])
+    return _share(tally(a), "implementing", "outside")
 
 
 @per_alliance
 def uptake_marginalised(a):
-    return _share(tally(a), "implementing", [2, 4])
+    return _share(tally(a), "implementing", "marginalised")
 
 
 @per_alliance
 def equity_gap(a):
     t = tally(a)
-    return _share(t, "implementing", [2, 4]) - _share(t, "implementing", [1, 3])
+    return _share(t, "implementing", "marginalised") - _share(t, "implementing", "others")
 
 
 @per_alliance
 def equity_gap_pilot(a):
     """Equity gap among the pilot districts' communities, where the alliance's platforms, pilots and designs act."""
     t = tally(a)
-    return _share(t, "implementing", [2]) - _share(t, "implementing", [1])
+    return _share(t, "implementing", "pilot_marginalised") - _share(t, "implementing", "pilot_others")
 
 
 @per_alliance
@@ -218,7 +227,7 @@ def collect(a) -> list[np.ndarray]:
     """This month's value of every monthly output (in the registry's order), each an array over the alliances."""
     a._tally = None
     a._tally = tally(a)  # shared by this collection's reporters only
-    row = [report(a) for report in MODEL_REPORTERS.values()]
+    row = [report(a) for report in BATCH_REPORTERS]
     a._tally = None
     return row
 
@@ -240,6 +249,7 @@ class Recorder(mesa.DataCollector):
 # one reporter per monthly output of the output registry (model.outputs.SERIES), in its order
 MODEL_REPORTERS = {o.name: (_counter(o.name) if o.name in COUNTERS else globals()[o.name]) for o in SERIES}
 COLUMN = {name: k for k, name in enumerate(MODEL_REPORTERS)}
+BATCH_REPORTERS = [report.__wrapped__ for report in MODEL_REPORTERS.values()]  # each: alliances -> array
 OUTPUTS: tuple[str, ...] = SERIES_NAMES
 SUMMARY_OUTPUTS: tuple[str, ...] = SUMMARY_NAMES
 

@@ -97,7 +97,9 @@ class Spread:
         pull = np.where(agent, self.commitment * self.joint_action[self.home], 0.0)
         strength = self.trust[self.link_tie] * pull[self.link_to]
         reach = np.zeros(self.n)
-        np.maximum.at(reach, self.link_from, strength)
+        if len(strength):  # the strongest over each listener's links (links are sorted by listener)
+            reach[self.listeners] = np.maximum.reduceat(strength, self.listen_start)
+            np.maximum(reach, 0.0, out=reach)
         self.reach = reach
         c = reach > 0
         self.awareness[c] += reach[c] * self.q["meeting_awareness"][self.rep_s[c]] * (1 - self.awareness[c])

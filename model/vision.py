@@ -68,16 +68,16 @@ class Vision:
         # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms), each
         # alliance's draws as a run of it alone makes them: its seats round by round, if it has two or more
         seats_of = self.per_replicate(rs[who])
-        talking = seats_of >= 2
-        rounds_n = np.where(talking, q["dialogue_rounds"], 0)
-        start = np.r_[0, np.cumsum(seats_of)]
-        blocks = [(np.repeat(np.arange(rounds_n[r]), seats_of[r]),
-                   np.tile(np.arange(start[r], start[r + 1]), rounds_n[r])) for r in np.flatnonzero(talking)]
-        if not blocks:
+        rounds_n = np.where(seats_of >= 2, q["dialogue_rounds"], 0)
+        length = seats_of * rounds_n  # each alliance's block: its seats, round after round
+        if not length.any():
             return
-        rounds = np.concatenate([b[0] for b in blocks])
-        seat = np.concatenate([b[1] for b in blocks])
-        u = self.uniform(seats_of * rounds_n)
+        start = np.cumsum(seats_of) - seats_of  # each alliance's first seat
+        block = np.repeat(np.arange(self.replicates), length)
+        at = np.arange(len(block)) - (np.cumsum(length) - length)[block]  # place in its alliance's block
+        rounds, seat = np.divmod(at, seats_of[block])
+        seat += start[block]
+        u = self.uniform(length)
         i, j = rules.pair_within_groups(plat[seat] + rounds * self.n_platforms, u)
         seats = who[seat]
         weight, openness = self.voice(), self.openness()

@@ -157,7 +157,7 @@ def as_strategy(label: str, plan: Plan, template: Strategy | None, base: model.S
 # -------------------------------------------------------------------------------------------- search
 def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Outcome, replicates: int,
              steps: int, seed: int, workers: int = 1, template: Strategy | None = None,
-             progress: bool = True, worlds: Worlds | None = None) -> Allocation:
+             progress: bool = True, worlds: Worlds | None = None, batch_size: int | None = None) -> Allocation:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     facilitators = template.plan.facilitators if template else 1.0
@@ -172,18 +172,18 @@ def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Out
     screen_seeds = replicate_seeds(seed, screen_reps, stream=0)
     points = latin.sample(cube(), SCREEN_POINTS, seed=SEARCH_SEED + seed)
     screened = evaluate(strategies_at(points, 0), points, "screen", screen_seeds, steps, workers, progress,
-                        costs, communities, outcome, budget, worlds)
+                        costs, communities, outcome, budget, worlds, batch_size)
     around = points[distinct_best(screened, REFINE_AROUND)["point"].to_numpy()]
     refine_points = np.vstack([box_around(x, k, seed) for k, x in enumerate(around)])
     refined = evaluate(strategies_at(refine_points, len(points)), refine_points, "refine", screen_seeds, steps,
-                       workers, progress, costs, communities, outcome, budget, worlds)
+                       workers, progress, costs, communities, outcome, budget, worlds, batch_size)
     screening = pd.concat([screened, refined], ignore_index=True)
     chosen = distinct_best(screening, FINALISTS)
     all_points = np.vstack([points, refine_points])
     finalists = strategies_at(all_points[chosen["point"].to_numpy()], 0)
     finalists = [s.relabel(label) for s, label in zip(finalists, chosen["split"])]
     runs, table = confirm(finalists, replicates, seed, steps, workers, progress, costs, communities, outcome, budget,
-                          worlds)
+                          worlds, batch_size)
     return Allocation(budget, outcome, costs, base, steps, seed, screening, table, runs, replicates, screen_reps,
                       time.perf_counter() - t0, started, worlds)
 
@@ -206,10 +206,10 @@ def distinct_best(table: pd.DataFrame, n: int) -> pd.DataFrame:
 
 def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: list[int], steps: int,
              workers: int, progress: bool, costs: CostTable, communities: int, outcome: Outcome,
-             budget: float, worlds: Worlds | None = None) -> pd.DataFrame:
+             budget: float, worlds: Worlds | None = None, batch_size: int | None = None) -> pd.DataFrame:
     """Play splits on the given seeds; one row per split with its plan, shares and mean outcome."""
     runs, _ = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, f"allocate {stage}",
-                              worlds)
+                              worlds, batch_size)
     rows = []
     for s, x, (_, group) in zip(strategies, points, runs.groupby("contender", sort=True)):
         mean = float(group[outcome.name].mean())
@@ -222,11 +222,11 @@ def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: 
 
 def confirm(finalists: list[Strategy], replicates: int, seed: int, steps: int, workers: int, progress: bool,
             costs: CostTable, communities: int, outcome: Outcome, budget: float,
-            worlds: Worlds | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+            worlds: Worlds | None = None, batch_size: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-run the finalists on fresh seeds; rank by mean outcome and compare each with the best, paired."""
     seeds = replicate_seeds(seed, replicates, stream=1)
     runs, _ = play_strategies(finalists, seeds, steps, workers, progress, costs, communities, "allocate confirm",
-                              worlds)
+                              worlds, batch_size)
     summary = describe(runs, [outcome.name]).set_index("strategy")
     order = sorted(finalists, key=lambda s: -outcome.better * summary.loc[s.label, "mean"])
     diffs = differences(runs, [s.label for s in order], (outcome,)).set_index("strategy")

@@ -211,9 +211,10 @@ def noise_figure(noise: pd.DataFrame, result: Analysis | None = None) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(len(noise))
     ax.barh(y, noise["noise_share"], color="#8c8c8c", label="of single runs")
-    ax.barh(y, noise["noise_share_of_means"], 0.4, color="#c44e52", label="of replicate means (what SALib saw)")
+    ax.barh(y, noise["noise_share_of_means"], 0.4, color="#c44e52", label="of the means over replicates\n(what the indices use)")
     ax.set_yticks(y, [output_label(o, result) for o in noise["output"]])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("share of variance that is replicate noise")
+    ax.set_xlabel("share of the variance that is chance (replicate noise)")
+    ax.set_title("How much of each outcome's variance is chance", loc="left", fontsize="medium")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     return fig

@@ -119,12 +119,14 @@ def plan_from_point(x: np.ndarray, budget: float, costs: CostTable, facilitators
 def buy(share: dict[str, float], money: float, price: dict[str, float], most: dict[str, float]) -> dict[str, float]:
     """Units bought with ``money`` split by ``share``; an item that reaches the model's highest rate is capped
     and what it leaves goes to the other items in proportion to their shares (left unspent only when every
-    item with a share is capped)."""
+    item with a share is capped). Items are summed in ``share``'s order, never a set's: a set of names iterates
+    in an order that changes with the process's hash seed, and float sums in another order differ in the last
+    bits, which gave the same budget split slightly different plans from one process to the next."""
     units = dict.fromkeys(share, 0.0)
-    open_items = {u for u in share if share[u] > 0}
+    open_items = [u for u in share if share[u] > 0]
     while open_items and money > 1e-9:
         weight = sum(share[u] for u in open_items)
-        capped = {u for u in open_items if price[u] == 0 or share[u] / weight * money >= (most[u] - units[u]) * price[u]}
+        capped = [u for u in open_items if price[u] == 0 or share[u] / weight * money >= (most[u] - units[u]) * price[u]]
         if not capped:
             for u in open_items:
                 units[u] += share[u] / weight * money / price[u]
@@ -132,7 +134,7 @@ def buy(share: dict[str, float], money: float, price: dict[str, float], most: di
         for u in capped:
             money -= (most[u] - units[u]) * price[u]
             units[u] = most[u]
-        open_items -= capped
+        open_items = [u for u in open_items if u not in capped]
     return units
 
 

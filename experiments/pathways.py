@@ -10,8 +10,6 @@ project leaves. Contexts and levers are read from the registry's plausible range
 from __future__ import annotations
 
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +20,8 @@ import model
 from model import registry
 from model.outputs import output
 
-from .screen import paired
+from .batching import RunsProgress, add_batch_size_option, default_batch, map_batches
+from .screen import paired, summary_of
 
 # The facilitation qualities and core values (Tool 24): the levers a funder or trainer sets.
 LEVERS = ("guidance", "mediation", "empowerment", "conflict_management",
@@ -86,28 +85,18 @@ def contrasts() -> list[Contrast]:
     return out
 
 
-def _run(job: tuple[dict, int, int]) -> dict:
-    params, seed, steps = job
-    return model.run_model(params, seed=seed, steps=steps).summary
-
-
 def run_contrasts(chosen: list[Contrast], seeds: int = 30, steps: int = 120, workers: int = 2, first_seed: int = 0,
-                  progress=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  progress=None, batch_size: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(contrasts table: one row per contrast and output with mean a, mean b, mean paired difference and SE;
-    scenarios table: one row per distinct scenario and seed). Each distinct scenario runs once per seed."""
+    scenarios table: one row per distinct scenario and seed). Each distinct scenario runs once per seed; runs
+    go ``batch_size`` at a time (``progress(done runs, all runs)`` after each batch)."""
     scenarios: dict[tuple, dict] = {}
     for c in chosen:
         for s in (c.a, c.b):
             scenarios.setdefault(tuple(sorted(s.items())), s)
     keys = list(scenarios)
-    jobs = [(scenarios[k], first_seed + r, steps) for k in keys for r in range(seeds)]
-    rows = []
-    start = time.monotonic()
-    with ProcessPoolExecutor(workers) as pool:
-        for i, summary in enumerate(pool.map(_run, jobs, chunksize=max(1, seeds // 4)), 1):
-            rows.append(summary)
-            if progress and (i % seeds == 0 or i == len(jobs)):
-                progress(i, len(jobs), time.monotonic() - start)
+    jobs = [(scenarios[k], first_seed + r) for k in keys for r in range(seeds)]
+    rows = map_batches(jobs, steps, batch_size or default_batch(), workers, summary_of, progress)
     runs = pd.DataFrame(rows)
     runs.insert(0, "seed", [j[1] for j in jobs])
     runs.insert(0, "scenario", [keys.index(tuple(sorted(j[0].items()))) for j in jobs])
@@ -134,6 +123,7 @@ def add_parser(sub) -> None:
     ap.add_argument("--seeds", type=positive_int, default=30, help="paired seeds (default 30)")
     ap.add_argument("--steps", type=positive_int, default=120, help="months (default 120)")
     ap.add_argument("--workers", type=positive_int, default=2)
+    add_batch_size_option(ap)
     ap.add_argument("--out", type=Path, default=Path("results/pathways"))
     ap.set_defaults(func=pathways_command)
 
@@ -152,11 +142,7 @@ def pathways_command(a) -> int:
     if a.seeds < 2:
         raise UserError(f"--seeds: {a.seeds} is too small (a standard error needs at least 2 pairs)")
 
-    def progress(i, n, elapsed):
-        eta = elapsed / i * (n - i)
-        print(f"\r{i}/{n} runs, {i / elapsed:.1f} runs/s, ETA {eta:.0f} s ", end="", file=sys.stderr, flush=True)
-
-    table, runs = run_contrasts(chosen, a.seeds, a.steps, a.workers, progress=progress)
+    table, runs = run_contrasts(chosen, a.seeds, a.steps, a.workers, progress=RunsProgress(), batch_size=a.batch_size)
     print(file=sys.stderr)
     a.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(a.out / "contrasts.csv", index=False)

@@ -11,7 +11,8 @@
 - ``NOTICE.txt`` (only with an alliance table): the folder contains real names.
 
 Replicate r runs with seed S + r, so ``mus-alliance run CONFIG --seed S+r --replicates 1`` reproduces it.
-The folder is built beside its final place and swapped in only when complete.
+Replicates are stepped together in batches (``model.run_batch``, ``--batch-size``), each giving what it gives
+alone. The folder is built beside its final place and swapped in only when complete.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from model import registry
 from model.alliance_table.safe_cells import safe_csv
 
 from . import tables as table_outputs
+from .batching import add_batch_size_option, default_batch, in_batches
 from .io import StagedDir, UserError, atomic_write_json, atomic_write_text, check_out_folder, write_table
 from .provenance import git_commit
 from .worlds import Worlds, load_worlds
@@ -52,6 +54,7 @@ def add_parser(sub) -> None:
     run.add_argument("--allow-unmet-worlds", action="store_true",
                      help="use worlds whose calibration did not meet its patterns (refused otherwise); the reports say so")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_size_option(run)
     run.set_defaults(func=run_command)
 
     params = sub.add_parser("params", help="list every model parameter",
@@ -84,13 +87,15 @@ def scenario_from_args(args) -> model.Scenario:
     return scenario
 
 
-def run_replicates(scenario: model.Scenario, quiet: bool = False, worlds: Worlds | None = None) -> list[model.RunResult]:
-    """Replicate r runs with seed S + r; with ``worlds``, in the world that seed draws (scenario settings win)."""
+def run_replicates(scenario: model.Scenario, quiet: bool = False, worlds: Worlds | None = None,
+                   batch_size: int | None = None) -> list[model.RunResult]:
+    """Replicate r runs with seed S + r; with ``worlds``, in the world that seed draws (scenario settings win);
+    ``batch_size`` replicates stepped together (the progress bar moves by batch, counting runs)."""
     seeds = [scenario.seed + r for r in range(scenario.replicates)]
-    bar = tqdm(seeds, desc=f"{scenario.name}", unit="run", disable=quiet, file=sys.stderr)
-    if worlds is None:
-        return [model.run_model(scenario.params, seed=s, steps=scenario.steps) for s in bar]
-    return [model.run_model(worlds.layer(s, scenario.params), seed=s, steps=scenario.steps) for s in bar]
+    runs = [(scenario.params if worlds is None else worlds.layer(s, scenario.params), s) for s in seeds]
+    with tqdm(total=len(runs), desc=f"{scenario.name}", unit="run", disable=quiet, file=sys.stderr) as bar:
+        return list(in_batches(runs, scenario.steps, batch_size or default_batch(),
+                               on_batch=lambda _start, done: bar.update(len(done))))
 
 
 def tables(results: list[model.RunResult], worlds: Worlds | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -117,7 +122,7 @@ def run_command(args) -> int:
     worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    results = run_replicates(scenario, args.quiet, worlds)
+    results = run_replicates(scenario, args.quiet, worlds, args.batch_size)
     elapsed = time.perf_counter() - t0
     timeseries, summary, events = tables(results, worlds)
     from .figures import plot_outcomes  # matplotlib only once a run is done (a bad input is answered fast)

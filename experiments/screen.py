@@ -1,11 +1,11 @@
 """Lever screen: each numeric parameter from the low to the high end of its plausible range, others at default,
 on paired seeds; the change in an output (default final uptake). The table issue 8 asked for, and a quick
-first look before a Morris or Sobol study (``mus-alliance screen``)."""
+first look before a Morris or Sobol study (``mus-alliance screen``). Runs are stepped together in batches
+(``model.run_batch``, ``--batch-size``), each giving what it gives alone."""
 
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ from model import registry
 from model.alliance_table.safe_cells import safe_csv
 from model.outputs import output as model_output
 
+from .batching import RunsProgress, add_batch_size_option, default_batch, map_batches
 
 # The main outcomes the screen reports by default (issue 16: importance outcome by outcome, not on uptake alone).
 MAIN_OUTPUTS = ("uptake_final", "uptake_after_exit", "enabling_env_final", "equity_gap_final", "members_final",
@@ -23,9 +24,8 @@ MAIN_OUTPUTS = ("uptake_final", "uptake_after_exit", "enabling_env_final", "equi
 Z = 3.0  # a change counts as acting when it is more than Z standard errors from 0 (as the paired tests)
 
 
-def _run(job: tuple[dict, int, int]) -> dict:
-    params, seed, steps = job
-    return model.run_model(params, seed=seed, steps=steps).summary
+def summary_of(result: model.RunResult) -> dict:
+    return result.summary
 
 
 def paired(d) -> tuple[float, float, float, int]:
@@ -45,20 +45,16 @@ def detectable(sd: float, n: int, z: float = Z) -> float:
 
 
 def screen(names: list[str], seeds: int = 10, steps: int = 120, outputs: tuple[str, ...] = MAIN_OUTPUTS,
-           workers: int = 2, progress=None) -> pd.DataFrame:
+           workers: int = 2, progress=None, batch_size: int | None = None) -> pd.DataFrame:
     """One row per parameter and output: mean and SE of output(high) - output(low) over paired seeds, in the
     output's unit; ``acting`` when |mean| > Z SE; ``noise_floor`` the change the screen detects with 80% chance
-    (:func:`detectable`), so a smaller true effect may go unseen."""
+    (:func:`detectable`), so a smaller true effect may go unseen. Runs go ``batch_size`` at a time
+    (``progress(done runs, all runs)`` after each batch)."""
     jobs = []
     for name in names:
         p = registry.REGISTRY[name]
-        jobs += [({name: v}, s, steps) for v in (p.plausible_low, p.plausible_high) for s in range(seeds)]
-    values: list[dict] = []
-    with ProcessPoolExecutor(workers) as pool:
-        for i, x in enumerate(pool.map(_run, jobs, chunksize=max(1, seeds // 2)), 1):
-            values.append(x)
-            if progress and i % (2 * seeds) == 0:
-                progress(i, len(jobs))
+        jobs += [({name: v}, s) for v in (p.plausible_low, p.plausible_high) for s in range(seeds)]
+    values = map_batches(jobs, steps, batch_size or default_batch(), workers, summary_of, progress)
     rows = []
     for k, name in enumerate(names):
         p = registry.REGISTRY[name]
@@ -88,6 +84,7 @@ def add_parser(sub) -> None:
                     help=f"comma-separated per-run outputs (default: {','.join(MAIN_OUTPUTS)})")
     ap.add_argument("--output", help="one per-run output (same as --outputs with one name)")
     ap.add_argument("--workers", type=int, default=2)
+    add_batch_size_option(ap)
     ap.add_argument("--out", type=Path, default=Path("results/screen.csv"))
     ap.set_defaults(func=screen_command)
 
@@ -111,8 +108,7 @@ def screen_command(a) -> int:
         if getattr(a, key) < (2 if key == "seeds" else 1):
             print(f"--{key}: {getattr(a, key)} is too small", file=sys.stderr)
             return 2
-    table = screen(names, a.seeds, a.steps, tuple(outputs), a.workers,
-                   progress=lambda i, n: print(f"\r{i}/{n} runs", end="", file=sys.stderr, flush=True))
+    table = screen(names, a.seeds, a.steps, tuple(outputs), a.workers, progress=RunsProgress(), batch_size=a.batch_size)
     print(file=sys.stderr)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(safe_csv(table), encoding="utf-8")

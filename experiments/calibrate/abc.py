@@ -39,6 +39,7 @@ sweep engine already gives the executors, fault handling and atomic saving.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -55,7 +56,6 @@ from tqdm import tqdm
 
 from ..io import UserError, atomic_write_json, lock_folder, read_manifest_json, read_table, write_table
 from ..provenance import git_state, versions
-from ..sweep.engine import chunk_sizes
 from ..sweep.execute import Backend, execute, open_backend
 from ..sweep.store import diff, now
 from .simulate import candidate_seed, evaluate_chunk, measure_names
@@ -205,16 +205,26 @@ class Store:
 
 # ------------------------------------------------------------------------------------------- evaluating
 class Evaluator:
-    """Evaluates candidates not yet saved, on the sweep engine's executor, saving as they finish."""
+    """Evaluates candidates not yet saved, on the sweep engine's executor, saving as they finish.
 
-    def __init__(self, spec: CalibrationSpec, store: Store, backend: Backend | None, progress: bool):
+    A task is a few whole candidates, ``batch_size // replicates`` of them (at least one), whose runs the
+    worker steps together in batches of ``batch_size`` (:func:`.simulate.evaluate_chunk`): an ABC generation's
+    candidates x replicates. A candidate is saved only once all its runs are done, so a resume evaluates the
+    candidates not saved, whole."""
+
+    def __init__(self, spec: CalibrationSpec, store: Store, backend: Backend | None, progress: bool,
+                 batch_size: int | None = None):
         self.spec, self.store, self.backend, self.progress = spec, store, backend, progress
+        self.batch_size = batch_size or spec.batch_size
         self.names = tuple(measure_names(spec.target, spec.base_params, spec.steps,
                                          None if spec.is_model else {p.name: (p.low + p.high) / 2 for p in spec.parameters}))
         self.patterns = tuple((p.name, p.statistic.text, p.over, p.low, p.high, p.tolerance, spec.judge == "replicate")
                               for p in spec.patterns)
-        self.seconds_per_candidate: float | None = None
         self.runs_done = 0
+
+    @property
+    def candidates_per_task(self) -> int:
+        return max(1, self.batch_size // self.spec.replicates)
 
     def ensure(self, generation: int, xs: dict[int, np.ndarray], desc: str) -> None:
         """Make sure candidates {number: x} of ``generation`` are evaluated and saved."""
@@ -225,7 +235,7 @@ class Evaluator:
         items = [((generation, i), self.values(x), [candidate_seed(spec.seed, generation, i, r) for r in range(spec.replicates)])
                  for i, x in todo]
         xmap = dict(todo)
-        bar = tqdm(total=len(items), unit="cand", desc=desc, disable=not self.progress, file=sys.stderr,
+        bar = tqdm(total=len(items) * spec.replicates, unit="run", desc=desc, disable=not self.progress, file=sys.stderr,
                    mininterval=0.5 if sys.stderr.isatty() else 10.0, smoothing=0.05, dynamic_ncols=True)
         buffer: list[dict[str, Any]] = []
         last = [time.monotonic()]
@@ -234,31 +244,22 @@ class Evaluator:
             for (gen, i), stats, error in results:
                 buffer.append(self.row(gen, i, xmap[i], stats, error))
             self.runs_done += len(results) * spec.replicates
-            bar.update(len(results))
+            bar.update(len(results) * spec.replicates)
             if time.monotonic() - last[0] > 2.0:
                 self.store.save(buffer)
                 buffer.clear()
                 last[0] = time.monotonic()
 
         try:
-            if self.seconds_per_candidate is None:  # time the first candidate here (kept): sizes the tasks
-                t0 = time.perf_counter()
-                on_done(0, evaluate_chunk(spec.target, spec.base_params, spec.steps, self.patterns, self.names, items[:1]))
-                self.seconds_per_candidate = time.perf_counter() - t0
-                items = items[1:]
-            if items:
-                workers = self.backend.workers if self.backend else 1
-                sizes = chunk_sizes(self.seconds_per_candidate, len(items), workers)
-                bounds = np.cumsum([0, *sizes])
-                payloads = {k: items[a:b] for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))}
-                if self.backend is None:
-                    for k, chunk in payloads.items():
-                        on_done(k, evaluate_chunk(spec.target, spec.base_params, spec.steps, self.patterns, self.names, chunk))
-                else:
-                    import functools
-
-                    task = functools.partial(evaluate_chunk, spec.target, spec.base_params, spec.steps, self.patterns, self.names)
-                    execute(self.backend, task, payloads, on_done)
+            k = self.candidates_per_task
+            payloads = {n: items[a:a + k] for n, a in enumerate(range(0, len(items), k))}
+            task = functools.partial(evaluate_chunk, spec.target, spec.base_params, spec.steps, self.patterns,
+                                     self.names, self.batch_size)
+            if self.backend is None:
+                for n, chunk in payloads.items():
+                    on_done(n, task(chunk))
+            else:
+                execute(self.backend, task, payloads, on_done)
         finally:
             self.store.save(buffer)
             bar.close()
@@ -356,8 +357,8 @@ def table_of(store: Store, spec: CalibrationSpec, keys: list[tuple[int, int]]) -
 
 
 def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: str | None = None,
-              progress: bool = True) -> Result:
-    """Run (or resume) the calibration into ``root``."""
+              progress: bool = True, batch_size: int | None = None) -> Result:
+    """Run (or resume) the calibration into ``root``, ``batch_size`` runs stepped together (default: the spec's)."""
     t_start = time.perf_counter()
     store = Store(root, spec).open()
     store.lock()
@@ -371,7 +372,7 @@ def calibrate(spec: CalibrationSpec, root: Path, workers: int = 1, scheduler: st
 
     with contextlib.ExitStack() as stack:
         backend = stack.enter_context(open_backend(scheduler, workers, ["model", "experiments.calibrate.simulate"])) if use_pool else None
-        ev = Evaluator(spec, store, backend, progress)
+        ev = Evaluator(spec, store, backend, progress, batch_size)
         try:
             # generation 0: rejection
             t0 = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..batching import add_batch_size_option
 from ..cli import positive_int
 from ..io import UserError, atomic_write_bytes
 from ..sweep.execute import default_workers
@@ -24,6 +25,7 @@ def add_parser(sub) -> None:
     p.add_argument("--workers", type=positive_int, default=default_workers(), help="worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS|local", help="run on Dask (a scheduler address or 'local')")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_batch_size_option(p, config_key=True)
     p.add_argument("--export-worlds", type=Path, metavar="FILE",
                    help="also write the worlds to FILE (atomically, once the calibration is done), e.g. "
                         "configs/worlds/default.parquet to rebuild the shipped worlds in one command")
@@ -33,7 +35,8 @@ def add_parser(sub) -> None:
 def calibrate_command(args) -> int:
     spec = load_calibration(args.spec)
     out = args.out or Path("results") / "calibration" / spec.name
-    result = calibrate(spec, out, args.workers, args.scheduler, progress=not args.no_progress)
+    result = calibrate(spec, out, args.workers, args.scheduler, progress=not args.no_progress,
+                       batch_size=args.batch_size)
     tables = write_outputs(result)
     if args.export_worlds is not None:
         if not spec.is_model:

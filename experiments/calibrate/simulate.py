@@ -22,6 +22,10 @@ Measures of a model run (the names a pattern's statistic may use):
 - ``platforms`` and ``communities`` (the country's size) and ``project_years`` (the project's length in years).
 
 A function target's measures are the outputs it returns.
+
+A worker's task is a few candidates whose runs (candidates x replicates) the model steps together in
+batches of ``batch_size`` (``model.run_batch``, :mod:`experiments.batching`); each run gives what it gives
+alone, so batching changes no statistic.
 """
 
 from __future__ import annotations
@@ -68,9 +72,16 @@ def measure_names(target: str, base_params: dict[str, Any], steps: int, sample: 
 
 
 def model_measures(params: dict[str, Any], seed: int, steps: int, constants: dict[str, float]) -> dict[str, float]:
+    """The measures of one run (a batch of one)."""
+    from ..batching import run_batch
+
+    return measures_of(run_batch([(params, seed)], steps)[0], constants)
+
+
+def measures_of(result, constants: dict[str, float]) -> dict[str, float]:
+    """The measures of a finished run (a ``model.RunResult``)."""
     import model
 
-    result = model.run_model(params, seed=seed, steps=steps)
     ts = result.timeseries
     horizon = len(ts) - 1
     exit_month = int(result.params["project_exit_month"])
@@ -129,26 +140,47 @@ def aggregate(values: list[float], over: str) -> float:
     return float(x.mean())  # mean, or share of replicates where the condition holds (1/0)
 
 
+def run_measures(target: str, base_params: dict[str, Any], steps: int, batch_size: int,
+                 runs: list[tuple[dict[str, Any], int]]) -> list[dict[str, float] | Exception]:
+    """Each run's measures (or the exception it raised), in order: the model's runs ``batch_size`` at a
+    time, each batch's full results reduced to measures as it finishes; a function's one by one."""
+    from ..batching import batches, run_each_guarded
+
+    if target != "model":
+        from ..sweep.targets import resolve_batch
+
+        return [r if isinstance(r, Exception) else dict(r) for r in resolve_batch(target)(runs, steps)]
+    constants = country(tuple(sorted(base_params.items())))
+    out: list[dict[str, float] | Exception] = []
+    for group in batches([({**base_params, **values}, seed) for values, seed in runs], batch_size):
+        for result in run_each_guarded(group, steps):
+            try:
+                out.append(result if isinstance(result, Exception) else measures_of(result, constants))
+            except Exception as exc:  # noqa: BLE001 - the candidate's error
+                out.append(exc)
+    return out
+
+
 def evaluate_chunk(target: str, base_params: dict[str, Any], steps: int, patterns: tuple[tuple, ...],
-                   names: tuple[str, ...], items: list[tuple[int, dict[str, Any], list[int]]]) -> list[tuple[int, dict[str, float], str]]:
-    """Run candidates [(key, parameter values, replicate seeds)]; per candidate its statistics and an error
-    text ('' if every run went well). ``patterns`` are (name, statistic, over, low, high, tolerance,
-    per_replicate); the statistics are, per pattern, its aggregate (``name``), its misfit (``misfit.name``)
-    and the share of replicates meeting it (``met.name``), and the share of replicates meeting every
-    pattern at once (``met_all``)."""
+                   names: tuple[str, ...], batch_size: int,
+                   items: list[tuple[int, dict[str, Any], list[int]]]) -> list[tuple[int, dict[str, float], str]]:
+    """Run candidates [(key, parameter values, replicate seeds)], all their runs ``batch_size`` at a time; per
+    candidate its statistics and an error text ('' if every run went well; else the first failure in
+    replicate order). ``patterns`` are (name, statistic, over, low, high, tolerance, per_replicate); the
+    statistics are, per pattern, its aggregate (``name``), its misfit (``misfit.name``) and the share of
+    replicates meeting it (``met.name``), and the share of replicates meeting every pattern at once
+    (``met_all``)."""
     out = []
-    constants = country(tuple(sorted(base_params.items()))) if target == "model" else {}
+    measured = iter(run_measures(target, base_params, steps, batch_size,
+                                 [(values, seed) for _, values, seeds in items for seed in seeds]))
     for key, values, seeds in items:
+        runs = [next(measured) for _ in seeds]
         per_pattern: dict[str, list[float]] = {name: [] for name, *_ in patterns}
         error = ""
         try:
-            for seed in seeds:
-                if target == "model":
-                    measures = model_measures({**base_params, **values}, seed, steps, constants)
-                else:
-                    from ..sweep.targets import resolve_target
-
-                    measures = dict(resolve_target(target)(values, seed, steps))
+            for measures in runs:
+                if isinstance(measures, Exception):
+                    raise measures
                 for name, text, *_ in patterns:
                     per_pattern[name].append(float(statistic(text, names).evaluate(measures)[0]))
             stats, met_all = {}, np.ones(len(seeds), dtype=bool)

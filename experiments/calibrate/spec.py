@@ -18,11 +18,12 @@ from model.registry import REGISTRY, ConfigError, unknown_key_message
 
 from ..expressions import Expression, parse
 from ..io import UserError
-from model import read_toml
+from model import DEFAULT_BATCH, read_toml
 
 from ..sweep.spec import check_function, check_keys
 
-SPEC_KEYS = ("description", "base", "function", "steps", "replicates", "seed", "judge", "abc", "parameters", "patterns")
+SPEC_KEYS = ("description", "base", "function", "steps", "replicates", "seed", "judge", "abc", "parameters", "patterns",
+             "batch_size")
 JUDGE = ("replicate", "aggregate")  # patterns on a mean or median: judged on each replicate, or on the aggregate
 ABC_KEYS = ("population", "rejection_candidates", "generations", "quantile", "max_candidates", "batch")
 PARAMETER_KEYS = ("low", "high")
@@ -88,6 +89,7 @@ class CalibrationSpec:
     patterns: tuple[Pattern, ...]
     abc: dict[str, Any] = field(default_factory=dict)
     judge: str = "replicate"
+    batch_size: int = DEFAULT_BATCH  # model runs stepped together (speed and memory only: not in the fingerprint)
 
     @property
     def is_model(self) -> bool:
@@ -95,7 +97,8 @@ class CalibrationSpec:
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything that decides the calibration's numbers, the model's code included (the git tree of
-        ``model/``), so a folder is never resumed with a changed model."""
+        ``model/``), so a folder is never resumed with a changed model. Not ``batch_size``: a run gives the
+        same numbers in any batch, so a calibration may resume with another."""
         return {
             "model_code": model_code() if self.is_model else None,
             "target": self.target, "base_params": dict(sorted(self.base_params.items())), "steps": self.steps,
@@ -163,8 +166,11 @@ def build(path: Path, raw: dict[str, Any]) -> CalibrationSpec:
     for pattern in patterns:
         if pattern.name in RESERVED or pattern.name in {p.name for p in parameters}:
             raise ConfigError(f"patterns.{pattern.name}: the name is taken (a parameter or a column of the results); rename it")
+    from ..batching import check_batch_size, default_batch
+
+    batch_size = check_batch_size(raw.get("batch_size", default_batch()))
     return CalibrationSpec(path, path.stem, str(raw.get("description", "")).strip(), target, base_path, base_params,
-                           steps, replicates, seed, parameters, patterns, abc, judge)
+                           steps, replicates, seed, parameters, patterns, abc, judge, batch_size)
 
 
 def integer(raw: dict[str, Any], key: str, default: int, minimum: int) -> int:

@@ -34,9 +34,11 @@ COST_OF_PERIOD = {"in_project": "funder_cost", "to_end": "total_cost"}
 
 def play_strategies(strategies: list[Strategy], seeds: list[int], steps: int, workers: int, progress: bool,
                     costs: CostTable, communities: int, desc: str = "compare",
-                    worlds: Worlds | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Play strategies on common seeds (and worlds); (runs with costs, monthly uptake [strategy, replicate, month])."""
-    played = play([Contender(s.label, s.params) for s in strategies], seeds, steps, workers, progress, desc, worlds)
+                    worlds: Worlds | None = None, batch_size: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Play strategies on common seeds (and worlds), ``batch_size`` runs stepped together; (runs with costs,
+    monthly uptake [strategy, replicate, month])."""
+    played = play([Contender(s.label, s.params) for s in strategies], seeds, steps, workers, progress, desc, worlds,
+                  batch_size)
     return add_costs(played.runs, strategies, costs, communities), played.uptake
 
 

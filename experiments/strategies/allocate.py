@@ -119,12 +119,14 @@ def plan_from_point(x: np.ndarray, budget: float, costs: CostTable, facilitators
 def buy(share: dict[str, float], money: float, price: dict[str, float], most: dict[str, float]) -> dict[str, float]:
     """Units bought with ``money`` split by ``share``; an item that reaches the model's highest rate is capped
     and what it leaves goes to the other items in proportion to their shares (left unspent only when every
-    item with a share is capped)."""
+    item with a share is capped). Items are summed in ``share``'s order, never a set's: a set of names iterates
+    in an order that changes with the process's hash seed, and float sums in another order differ in the last
+    bits, which gave the same budget split slightly different plans from one process to the next."""
     units = dict.fromkeys(share, 0.0)
-    open_items = {u for u in share if share[u] > 0}
+    open_items = [u for u in share if share[u] > 0]
     while open_items and money > 1e-9:
         weight = sum(share[u] for u in open_items)
-        capped = {u for u in open_items if price[u] == 0 or share[u] / weight * money >= (most[u] - units[u]) * price[u]}
+        capped = [u for u in open_items if price[u] == 0 or share[u] / weight * money >= (most[u] - units[u]) * price[u]]
         if not capped:
             for u in open_items:
                 units[u] += share[u] / weight * money / price[u]
@@ -132,7 +134,7 @@ def buy(share: dict[str, float], money: float, price: dict[str, float], most: di
         for u in capped:
             money -= (most[u] - units[u]) * price[u]
             units[u] = most[u]
-        open_items -= capped
+        open_items = [u for u in open_items if u not in capped]
     return units
 
 
@@ -157,7 +159,7 @@ def as_strategy(label: str, plan: Plan, template: Strategy | None, base: model.S
 # -------------------------------------------------------------------------------------------- search
 def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Outcome, replicates: int,
              steps: int, seed: int, workers: int = 1, template: Strategy | None = None,
-             progress: bool = True, worlds: Worlds | None = None) -> Allocation:
+             progress: bool = True, worlds: Worlds | None = None, batch_size: int | None = None) -> Allocation:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     facilitators = template.plan.facilitators if template else 1.0
@@ -172,18 +174,18 @@ def allocate(base: model.Scenario, costs: CostTable, budget: float, outcome: Out
     screen_seeds = replicate_seeds(seed, screen_reps, stream=0)
     points = latin.sample(cube(), SCREEN_POINTS, seed=SEARCH_SEED + seed)
     screened = evaluate(strategies_at(points, 0), points, "screen", screen_seeds, steps, workers, progress,
-                        costs, communities, outcome, budget, worlds)
+                        costs, communities, outcome, budget, worlds, batch_size)
     around = points[distinct_best(screened, REFINE_AROUND)["point"].to_numpy()]
     refine_points = np.vstack([box_around(x, k, seed) for k, x in enumerate(around)])
     refined = evaluate(strategies_at(refine_points, len(points)), refine_points, "refine", screen_seeds, steps,
-                       workers, progress, costs, communities, outcome, budget, worlds)
+                       workers, progress, costs, communities, outcome, budget, worlds, batch_size)
     screening = pd.concat([screened, refined], ignore_index=True)
     chosen = distinct_best(screening, FINALISTS)
     all_points = np.vstack([points, refine_points])
     finalists = strategies_at(all_points[chosen["point"].to_numpy()], 0)
     finalists = [s.relabel(label) for s, label in zip(finalists, chosen["split"])]
     runs, table = confirm(finalists, replicates, seed, steps, workers, progress, costs, communities, outcome, budget,
-                          worlds)
+                          worlds, batch_size)
     return Allocation(budget, outcome, costs, base, steps, seed, screening, table, runs, replicates, screen_reps,
                       time.perf_counter() - t0, started, worlds)
 
@@ -206,10 +208,10 @@ def distinct_best(table: pd.DataFrame, n: int) -> pd.DataFrame:
 
 def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: list[int], steps: int,
              workers: int, progress: bool, costs: CostTable, communities: int, outcome: Outcome,
-             budget: float, worlds: Worlds | None = None) -> pd.DataFrame:
+             budget: float, worlds: Worlds | None = None, batch_size: int | None = None) -> pd.DataFrame:
     """Play splits on the given seeds; one row per split with its plan, shares and mean outcome."""
     runs, _ = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, f"allocate {stage}",
-                              worlds)
+                              worlds, batch_size)
     rows = []
     for s, x, (_, group) in zip(strategies, points, runs.groupby("contender", sort=True)):
         mean = float(group[outcome.name].mean())
@@ -222,11 +224,11 @@ def evaluate(strategies: list[Strategy], points: np.ndarray, stage: str, seeds: 
 
 def confirm(finalists: list[Strategy], replicates: int, seed: int, steps: int, workers: int, progress: bool,
             costs: CostTable, communities: int, outcome: Outcome, budget: float,
-            worlds: Worlds | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+            worlds: Worlds | None = None, batch_size: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-run the finalists on fresh seeds; rank by mean outcome and compare each with the best, paired."""
     seeds = replicate_seeds(seed, replicates, stream=1)
     runs, _ = play_strategies(finalists, seeds, steps, workers, progress, costs, communities, "allocate confirm",
-                              worlds)
+                              worlds, batch_size)
     summary = describe(runs, [outcome.name]).set_index("strategy")
     order = sorted(finalists, key=lambda s: -outcome.better * summary.loc[s.label, "mean"])
     diffs = differences(runs, [s.label for s in order], (outcome,)).set_index("strategy")

@@ -12,6 +12,7 @@ from pathlib import Path
 import model
 
 from ..io import UserError, check_out_folder
+from ..batching import add_batch_size_option
 from ..cli import positive_int
 from ..sweep.execute import default_workers
 from . import formatting as fmt
@@ -75,6 +76,7 @@ def add_common(parser: argparse.ArgumentParser, replicates: int) -> None:
     parser.add_argument("--workers", type=positive_int, default=default_workers(),
                         help="worker processes (default: the CPUs available)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_size_option(parser)
 
 
 def budget_amount(text: str) -> float:
@@ -104,7 +106,7 @@ def compare_command(args) -> int:
     out = args.out or default_folder("compare", [s.path.stem if s.path else s.name for s in strategies])
     check_out_folder(out, "compare")
     comp = compare(strategies, costs, base, base.steps, args.replicates, base.seed, args.budget, args.workers,
-                   progress=not args.quiet, worlds=worlds, targets=targets, rank_by=rank_by)
+                   progress=not args.quiet, worlds=worlds, targets=targets, rank_by=rank_by, batch_size=args.batch_size)
     write_comparison(comp, out)
     print_summary(comp, out)
     return 0
@@ -132,7 +134,7 @@ def allocate_command(args) -> int:
     check_out_folder(out, "allocate")
     worlds = load_worlds(args.worlds, args.allow_unmet_worlds) if args.worlds is not None else None
     result = allocate(base, costs, args.budget, OUTCOME[args.outcome], args.replicates, base.steps, base.seed,
-                      args.workers, template, progress=not args.quiet, worlds=worlds)
+                      args.workers, template, progress=not args.quiet, worlds=worlds, batch_size=args.batch_size)
     write_allocation(result, out)
     print_allocation(result, out, file=sys.stdout)
     return 0

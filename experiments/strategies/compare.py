@@ -83,14 +83,15 @@ class Comparison:
 def compare(strategies: list[Strategy], costs: CostTable, base: model.Scenario, steps: int, replicates: int,
             seed: int, budget: float | None = None, workers: int = 1, progress: bool = True,
             worlds: Worlds | None = None, targets: list[Expression] | None = None,
-            rank_by: Outcome | None = None) -> Comparison:
+            rank_by: Outcome | None = None, batch_size: int | None = None) -> Comparison:
     """Run every strategy on the same seeds (and, with ``worlds``, the same plausible worlds) and compute
     outcomes, paired differences and costs; with worlds or targets, robustness across the futures too."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     seeds = replicate_seeds(seed, replicates)
     _, communities = country_size(base.params)
-    runs, uptake = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, worlds=worlds)
+    runs, uptake = play_strategies(strategies, seeds, steps, workers, progress, costs, communities, worlds=worlds,
+                                   batch_size=batch_size)
     labels = [s.label for s in strategies]
     robust = None
     if worlds is not None or targets:

@@ -6,9 +6,11 @@ replicate r only by what they change and differences are paired. ``stream`` sepa
 seeds (the allocation search screens on stream 0 and confirms its finalists on stream 1, so finalists are
 not judged on the runs that selected them).
 
-Runs go through the sweep engine's executor (a local process pool that survives a broken worker); each run
-is keyed by (contender, replicate) and results are sorted by that key, so they do not depend on the number
-of workers or on how runs were chunked. One run returns its summary outcomes, the resource units the model
+Runs go through the sweep engine's executor (a local process pool that survives a broken worker) in batches:
+a task is ``batch_size`` runs (default ``model.DEFAULT_BATCH``) that the worker steps together with
+``model.run_batch`` (the contenders' paired seeds, contender by contender), each giving what it gives alone;
+each run is keyed by (contender, replicate) and results are sorted by that key, so they do not depend on the
+number of workers or on how runs were batched. One run returns its summary outcomes, the resource units the model
 counted by the month the project left and by the end, and its monthly uptake (for the figures).
 """
 
@@ -24,13 +26,12 @@ from tqdm import tqdm
 
 import model
 from experiments.sweep.design import run_seed
-from experiments.sweep.engine import chunk_sizes
 from experiments.sweep.execute import execute, open_backend
 
+from ..batching import batches, default_batch, run_batch
 from ..worlds import Worlds
 from .costs import UNIT_COUNTERS
 
-SECONDS_PER_MONTH = 0.001  # one month of the default scenario on one core (for chunk sizing only)
 COUNTERS = tuple(UNIT_COUNTERS.values())
 
 
@@ -55,9 +56,11 @@ def replicate_seeds(seed: int, replicates: int, stream: int = 0) -> list[int]:
 
 
 def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int = 1,
-         progress: bool = True, desc: str = "compare", worlds: Worlds | None = None) -> Played:
-    """Run every contender on every seed (common random numbers); with ``worlds``, replicate r plays in the
-    world its seed draws, the same for every contender (the contender's own settings win over the world)."""
+         progress: bool = True, desc: str = "compare", worlds: Worlds | None = None,
+         batch_size: int | None = None) -> Played:
+    """Run every contender on every seed (common random numbers), ``batch_size`` runs stepped together; with
+    ``worlds``, replicate r plays in the world its seed draws, the same for every contender (the contender's
+    own settings win over the world)."""
     def params(contender: Contender, seed: int) -> dict[str, Any]:
         return contender.params if worlds is None else worlds.layer(seed, contender.params)
 
@@ -71,7 +74,7 @@ def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int
             results.update({run_id: (row, series) for run_id, row, series in done})
             bar.update(len(done))
 
-        run_items(items, steps, workers, on_done)
+        run_items(items, steps, workers, on_done, batch_size or default_batch())
     finally:
         bar.close()
     played = collect(contenders, seeds, results)
@@ -80,10 +83,10 @@ def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int
     return played
 
 
-def run_items(items: list, steps: int, workers: int, on_done) -> None:
-    """Run the items here (one worker) or on the sweep engine's process pool, in chunks."""
-    bounds = np.cumsum([0, *chunk_sizes(SECONDS_PER_MONTH * steps, len(items), workers)])
-    chunks = {i: items[start:stop] for i, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:]))}
+def run_items(items: list, steps: int, workers: int, on_done, batch_size: int | None = None) -> None:
+    """Run the items here (one worker) or on the sweep engine's process pool, a batch of ``batch_size`` runs
+    per task; ``on_done`` gets each batch's rows as the batch finishes."""
+    chunks = dict(enumerate(batches(items, batch_size or default_batch())))
     if workers == 1:
         for key, chunk in chunks.items():
             on_done(key, run_chunk(chunk))
@@ -93,12 +96,17 @@ def run_items(items: list, steps: int, workers: int, on_done) -> None:
 
 
 def run_chunk(items: list[tuple[int, dict, int, int]]) -> list[tuple[int, dict, np.ndarray]]:
-    """The task a worker runs: a few runs, each (run id, outcome row, monthly uptake)."""
-    return [(run_id, *run_one(params, seed, steps)) for run_id, params, seed, steps in items]
+    """The task a worker runs: a batch of runs stepped together (``model.run_batch``; runs of one length, as
+    :func:`play` makes them), each (run id, outcome row, monthly uptake)."""
+    if len({steps for *_, steps in items}) > 1:
+        raise ValueError("a batch holds runs of one length")
+    results = run_batch([(params, seed) for _, params, seed, _ in items], items[0][3]) if items else []
+    return [(run_id, *reduce_run(result, steps)) for (run_id, _, _, steps), result in zip(items, results)]
 
 
-def run_one(params: dict[str, Any], seed: int, steps: int) -> tuple[dict[str, float], np.ndarray]:
-    result = model.run_model(params, seed=seed, steps=steps)
+def reduce_run(result: model.RunResult, steps: int) -> tuple[dict[str, float], np.ndarray]:
+    """What a comparison keeps of a run: its summary outcomes, the resource units counted by the month the
+    project left and by the end, and its monthly uptake."""
     ts = result.timeseries
     exit_row = min(int(result.params["project_exit_month"]), steps)
     row = dict(result.summary)

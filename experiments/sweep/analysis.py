@@ -43,6 +43,9 @@ class Analysis:
     method: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    model: bool = False  # a study of the model: factors and outputs have plain labels in the registries
+    factors: dict[str, dict[str, Any]] = field(default_factory=dict)  # the spec's factors (kind, low, high, ...)
+    replicates: int = 1
 
 
 @dataclass
@@ -80,7 +83,9 @@ def load_study(root: Path) -> StudyData:
 
 def analyze(data: StudyData) -> Analysis:
     method = data.spec["method"]
-    result = Analysis(method)
+    target = str(data.spec.get("target", ""))
+    result = Analysis(method, model=target == "model" or target.startswith("model+worlds:"),
+                      factors=dict(data.spec.get("factors", {})), replicates=int(data.spec["replicates"]))
     report_failures(data, result)
     result.tables["noise"] = noise_table(data, result)
     if method == "sobol":

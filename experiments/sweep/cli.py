@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..batching import add_batch_size_option
 from ..cli import positive_int
 from .analysis import Analysis, analyze, load_study, summary_lines, write_analysis
 from .engine import default_out, run_study
@@ -31,6 +32,7 @@ def add_parser(subparsers) -> None:
                        help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster")
     sweep.add_argument("--out", type=Path, metavar="DIR", help="study folder (default: results/sweeps/<spec name>/)")
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_batch_size_option(sweep, config_key=True)
     sweep.add_argument("--worlds", type=Path, metavar="FILE",
                        help="run each run in a plausible world drawn from this ensemble (Parquet; see README)")
     sweep.add_argument("--allow-unmet-worlds", action="store_true",
@@ -55,7 +57,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         spec = spec_in_worlds(spec, load_worlds(args.worlds, args.allow_unmet_worlds))
     out = args.out or default_out(spec)
     try:
-        study = run_study(spec, out, args.workers, args.scheduler, progress=not args.no_progress)
+        study = run_study(spec, out, args.workers, args.scheduler, progress=not args.no_progress,
+                          batch_size=args.batch_size)
     except KeyboardInterrupt:
         print(f"finished runs are saved in {out}; run the same command to resume", file=sys.stderr)
         raise

@@ -1,9 +1,15 @@
 """Run a study: design, check the folder, time a run, batch the pending runs into tasks, execute them with a
 progress bar while saving as they finish, then write the final results table.
 
-Tasks carry >= 50 ms (aim: 250 ms) of work so the executor's per-task overhead (0.5 ms pool, 3 ms Dask) stays
-a few per cent at most; they shrink towards the end of the study so the workers finish together, and a kill
-loses little. The first runs are timed in this process (and kept) while the workers start. Chunking changes nothing in the numbers: seeds are per run and results are sorted by run_id.
+A model study's task is one batch: ``batch_size`` runs (default ``model.DEFAULT_BATCH``) that the worker steps
+together with ``model.run_batch``, consecutive in run order (a design point's replicates and the next points').
+A function study's tasks carry >= 50 ms (aim: 250 ms) of work so the executor's per-task overhead (0.5 ms
+pool, 3 ms Dask) stays a few per cent at most; they shrink towards the end of the study so the workers
+finish together, and a kill loses little. The first runs are run in this process (and kept) while the
+workers start: the first run alone (it checks the target), then, for the model, the rest of a batch; for a
+function, timed runs that size the tasks. Neither batching nor chunking changes a number: seeds are per run,
+each run of a batch gives what it gives alone, and results are sorted by run_id. A resume batches the runs
+still missing, so a half-finished batch runs only its missing runs again.
 """
 
 from __future__ import annotations
@@ -44,13 +50,16 @@ def prepare(spec: Spec, out: Path) -> Study:
     return Study(out, spec, design, run_table(spec, design)).open()
 
 
-def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None, progress: bool = True) -> Study:
-    """Run (or resume) the study into ``out``; return the finished :class:`Study`."""
+def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None, progress: bool = True,
+              batch_size: int | None = None) -> Study:
+    """Run (or resume) the study into ``out``, ``batch_size`` model runs stepped together (default: the
+    spec's); return the finished :class:`Study`."""
+    batch_size = batch_size or spec.batch_size
     study = prepare(spec, out)
     if len(study.pending()):
         with open_backend(scheduler, workers, preload_modules(spec)) as backend:
             ready = backend.warm_up(spec.target)  # workers start while this process times the first runs
-            seconds, probed = probe(spec, study.pending(), ready)
+            seconds, probed = probe(spec, study.pending(), ready, batch_size)
             study.lock()
             if not study.exists:
                 study.create(problem(spec) if spec.method in ("sobol", "morris") else None, SEED_RULE)
@@ -58,7 +67,7 @@ def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None,
             try:
                 study.save_rows(probed)
                 if len(study.pending()):
-                    run_pending(study, study.pending(), backend, seconds, progress)
+                    run_pending(study, study.pending(), backend, seconds, progress, batch_size)
             finally:
                 study.end_session(session)
     else:
@@ -67,13 +76,19 @@ def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None,
     return study
 
 
-def probe(spec: Spec, pending: pd.DataFrame, ready: Callable[[], bool]) -> tuple[float, list[dict[str, Any]]]:
-    """Run the first pending runs here, timing them, until a worker is ready (and >= 2 runs are timed, or
-    0.2 s passed) or 1 s passed: (seconds per run, their rows). The rows are kept, so probing wastes no
-    run; a target that fails or lacks an output is refused before the folder is created."""
-    items = run_items(spec, pending.head(PROBE_RUNS))
+def probe(spec: Spec, pending: pd.DataFrame, ready: Callable[[], bool],
+          batch_size: int = 1) -> tuple[float, list[dict[str, Any]]]:
+    """Run the first pending runs here: (seconds per run, their rows). The rows are kept, so probing wastes
+    no run; a target that fails or lacks an output is refused before the folder is created. The model: the
+    first run, then the rest of a batch (up to PROBE_RUNS runs) as one batch (the model's tasks are batches,
+    not timed). A function: runs timed one by one until a worker is ready (and >= 2 runs are timed, or 0.2 s
+    passed) or 1 s passed."""
+    items = run_items(spec, pending.head(min(PROBE_RUNS, batch_size) if spec.is_model else PROBE_RUNS))
     evaluate = resolve_target(spec.target)
     rows = [first_run(spec, evaluate, items[0])]  # also the warm-up (imports, caches): not timed
+    if spec.is_model:
+        rows += run_chunk(spec.target, spec.base_params, spec.steps, spec.outputs, batch_size, items[1:])
+        return 0.0, rows
     start = time.perf_counter()
     for run_id, values, seed in items[1:]:
         rows.append(run_one(evaluate, run_id, {**spec.base_params, **values}, seed, spec.steps, spec.outputs))
@@ -115,12 +130,20 @@ def preload_modules(spec: Spec) -> list[str]:
     return [__name__.rpartition(".")[0] + ".targets", *target]
 
 
-def run_pending(study: Study, pending: pd.DataFrame, backend: Backend, seconds: float, progress: bool) -> None:
+def task_sizes(spec: Spec, seconds: float, pending: int, workers: int, batch_size: int) -> list[int]:
+    """Runs per task: one batch each for the model, :func:`chunk_sizes` for a function."""
+    if spec.is_model:
+        return [min(batch_size, pending - start) for start in range(0, pending, batch_size)]
+    return chunk_sizes(seconds, pending, workers)
+
+
+def run_pending(study: Study, pending: pd.DataFrame, backend: Backend, seconds: float, progress: bool,
+                batch_size: int = 1) -> None:
     spec = study.spec
     items = run_items(spec, pending)
-    bounds = itertools.accumulate(chunk_sizes(seconds, len(items), backend.workers), initial=0)
+    bounds = itertools.accumulate(task_sizes(spec, seconds, len(items), backend.workers, batch_size), initial=0)
     payloads = dict(enumerate(items[a:b] for a, b in itertools.pairwise(bounds)))
-    task = functools.partial(run_chunk, spec.target, spec.base_params, spec.steps, spec.outputs)
+    task = functools.partial(run_chunk, spec.target, spec.base_params, spec.steps, spec.outputs, batch_size)
     saver = Saver(study)
     bar = progress_bar(spec, len(study.runs), len(study.done), progress)
 

@@ -24,7 +24,7 @@ from .targets import FUNCTION_OUTPUT, MODEL_TARGET, WORLDS_TARGET, load_function
 METHODS = ("sobol", "morris", "ofat", "grid")
 SPEC_KEYS = (
     "description", "method", "base", "function", "include", "factors", "N", "levels", "second_order",
-    "replicates", "steps", "outputs", "seed",
+    "replicates", "steps", "outputs", "seed", "batch_size",
 )
 FACTOR_KEYS = ("low", "high", "choices", "values", "group")
 
@@ -52,7 +52,8 @@ class Factor:
 @dataclass(frozen=True)
 class Spec:
     """A checked study spec; :meth:`fingerprint` is everything that decides the study's numbers (JSON
-    writers sort dict keys, so the factors' order, which decides the design's columns, is kept as a list)."""
+    writers sort dict keys, so the factors' order, which decides the design's columns, is kept as a list).
+    ``batch_size`` is not in it: runs give the same numbers in any batch, so a study may resume with another."""
 
     path: Path
     name: str
@@ -69,6 +70,7 @@ class Spec:
     steps: int
     outputs: tuple[str, ...]
     seed: int
+    batch_size: int = model.DEFAULT_BATCH  # model runs stepped together; speed and memory only, not a number
 
     @property
     def factor_names(self) -> list[str]:
@@ -111,7 +113,7 @@ def build_spec(path: Path, raw: dict[str, Any]) -> Spec:
         base_path=base_path, base_params=base_params, factors=factors, N=N, levels=levels,
         second_order=read_bool(raw, "second_order", False), replicates=read_int(raw, "replicates", 1, 1),
         steps=read_int(raw, "steps", base_steps, 1), outputs=read_outputs(raw, target),
-        seed=read_int(raw, "seed", base_seed, 0),
+        seed=read_int(raw, "seed", base_seed, 0), batch_size=read_batch_size(raw),
     )
 
 
@@ -144,6 +146,12 @@ def read_int(raw: dict[str, Any], key: str, default: int | None, minimum: int) -
     if value < minimum:
         raise ConfigError(f"{key}: {value} is below the minimum {minimum}")
     return value
+
+
+def read_batch_size(raw: dict[str, Any]) -> int:
+    from ..batching import check_batch_size, default_batch
+
+    return check_batch_size(raw.get("batch_size", default_batch()))
 
 
 def read_bool(raw: dict[str, Any], key: str, default: bool) -> bool:

@@ -52,3 +52,28 @@ def test_results_do_not_depend_on_workers(base):
     two = play(contenders, seeds, 20, workers=2, progress=False)
     pd.testing.assert_frame_equal(one.runs, two.runs)
     np.testing.assert_array_equal(one.uptake, two.uptake)
+
+
+def test_the_paired_runs_go_in_batches_and_the_batch_size_changes_no_run(base, monkeypatch):
+    """Each task is one `model.run_batch` call of the size asked (the spy steps the runs in reverse order and
+    hands them back in the order given, as the per-run contract allows); runs, uptake curves and costs are
+    the same for batches of 1 and of 3."""
+    import model
+
+    sizes: list[int] = []
+    real = model.run_batch
+
+    def spy(runs, steps=120):
+        runs = list(runs)
+        sizes.append(len(runs))
+        return list(reversed(real(list(reversed(runs)), steps=steps)))
+
+    monkeypatch.setattr(model, "run_batch", spy)
+    strategies = [load_strategy(STRATEGIES / name, base) for name in ("01-business-as-usual.toml", "04-pilot-heavy.toml")]
+    one = compare(strategies, load_costs(COSTS), base, 12, REPLICATES, seed=3, progress=False, batch_size=1)
+    assert sizes == [1] * 2 * REPLICATES
+    sizes.clear()
+    three = compare(strategies, load_costs(COSTS), base, 12, REPLICATES, seed=3, progress=False, batch_size=3)
+    assert sizes == [3, 3, 2]  # 2 strategies x 4 paired seeds, in order
+    pd.testing.assert_frame_equal(one.runs, three.runs)
+    np.testing.assert_array_equal(one.uptake, three.uptake)

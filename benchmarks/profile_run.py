@@ -5,7 +5,7 @@
 
 Three views of the same run (the default scenario, seed 1, its 120 months; building the model is timed apart):
 
-1. **by mechanism, without a profiler**: each call of ``LearningAlliance.step`` (read from its source, so the list
+1. **by mechanism, without a profiler**: each call of ``Alliances.step`` (read from its source, so the list
    follows the model) is wrapped in a CPU timer; CPU microseconds per month, calls of NumPy functions per month.
 2. **the top 15 functions by own time under cProfile** (time per month, calls per month, time per call). cProfile
    adds a fixed cost to every Python-level call, so cheap calls look dearer than they are; the ratio of the profiled
@@ -36,7 +36,7 @@ import mesa
 import numpy as np
 
 import model
-from model.alliance import LearningAlliance
+from model.alliance import Alliances
 
 from .fair_bench import TEN_X
 
@@ -47,8 +47,8 @@ REPEATS = 3  # runs per size for the by-mechanism view (medians)
 
 
 def step_calls() -> list[str]:
-    """Attribute paths ``step`` calls on ``self``, in order (``fund``, ..., ``datacollector.collect``)."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(LearningAlliance.step)))
+    """Attribute paths ``step`` calls on ``self``, in order (``fund``, ..., ``record``, ``note_milestones``)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(Alliances.step)))
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -84,7 +84,7 @@ def by_mechanism(params: dict, seed: int, months: int) -> tuple[dict[str, float]
 
     for path in step_calls():
         owner_path, _, attr = path.rpartition(".")
-        owner = m
+        owner = m.alliances  # the single run's alliance, whose step makes the calls
         for part in filter(None, owner_path.split(".")):
             owner = getattr(owner, part)
         setattr(owner, attr, wrap(path, getattr(owner, attr)))
@@ -170,7 +170,7 @@ def write(out: Path, ten_x: bool, seed: int = 1, months: int = 120) -> None:
         f"profiler; {profiled_total / months * 1e3:.3f} ms under cProfile ({profiled_total / total:.1f}x: the "
         "profiler's cost per call, so the cProfile figures below are dearer than real, cheap calls most).",
         "",
-        "## 1. By mechanism (no profiler; the calls of `LearningAlliance.step`, in its order)",
+        "## 1. By mechanism (no profiler; the calls of `Alliances.step`, in its order)",
         "",
         f"Medians over {REPEATS} runs (seeds {seed}-{seed + REPEATS - 1}) at each size. The {'default' if ten_x else '10x'} "
         f"size ({agents_o} agents) beside it splits each cost, assuming it grows linearly with the agents, into a "

@@ -7,26 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import model
 
 from .test_run_cli import BASELINE as CONFIG, ROOT
-
-
-@pytest.fixture
-def batch_sizes(monkeypatch) -> list[int]:
-    """The size of every `model.run_batch` call made in this process (the commands below run with one
-    worker); the spy steps the runs in reverse order and hands them back in the order given, which the
-    contract (per run) allows."""
-    sizes: list[int] = []
-    real = model.run_batch
-
-    def spy(runs, steps=120):
-        runs = list(runs)
-        sizes.append(len(runs))
-        return list(reversed(real(list(reversed(runs)), steps=steps)))
-
-    monkeypatch.setattr(model, "run_batch", spy)
-    return sizes
 
 
 def test_run_steps_its_replicates_in_batches_and_the_batch_size_changes_no_number(mus, tmp_path, batch_sizes):

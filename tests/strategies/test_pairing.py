@@ -54,21 +54,11 @@ def test_results_do_not_depend_on_workers(base):
     np.testing.assert_array_equal(one.uptake, two.uptake)
 
 
-def test_the_paired_runs_go_in_batches_and_the_batch_size_changes_no_run(base, monkeypatch):
+def test_the_paired_runs_go_in_batches_and_the_batch_size_changes_no_run(base, batch_sizes):
     """Each task is one `model.run_batch` call of the size asked (the spy steps the runs in reverse order and
     hands them back in the order given, as the per-run contract allows); runs, uptake curves and costs are
     the same for batches of 1 and of 3."""
-    import model
-
-    sizes: list[int] = []
-    real = model.run_batch
-
-    def spy(runs, steps=120):
-        runs = list(runs)
-        sizes.append(len(runs))
-        return list(reversed(real(list(reversed(runs)), steps=steps)))
-
-    monkeypatch.setattr(model, "run_batch", spy)
+    sizes = batch_sizes
     strategies = [load_strategy(STRATEGIES / name, base) for name in ("01-business-as-usual.toml", "04-pilot-heavy.toml")]
     one = compare(strategies, load_costs(COSTS), base, 12, REPLICATES, seed=3, progress=False, batch_size=1)
     assert sizes == [1] * 2 * REPLICATES

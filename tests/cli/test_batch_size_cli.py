@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-
 from .test_run_cli import BASELINE as CONFIG, ROOT
 
 

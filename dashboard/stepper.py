@@ -6,7 +6,10 @@
 - The **painter thread** turns the newest snapshot into pictures and hands them to the page. While Play runs,
   a frame is only taken when the painter is free for it: on a busy machine months are stepped without a
   picture (frames are dropped, never queued), and the model never runs more than :data:`MAX_LEAD_S` seconds
-  of play ahead of the picture on screen.
+  of play ahead of the picture on screen. Whenever the painter is free and the model is at a month no frame
+  was taken of, the stepper takes one at once rather than waiting for its next month: a picture slower than
+  the whole lead is followed by the newest month (before, the stepper waited for the painter while the
+  painter waited for a frame, and the screen froze for as long as Play lasted).
 - **Screen and model agree.** Every frame carries a copy of the futures at its month (a deep copy: random
   generator included), so Pause puts the model back to the month of the picture on screen, the month the room
   saw when the trainer pressed Pause; a later Play draws the same numbers as if it had stopped there.
@@ -153,6 +156,7 @@ class Stepper:
         self.frames_taken = 0
         self.frames_painted = 0
         self.frames_dropped = 0  # months stepped while playing without a picture (the painter was busy)
+        self._unshown = False  # the model is at a month no frame was taken of (stepper thread only)
         self.rewinds = 0  # pauses that put the model back to the month on screen
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
@@ -328,7 +332,7 @@ class Stepper:
                 if self._closed:
                     return
                 self._working = True
-                jobs, months, from_play = [], 0, False
+                jobs, months, from_play, catch_up = [], 0, False, False
                 if r.queue:  # one queued request at a time, in the order they came
                     item = r.queue.pop(0)
                     if item is STEP:
@@ -341,12 +345,16 @@ class Stepper:
                         if delay <= 0 and self._lead() > MAX_LEAD_S * r.speed:
                             delay = 0.02  # the screen is too far behind: wait for the painter, do not run away
                             next_due = time.monotonic() + delay
-                        if delay > 0 and not jobs:
-                            self._working = False
-                            self._wake.wait(delay)  # a request (Pause) wakes this at once
-                            continue
-                    months, from_play = 1, True
-                interval = 1.0 / r.speed
+                        if delay > 0:
+                            if self._unshown and self._painter_free():
+                                catch_up = True  # the painter is free: show the month the model is at (below)
+                            else:
+                                self._working = False
+                                self._wake.wait(delay)  # a request (Pause) wakes this at once
+                                continue
+                    if not catch_up:
+                        months, from_play = 1, True
+                interval = 0.0 if catch_up else 1.0 / r.speed
                 playing_on = from_play  # a month of Play (not a requested Step): its picture may be dropped
             stopped = False
             try:
@@ -366,6 +374,7 @@ class Stepper:
                         still_playing = self._requests.playing
                     if playing_on and still_playing and not self._painter_free():
                         self.frames_dropped += 1  # no picture of this month: the painter is busy
+                        self._unshown = True
                     else:
                         self._publish()
             except Exception as err:  # a refused lever or a model error: say so in the page, keep the stepper
@@ -378,7 +387,8 @@ class Stepper:
                 self.on_stop()
             with self._wake:
                 self._working = False
-            next_due = max(next_due + interval, time.monotonic() - interval)
+            if not catch_up:
+                next_due = max(next_due + interval, time.monotonic() - interval)
 
     def _painter_free(self) -> bool:
         with self._paint_wake:
@@ -402,6 +412,7 @@ class Stepper:
         it for the painter."""
         with self._wake:
             playing, target = self._requests.playing, self._requests.target
+        self._unshown = False
         futures = {name: take_snapshot(alliance, self.since.get(name, 0)) for name, alliance in self.models.items()}
         copies = {name: copy.deepcopy(alliance) for name, alliance in self.models.items()}
         with self._paint_wake:

@@ -142,9 +142,6 @@ def busy_machine():
         burner.wait(timeout=10)
 
 
-@pytest.mark.xfail(strict=False, reason="known defect, issue 18 left open: with both cores burnt and Speed at its "
-                   "maximum, the screen sometimes shows no new month for 30 s after Play (frames starved, not dropped); "
-                   "failed 5 of 6 runs on an idle 2-core machine plus the two burners, passed when run with prints")
 def test_pause_stops_at_the_month_on_screen_on_a_busy_machine(watched_page, dashboard_server, busy_machine):
     page = watched_page
     page.goto(dashboard_server.url)

@@ -348,7 +348,10 @@ def DecisionForm(workshop: ws.Workshop, me: str, card: ws.RoleCard):
         choice("Your contribution", CONTRIBUTE, contribute, "decide-contribute")
         choice("Pilots on your platforms", PILOT, pilot, "decide-pilot")
         if pilot.value != LEAVE_TO_MODEL:
-            solara.Select(label="…for which water use", values=list(WATER_USES), value=use)
+            backing = pick(PILOT, pilot) == "back"
+            solara.Select(label=("…for which water use (its design leans towards it)" if backing else
+                                 "…against which water use (its design leans away from it)"),
+                          values=list(WATER_USES), value=use, classes=["decide-pilot-use"])
         solara.Select(label="Invite someone", values=[NOBODY, *invitable], value=invite, classes=["decide-invite"])
         choice("Conflict", CONFLICT, conflict, "decide-conflict")
         if card.two_seats:

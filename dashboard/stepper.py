@@ -92,6 +92,8 @@ class Frame:
     target: int | None = None
     copies: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # the models at this month
     generation: int = 0  # counts alliances replaced (Reset, another table): a frame of a new alliance has a higher one
+    from_play: bool = False  # the month was stepped by Play (such a frame goes stale when Pause comes before it shows)
+    pauses: int = 0  # the Pause requests made before that month was stepped
 
     @property
     def main(self) -> Snapshot:
@@ -158,6 +160,8 @@ class Stepper:
         self.frames_dropped = 0  # months stepped while playing without a picture (the painter was busy)
         self._unshown = False  # the model is at a month no frame was taken of (stepper thread only)
         self.rewinds = 0  # pauses that put the model back to the month on screen
+        self.stale = 0  # frames of Play not shown because Pause came while they were being painted
+        self._pauses = 0  # Pause requests so far (guarded by _wake)
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
                          threading.Thread(target=self._guard(self._paint_loop), name="alliance-painter", daemon=True)]
@@ -190,18 +194,27 @@ class Stepper:
             self._wake.notify_all()
 
     def pause(self, rewind: bool = True) -> None:
-        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen."""
+        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen when Pause was
+        pressed: a picture of Play still being painted then is not shown (it is stale, :meth:`is_current`)."""
         with self._wake:
+            self._pauses += 1
             self._requests.playing = False
             self._requests.queue = [item for item in self._requests.queue if item is not STEP]
             self._requests.target = None
             self._requests.queue.append(self._rewind if rewind else (lambda: None))  # then a frame that says "paused"
             self._wake.notify_all()
 
+    def is_current(self, frame: Frame) -> bool:
+        """False for a frame of Play taken before a Pause request that came since: the page must not show it
+        (the room would see a month after the one it paused at). Frames of Step, Reset and jobs are always
+        current."""
+        with self._wake:
+            return not frame.from_play or frame.pauses == self._pauses
+
     def _rewind(self) -> None:
-        """(stepper thread, model lock held) Wait for the picture being painted, then put every future back to
-        the month of the newest picture on screen, keeping the levers changed since (they were set while that
-        picture was shown)."""
+        """(stepper thread, model lock held) Wait for the picture being painted (a picture of Play is not shown
+        once Pause was asked for), then put every future back to the month of the newest picture on screen,
+        keeping the levers changed since (they were set while that picture was shown)."""
         deadline = time.monotonic() + PAINTER_WAIT_S
         with self._paint_wake:
             while not self._closed and self._painted != self._serial and time.monotonic() < deadline:
@@ -274,6 +287,7 @@ class Stepper:
             self.models[BRANCH] = copied
             self.since[BRANCH] = int(copied.steps)
         with self._wake:  # stop playing; the branch starts from the month on screen (steps asked for still run)
+            self._pauses += 1
             self._requests.playing = False
             self._requests.target = None
             self._requests.queue.append(self._rewind)
@@ -355,6 +369,7 @@ class Stepper:
                     if not catch_up:
                         months, from_play = 1, True
                 interval = 0.0 if catch_up else 1.0 / r.speed
+                pauses = self._pauses  # a Pause after this makes a frame of this month stale
                 playing_on = from_play  # a month of Play (not a requested Step): its picture may be dropped
             stopped = False
             try:
@@ -375,6 +390,8 @@ class Stepper:
                     if playing_on and still_playing and not self._painter_free():
                         self.frames_dropped += 1  # no picture of this month: the painter is busy
                         self._unshown = True
+                    elif playing_on or catch_up:
+                        self._publish(from_play=True, pauses=pauses)
                     else:
                         self._publish()
             except Exception as err:  # a refused lever or a model error: say so in the page, keep the stepper
@@ -407,17 +424,19 @@ class Stepper:
         with self._paint_wake:
             return self._shown
 
-    def _publish(self) -> None:
+    def _publish(self, from_play: bool = False, pauses: int | None = None) -> None:
         """Take a frame of every future, with a copy of each for Pause (caller holds the model lock), and leave
-        it for the painter."""
+        it for the painter. ``from_play``: a month stepped by Play, ``pauses`` the Pause requests made before it
+        was stepped."""
         with self._wake:
             playing, target = self._requests.playing, self._requests.target
+            pauses = self._pauses if pauses is None else pauses
         self._unshown = False
         futures = {name: take_snapshot(alliance, self.since.get(name, 0)) for name, alliance in self.models.items()}
         copies = {name: copy.deepcopy(alliance) for name, alliance in self.models.items()}
         with self._paint_wake:
             self._serial += 1
-            self._latest = Frame(self._serial, futures, playing, target, copies, self.generation)
+            self._latest = Frame(self._serial, futures, playing, target, copies, self.generation, from_play, pauses)
             self.frames_taken += 1
             self._paint_wake.notify_all()
 
@@ -429,12 +448,18 @@ class Stepper:
                 if self._closed:
                     return
                 frame = self._latest  # older frames were replaced: dropped, not queued
-            try:
-                self.paint(frame)
-            except Exception as err:  # never let a drawing problem stop the pictures
-                self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+            shown = False
+            if self.is_current(frame):
+                try:
+                    shown = self.paint(frame) is not False  # paint() returns False when it did not show the frame
+                except Exception as err:  # never let a drawing problem stop the pictures
+                    self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+                    shown = True
+            if not shown:
+                self.stale += 1
             with self._paint_wake:
-                self._shown = frame
+                if shown:
+                    self._shown = frame
                 self._painted = frame.serial
                 self.frames_painted += 1
                 self._paint_wake.notify_all()

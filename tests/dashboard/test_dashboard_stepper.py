@@ -261,3 +261,42 @@ def test_a_picture_slower_than_the_whole_lead_is_followed_by_the_newest_month_no
     finally:
         painter.gate.set()
         runner.close()
+
+
+class ShowingPainter(GatedPainter):
+    """A gated painter that, as the page's painter does, shows a frame only if it is still current when drawn."""
+
+    runner: stepper.Stepper | None = None
+
+    def __call__(self, frame):
+        self.painting.set()
+        self.gate.wait(30)
+        if not self.runner.is_current(frame):
+            return False
+        Recorder.__call__(self, frame)
+        return True
+
+
+def test_pause_while_a_picture_of_play_is_drawn_stops_at_the_month_on_screen_and_never_shows_that_picture():
+    painter = ShowingPainter()
+    runner = stepper.Stepper(model.build_model(seed=7), paint=painter, start=False)
+    painter.runner = runner
+    runner.start()
+    try:
+        runner.set_speed(12)
+        runner.play()
+        months_until(painter, 3)
+        painter.gate.clear()
+        painter.painting.clear()
+        assert painter.painting.wait(10)  # a picture of a later month of Play is being drawn...
+        on_screen = painter.last.main.month
+        runner.pause()  # ...when the trainer presses Pause, looking at `on_screen`
+        painter.gate.set()
+        assert runner.wait_idle()
+        assert runner.read(lambda models: models["main"].steps) == on_screen
+        assert painter.last.main.month == on_screen and not painter.last.playing
+        assert [f.main.month for f in painter.frames if f.playing][-1] == on_screen  # no later month was shown
+        assert runner.stale >= 1
+    finally:
+        painter.gate.set()
+        runner.close()

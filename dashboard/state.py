@@ -260,8 +260,6 @@ def get_session() -> Session | None:
 
         def paint(frame) -> bool:
             painted = painter.paint(frame)
-            if not runner.is_current(frame):  # Pause came while it was drawn: the room must not see a later month
-                return False
             since = frame.branch.since_month if frame.branch is not None else None
             holder[0].show(painted)
             if branch_month.value != since:  # rare: the what-if panel changes its shape

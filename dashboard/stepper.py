@@ -160,7 +160,7 @@ class Stepper:
         self.frames_dropped = 0  # months stepped while playing without a picture (the painter was busy)
         self._unshown = False  # the model is at a month no frame was taken of (stepper thread only)
         self.rewinds = 0  # pauses that put the model back to the month on screen
-        self.stale = 0  # frames of Play not shown because Pause came while they were being painted
+        self.stale = 0  # frames of Play not painted because Pause came before the painter started them
         self._pauses = 0  # Pause requests so far (guarded by _wake)
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
@@ -194,8 +194,9 @@ class Stepper:
             self._wake.notify_all()
 
     def pause(self, rewind: bool = True) -> None:
-        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen when Pause was
-        pressed: a picture of Play still being painted then is not shown (it is stale, :meth:`is_current`)."""
+        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen: the one shown
+        when Pause was pressed, or the one being painted then (it reaches the screen as the click is handled).
+        A frame of Play the painter had not yet started is never painted (it is stale, :meth:`is_current`)."""
         with self._wake:
             self._pauses += 1
             self._requests.playing = False
@@ -205,15 +206,15 @@ class Stepper:
             self._wake.notify_all()
 
     def is_current(self, frame: Frame) -> bool:
-        """False for a frame of Play taken before a Pause request that came since: the page must not show it
-        (the room would see a month after the one it paused at). Frames of Step, Reset and jobs are always
-        current."""
+        """False for a frame of Play taken before a Pause request that came since: the painter skips it if it has
+        not started it (the room would see a month after the one it paused at). Frames of Step, Reset and jobs
+        are always current."""
         with self._wake:
             return not frame.from_play or frame.pauses == self._pauses
 
     def _rewind(self) -> None:
-        """(stepper thread, model lock held) Wait for the picture being painted (a picture of Play is not shown
-        once Pause was asked for), then put every future back to the month of the newest picture on screen,
+        """(stepper thread, model lock held) Wait for the picture being painted (a frame of Play not yet started
+        is skipped: :meth:`is_current`), then put every future back to the month of the newest picture on screen,
         keeping the levers changed since (they were set while that picture was shown)."""
         deadline = time.monotonic() + PAINTER_WAIT_S
         with self._paint_wake:
@@ -448,14 +449,13 @@ class Stepper:
                 if self._closed:
                     return
                 frame = self._latest  # older frames were replaced: dropped, not queued
-            shown = False
-            if self.is_current(frame):
+            shown = self.is_current(frame)  # a month of Play taken before a Pause since is not painted
+            if shown:
                 try:
-                    shown = self.paint(frame) is not False  # paint() returns False when it did not show the frame
+                    self.paint(frame)
                 except Exception as err:  # never let a drawing problem stop the pictures
                     self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
-                    shown = True
-            if not shown:
+            else:
                 self.stale += 1
             with self._paint_wake:
                 if shown:

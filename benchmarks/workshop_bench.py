@@ -7,6 +7,11 @@ third one inviting someone), then the trainer closes the round: the played allia
 model's own play and the well-facilitated twin each step a quarter. Reported: the median and worst
 round-closing latency, and the sending of 30 decisions (lock contention), each against the reference measured
 in the same run: the same three alliances stepping the same quarter with no player (the model's own work).
+Then the debrief's why (Workshop.explain_round, in a thread of its own after each close): how long a round's
+counterfactual replays take (one per action: each role's decisions, each kind of decision made by several
+roles, the facilitator's change; the round as the model plays it; the played round again), and the debrief
+latency: from the last round's close until every round is explained. Between rounds the benchmark waits for
+the explanation (trainees take a minute or more to decide), so round closing is measured as a trainer meets it.
 Wall-clock times; medians over rounds.
 """
 
@@ -62,8 +67,16 @@ def main() -> None:
         for thread in threads:
             thread.join()
         sending.append(time.perf_counter() - started)
+        if round_ == ROUNDS - 1:
+            last_closed = time.perf_counter()
         workshop.close_round("trainer")
+        if round_ < ROUNDS - 1:
+            workshop.wait_explained(300)  # the next round's decisions take longer than this
+    workshop.wait_explained(300)
+    debrief = time.perf_counter() - last_closed
     closing = workshop.close_seconds
+    explaining = workshop.explain_seconds
+    actions = statistics.median(len(c.causes) for c in workshop.causes())
     reference = reference_quarter_seconds({}, 1, ROUNDS)
     ref = statistics.median(reference)
     print(f"{TRAINEES} trainees, {ROUNDS} rounds of {ws.MONTHS_PER_ROUND} months "
@@ -73,6 +86,11 @@ def main() -> None:
           f"  = {statistics.median(closing) / ref:.2f}x the model's own quarter ({ref * 1000:.0f} ms, 3 alliances)")
     print(f"  30 decisions sent at once: median {statistics.median(sending) * 1000:.1f} ms"
           f"  = {statistics.median(sending) / ref:.3f}x that reference")
+    print(f"  debrief's why, per round ({actions:.0f} actions replayed, median): median "
+          f"{statistics.median(explaining) * 1000:.0f} ms, worst {max(explaining) * 1000:.0f} ms"
+          f"  = {statistics.median(explaining) / ref:.1f}x the reference (in the background, not in round closing)")
+    print(f"  debrief latency (last round closed -> every round explained): {debrief * 1000:.0f} ms"
+          f"  = {debrief / ref:.1f}x the reference")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ The trainer starts a workshop from a teaching preset or an alliance table and ge
 address trainees open; holds the clock (open a round with a timer, close it, next round), acts as the
 facilitator (the facilitation levers of the played alliance), sees who has decided, shows the played alliance
 with each role's actions in the narration, and debriefs: the played alliance beside the model's own play of
-the same roles from the same seed and beside a well-facilitated run, with the month they first differed and
-the players' actions up to then; CSV and PNG downloads.
+the same roles from the same seed and beside a well-facilitated run, with the month they first differed, the
+players' actions up to then and, round by round, which actions made the months differ (counterfactual replays,
+:meth:`~dashboard.workshop.Workshop.explain_round`); CSV and PNG downloads.
 
 Trainees open /play on a phone (360 px wide) or a laptop, type the code and their name, get a stakeholder and
 its role card, and decide each round what the model otherwise decides for that stakeholder. A browser that
@@ -194,7 +195,7 @@ def TrainerView(workshop: ws.Workshop, me: str, on_ended):
                                        on_value=lambda v, n=name: act(lambda: workshop.set_lever(me, n, v)))
         PlayedAlliance(workshop, workshop.round, workshop.month())  # round and month: redrawn when they move
         if workshop.round:
-            Debrief(workshop, workshop.round, workshop.month())
+            Debrief(workshop, workshop.round, workshop.month(), len(workshop.causes()))
 
 
 @solara.component
@@ -209,7 +210,7 @@ def PlayedAlliance(workshop: ws.Workshop, round_: int = 0, month: int = 0):
 
 
 @solara.component
-def Debrief(workshop: ws.Workshop, round_: int = 0, month_now: int = 0):
+def Debrief(workshop: ws.Workshop, round_: int = 0, month_now: int = 0, explained: int = 0):
     key = (round_, month_now)
     pictures = solara.use_memo(lambda: workshop.pictures(480), key)
     month, why = workshop.divergence()
@@ -219,6 +220,18 @@ def Debrief(workshop: ws.Workshop, round_: int = 0, month_now: int = 0):
         solara.Text(text, classes=["debrief-divergence"], style={"display": "block", "font-weight": "600"})
         for line in why:
             solara.Text(line, style={"display": "block"})
+        rounds = workshop.causes()
+        if month is not None:
+            solara.Text("Why, round by round: each round is played again from where the alliance stood, same random "
+                        "numbers, with one action at a time replaced by the model's rule; the share is how much of "
+                        "the round's change that undoes (shares need not add up: actions act together).",
+                        style={"display": "block", "margin-top": "8px", "font-weight": "500"})
+            for explained_round in rounds:
+                if explained_round.diverged:
+                    solara.Text(explained_round.sentence(), classes=["debrief-cause"], style={"display": "block"})
+            if len(rounds) < round_:
+                solara.Text(f"Working out why round {len(rounds) + 1} differs…", classes=["debrief-working"],
+                            style={"display": "block", "color": "#555"})
         with solara.Row(style={"flex-wrap": "wrap"}):
             for label, png in pictures.items():
                 with solara.Column(style={"flex": "1 1 300px"}):
@@ -251,12 +264,8 @@ def WorkshopPage():
 
 
 # ------------------------------------------------------------------------------------------- trainees
-ATTEND = {"Come to the meeting": True, "Stay away": False}
-CONTRIBUTE = {"Pay nothing": 0.0, "Pay half my share": 0.5, "Pay my share": 1.0, "Pay double": 2.0}
-PILOT = {"Back the pilot": "back", "Oppose the pilot": "oppose"}
-CONFLICT = {"Raise a conflict": "raise", "Accept mediation": "accept", "Refuse mediation": "refuse"}
-NEWS = {"Carry news to the other level": True, "Keep it to myself": False}
-LEAVE = {"Stay in the alliance": False, "Leave the alliance": True}
+ATTEND, CONTRIBUTE, PILOT = ws.CHOICES["attend"], ws.CHOICES["contribute"], ws.CHOICES["pilot"]
+CONFLICT, NEWS, LEAVE = ws.CHOICES["conflict"], ws.CHOICES["carry_news"], ws.CHOICES["leave"]
 NOBODY = "Nobody"
 ANY_ROLE = "Give me a role"
 
@@ -348,7 +357,10 @@ def DecisionForm(workshop: ws.Workshop, me: str, card: ws.RoleCard):
         choice("Your contribution", CONTRIBUTE, contribute, "decide-contribute")
         choice("Pilots on your platforms", PILOT, pilot, "decide-pilot")
         if pilot.value != LEAVE_TO_MODEL:
-            solara.Select(label="…for which water use", values=list(WATER_USES), value=use)
+            backing = pick(PILOT, pilot) == "back"
+            solara.Select(label=("…for which water use (its design leans towards it)" if backing else
+                                 "…against which water use (its design leans away from it)"),
+                          values=list(WATER_USES), value=use, classes=["decide-pilot-use"])
         solara.Select(label="Invite someone", values=[NOBODY, *invitable], value=invite, classes=["decide-invite"])
         choice("Conflict", CONFLICT, conflict, "decide-conflict")
         if card.two_seats:

@@ -258,12 +258,13 @@ def get_session() -> Session | None:
         painter = Painter(lambda: (focus_chart.value, presenter.value, drawing_width.value, drawing_width.value))
         holder: list[Session] = []
 
-        def paint(frame) -> None:
+        def paint(frame) -> bool:
             painted = painter.paint(frame)
             since = frame.branch.since_month if frame.branch is not None else None
             holder[0].show(painted)
             if branch_month.value != since:  # rare: the what-if panel changes its shape
                 branch_month.set(since)
+            return True
 
         runner = stepping.Stepper(built, paint=paint, on_stop=on_stop, on_error=on_error, start=False)
         if old is not None:

@@ -6,7 +6,10 @@
 - The **painter thread** turns the newest snapshot into pictures and hands them to the page. While Play runs,
   a frame is only taken when the painter is free for it: on a busy machine months are stepped without a
   picture (frames are dropped, never queued), and the model never runs more than :data:`MAX_LEAD_S` seconds
-  of play ahead of the picture on screen.
+  of play ahead of the picture on screen. Whenever the painter is free and the model is at a month no frame
+  was taken of, the stepper takes one at once rather than waiting for its next month: a picture slower than
+  the whole lead is followed by the newest month (before, the stepper waited for the painter while the
+  painter waited for a frame, and the screen froze for as long as Play lasted).
 - **Screen and model agree.** Every frame carries a copy of the futures at its month (a deep copy: random
   generator included), so Pause puts the model back to the month of the picture on screen, the month the room
   saw when the trainer pressed Pause; a later Play draws the same numbers as if it had stopped there.
@@ -89,6 +92,8 @@ class Frame:
     target: int | None = None
     copies: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # the models at this month
     generation: int = 0  # counts alliances replaced (Reset, another table): a frame of a new alliance has a higher one
+    from_play: bool = False  # the month was stepped by Play (such a frame goes stale when Pause comes before it shows)
+    pauses: int = 0  # the Pause requests made before that month was stepped
 
     @property
     def main(self) -> Snapshot:
@@ -153,7 +158,10 @@ class Stepper:
         self.frames_taken = 0
         self.frames_painted = 0
         self.frames_dropped = 0  # months stepped while playing without a picture (the painter was busy)
+        self._unshown = False  # the model is at a month no frame was taken of (stepper thread only)
         self.rewinds = 0  # pauses that put the model back to the month on screen
+        self.stale = 0  # frames of Play not painted because Pause came before the painter started them
+        self._pauses = 0  # Pause requests so far (guarded by _wake)
         self._publish()
         self._threads = [threading.Thread(target=self._guard(self._step_loop), name="alliance-stepper", daemon=True),
                          threading.Thread(target=self._guard(self._paint_loop), name="alliance-painter", daemon=True)]
@@ -186,18 +194,28 @@ class Stepper:
             self._wake.notify_all()
 
     def pause(self, rewind: bool = True) -> None:
-        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen."""
+        """Stop playing; with ``rewind`` the models go back to the month of the picture on screen: the one shown
+        when Pause was pressed, or the one being painted then (it reaches the screen as the click is handled).
+        A frame of Play the painter had not yet started is never painted (it is stale, :meth:`is_current`)."""
         with self._wake:
+            self._pauses += 1
             self._requests.playing = False
             self._requests.queue = [item for item in self._requests.queue if item is not STEP]
             self._requests.target = None
             self._requests.queue.append(self._rewind if rewind else (lambda: None))  # then a frame that says "paused"
             self._wake.notify_all()
 
+    def is_current(self, frame: Frame) -> bool:
+        """False for a frame of Play taken before a Pause request that came since: the painter skips it if it has
+        not started it (the room would see a month after the one it paused at). Frames of Step, Reset and jobs
+        are always current."""
+        with self._wake:
+            return not frame.from_play or frame.pauses == self._pauses
+
     def _rewind(self) -> None:
-        """(stepper thread, model lock held) Wait for the picture being painted, then put every future back to
-        the month of the newest picture on screen, keeping the levers changed since (they were set while that
-        picture was shown)."""
+        """(stepper thread, model lock held) Wait for the picture being painted (a frame of Play not yet started
+        is skipped: :meth:`is_current`), then put every future back to the month of the newest picture on screen,
+        keeping the levers changed since (they were set while that picture was shown)."""
         deadline = time.monotonic() + PAINTER_WAIT_S
         with self._paint_wake:
             while not self._closed and self._painted != self._serial and time.monotonic() < deadline:
@@ -270,6 +288,7 @@ class Stepper:
             self.models[BRANCH] = copied
             self.since[BRANCH] = int(copied.steps)
         with self._wake:  # stop playing; the branch starts from the month on screen (steps asked for still run)
+            self._pauses += 1
             self._requests.playing = False
             self._requests.target = None
             self._requests.queue.append(self._rewind)
@@ -328,7 +347,7 @@ class Stepper:
                 if self._closed:
                     return
                 self._working = True
-                jobs, months, from_play = [], 0, False
+                jobs, months, from_play, catch_up = [], 0, False, False
                 if r.queue:  # one queued request at a time, in the order they came
                     item = r.queue.pop(0)
                     if item is STEP:
@@ -341,12 +360,17 @@ class Stepper:
                         if delay <= 0 and self._lead() > MAX_LEAD_S * r.speed:
                             delay = 0.02  # the screen is too far behind: wait for the painter, do not run away
                             next_due = time.monotonic() + delay
-                        if delay > 0 and not jobs:
-                            self._working = False
-                            self._wake.wait(delay)  # a request (Pause) wakes this at once
-                            continue
-                    months, from_play = 1, True
-                interval = 1.0 / r.speed
+                        if delay > 0:
+                            if self._unshown and self._painter_free():
+                                catch_up = True  # the painter is free: show the month the model is at (below)
+                            else:
+                                self._working = False
+                                self._wake.wait(delay)  # a request (Pause) wakes this at once
+                                continue
+                    if not catch_up:
+                        months, from_play = 1, True
+                interval = 0.0 if catch_up else 1.0 / r.speed
+                pauses = self._pauses  # a Pause after this makes a frame of this month stale
                 playing_on = from_play  # a month of Play (not a requested Step): its picture may be dropped
             stopped = False
             try:
@@ -366,6 +390,9 @@ class Stepper:
                         still_playing = self._requests.playing
                     if playing_on and still_playing and not self._painter_free():
                         self.frames_dropped += 1  # no picture of this month: the painter is busy
+                        self._unshown = True
+                    elif playing_on or catch_up:
+                        self._publish(from_play=True, pauses=pauses)
                     else:
                         self._publish()
             except Exception as err:  # a refused lever or a model error: say so in the page, keep the stepper
@@ -378,7 +405,8 @@ class Stepper:
                 self.on_stop()
             with self._wake:
                 self._working = False
-            next_due = max(next_due + interval, time.monotonic() - interval)
+            if not catch_up:
+                next_due = max(next_due + interval, time.monotonic() - interval)
 
     def _painter_free(self) -> bool:
         with self._paint_wake:
@@ -397,16 +425,19 @@ class Stepper:
         with self._paint_wake:
             return self._shown
 
-    def _publish(self) -> None:
+    def _publish(self, from_play: bool = False, pauses: int | None = None) -> None:
         """Take a frame of every future, with a copy of each for Pause (caller holds the model lock), and leave
-        it for the painter."""
+        it for the painter. ``from_play``: a month stepped by Play, ``pauses`` the Pause requests made before it
+        was stepped."""
         with self._wake:
             playing, target = self._requests.playing, self._requests.target
+            pauses = self._pauses if pauses is None else pauses
+        self._unshown = False
         futures = {name: take_snapshot(alliance, self.since.get(name, 0)) for name, alliance in self.models.items()}
         copies = {name: copy.deepcopy(alliance) for name, alliance in self.models.items()}
         with self._paint_wake:
             self._serial += 1
-            self._latest = Frame(self._serial, futures, playing, target, copies, self.generation)
+            self._latest = Frame(self._serial, futures, playing, target, copies, self.generation, from_play, pauses)
             self.frames_taken += 1
             self._paint_wake.notify_all()
 
@@ -418,12 +449,17 @@ class Stepper:
                 if self._closed:
                     return
                 frame = self._latest  # older frames were replaced: dropped, not queued
-            try:
-                self.paint(frame)
-            except Exception as err:  # never let a drawing problem stop the pictures
-                self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+            shown = self.is_current(frame)  # a month of Play taken before a Pause since is not painted
+            if shown:
+                try:
+                    self.paint(frame)
+                except Exception as err:  # never let a drawing problem stop the pictures
+                    self.on_error(f"drawing failed: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+            else:
+                self.stale += 1
             with self._paint_wake:
-                self._shown = frame
+                if shown:
+                    self._shown = frame
                 self._painted = frame.serial
                 self.frames_painted += 1
                 self._paint_wake.notify_all()

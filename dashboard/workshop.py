@@ -13,18 +13,26 @@ closes (by the trainer or by the round's timer) falls back to the model's rule. 
 by two twins from the same seed: the model's own play of every role (``autopilot``) and a well-facilitated
 run (``facilitated``: the facilitation levers at the top of their plausible ranges), for the debrief.
 
+The debrief says why the played alliance differs from the model's own play, round by round
+(:meth:`Workshop.explain_round`): after a round closes, a thread of the workshop plays that round again from
+where the alliance stood (same state, same random numbers) with one action at a time (a role's decisions, one
+kind of decision made by several roles, the trainer's change of the facilitation levers) replaced by the model's
+rule, and reports the share of the round's change each reversal undoes, in the Play page's words
+(:data:`CHOICES`) and the registry's labels. Round closing never waits for it.
+
 Workshops are isolated from each other and from the Live page's alliances: each owns its models. Nothing
 leaves the machine.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +45,7 @@ from model.population import WATER_USES
 from model.states import MEMBERSHIP, Stance
 
 from . import controls, drawing, stepper
+from .labels import output_label, parameter_label
 
 MONTHS_PER_ROUND = 3  # a quarter
 ROUND_SECONDS = 90
@@ -45,6 +54,20 @@ CODE_DIGITS = 6
 FACILITATION = controls.MID_RUN  # the levers the trainer holds as facilitator
 STANCE_WORDS = {Stance.BLOCKER: "blocks MUS", Stance.NEUTRAL: "undecided about MUS", Stance.CHAMPION: "champions MUS"}
 CATEGORIES = ("ministry", "district office", "NGO", "community group", "marginalised group", "other organisation")
+# What a trainee can choose (the Play page's words, by decision field): the same words name the decisions in
+# the debrief.
+CHOICES = {
+    "attend": {"Come to the meeting": True, "Stay away": False},
+    "contribute": {"Pay nothing": 0.0, "Pay half my share": 0.5, "Pay my share": 1.0, "Pay double": 2.0},
+    "pilot": {"Back the pilot": "back", "Oppose the pilot": "oppose"},
+    "conflict": {"Raise a conflict": "raise", "Accept mediation": "accept", "Refuse mediation": "refuse"},
+    "carry_news": {"Carry news to the other level": True, "Keep it to myself": False},
+    "leave": {"Stay in the alliance": False, "Leave the alliance": True},
+}
+KINDS = {"attend": "meeting", "contribute": "contribution", "pilot": "pilot", "invite": "invitation",
+         "conflict": "conflict", "carry_news": "news", "leave": "stay-or-leave"}  # decision fields, in words
+CAUSE_SHOWN = 0.10  # a decision is named as a cause when reverting it undoes at least this share of a round's change
+CAUSES_SHOWN = 3
 
 
 class WorkshopError(ValueError):
@@ -156,6 +179,130 @@ def series(alliance) -> pd.DataFrame:
     return table
 
 
+def describe(decision: played.Decision, alliance) -> str:
+    """A played decision in the Play page's words ("Stay away, Pay double, Back the pilot for irrigation water")."""
+    words = []
+    for name in ("attend", "contribute", "pilot", "invite", "conflict", "carry_news", "leave"):
+        value = getattr(decision, name)
+        if value is None:
+            continue
+        if name == "invite":
+            words.append(f"Invite the {alliance.names[int(value)]}")
+            continue
+        label = next((k for k, v in CHOICES[name].items() if v == value), str(value))
+        if name == "pilot" and decision.pilot_use:
+            label += f" {'for' if value == 'back' else 'against'} {decision.pilot_use} water"
+        words.append(label)
+    return ", ".join(words)
+
+
+def without(decision: played.Decision, name: str) -> played.Decision:
+    """The decision with ``name`` left to the model's rule (a pilot's water use goes with the pilot)."""
+    return replace(decision, **{name: None}, **({"pilot_use": None} if name == "pilot" else {}))
+
+
+def output_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if c != "step"]
+
+
+def series_row(alliance) -> pd.Series:
+    """The alliance's outputs at its current month (as in :func:`series`)."""
+    return series(alliance).iloc[-1]
+
+
+def same_outputs(a, b) -> bool:
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return bool(((x == y) | (np.isnan(x) & np.isnan(y))).all())
+
+
+def most_moved(a: pd.Series, b: pd.Series, count: int = 2) -> tuple[str, ...]:
+    """The ``count`` outputs furthest apart (as in :func:`difference`), in words: "Members 12 vs 15"."""
+    rows = []
+    for name in a.index:
+        x, y = float(a[name]), float(b[name])
+        if np.isnan(x) and np.isnan(y) or x == y:
+            continue
+        gap = 1.0 if np.isnan(x) or np.isnan(y) else abs(x - y) / (abs(x) + abs(y))
+        rows.append((gap, name, x, y))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return tuple(f"{output_label(name)} {x:.4g} played vs {y:.4g}" for _, name, x, y in rows[:count])
+
+
+def difference(a: pd.Series, b: pd.Series) -> float:
+    """How far two alliances' outputs at one month are apart: the mean over outputs of |a - b| / (|a| + |b|)
+    (0 where both are 0; 1 where only one is undefined), so every output counts alike whatever its unit;
+    0 = identical, 1 = every output as far apart as can be."""
+    x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
+    size = np.abs(x) + np.abs(y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        parts = np.where(size > 0, np.abs(x - y) / np.where(size > 0, size, 1.0), 0.0)
+    parts = np.where(np.isnan(x) & np.isnan(y), 0.0, np.where(np.isnan(x) | np.isnan(y), 1.0, parts))
+    return float(parts.mean()) if len(parts) else 0.0
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """What the played alliance did in one round, kept to replay it: the months, the decisions, the facilitation
+    levers it stepped with, and the played and model's own outputs of those months."""
+
+    number: int
+    first: int
+    last: int
+    decided: dict[int, played.Decision]
+    players: dict[int, str]  # role -> the trainee's name
+    levers: dict[str, float]
+    levers_before: dict[str, float]  # the levers of the round before (the model's own levers before round 1)
+    played_rows: pd.DataFrame  # months first..last (rows by month)
+    autopilot_rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One action of a round and the share of that round's change that reverting it undoes."""
+
+    words: str
+    share: float
+
+
+@dataclass(frozen=True)
+class RoundCauses:
+    """Why a round's months differ from the model's own play (see :meth:`Workshop.explain_round`)."""
+
+    number: int
+    first: int
+    last: int
+    diverged: tuple[int, ...]  # months of the round at which the played alliance differs from the model's own play
+    changed: float  # :func:`difference` at the round's last month: played vs this round played by the model's rule
+    causes: tuple[Cause, ...]  # every action of the round, the largest share first
+    largest: tuple[str, ...]  # the outputs the round's actions moved most, in words ("Members 12 vs 15")
+    reproduced: bool  # the replay with every action kept gave the played alliance exactly (a check)
+
+    def sentence(self) -> str:
+        """The round's cause in plain words for the trainer."""
+        months = f"months {self.first}-{self.last}" if self.last > self.first else f"month {self.first}"
+        head = f"Round {self.number} ({months}): "
+        if not self.diverged:
+            return head + "the same as the model's own play."
+        where = ("in every month" if len(self.diverged) == self.last - self.first + 1 else
+                 "in month" + ("s " if len(self.diverged) > 1 else " ") + ", ".join(map(str, self.diverged)))
+        head += f"differs from the model's own play {where}. "
+        if self.changed == 0:
+            return head + ("This round's actions changed nothing by its end: the difference was carried over "
+                           "from earlier rounds.")
+        named = [c for c in self.causes if c.share >= CAUSE_SHOWN][:CAUSES_SHOWN]
+        moved = f" (most: {'; '.join(self.largest)})" if self.largest else ""
+        if not named:
+            top = self.causes[0] if self.causes else None
+            return head + (f"What this round's actions changed{moved} comes from several of them together: "
+                           "reverting any one alone undoes less than "
+                           f"{CAUSE_SHOWN:.0%}" + (f" (the most: {top.words}, {top.share:.0%})." if top else "."))
+        parts = [f"{c.words} ({c.share:.0%})" for c in named]
+        caveat = "" if self.reproduced else (" (the replay did not give the played months exactly: take these "
+                                             "shares as rough)")
+        return head + (f"Of what this round's actions changed by month {self.last}{moved}, reverting one "
+                       "alone undoes: " + "; ".join(parts) + "." + caveat)
+
+
 class Workshop:
     """One workshop: the played alliance, its two twins, the roles, the players and the rounds (module doc)."""
 
@@ -183,6 +330,13 @@ class Workshop:
         self.ended = False
         self._timer: threading.Timer | None = None
         self.close_seconds: list[float] = []  # how long each round took to close (the benchmark reads it)
+        # the debrief's causes: each closed round is replayed in the background (explain_round)
+        self.records: list[RoundRecord] = []
+        self.explained: list[RoundCauses] = []
+        self.explain_seconds: list[float] = []  # how long each round's replays took (the benchmark reads it)
+        self._replayed = copy.deepcopy(self.played)  # the played alliance as the replays reached it
+        self._explainer: threading.Thread | None = None
+        self._all_explained = threading.Condition(self.lock)
 
     # ------------------------------------------------------------------------------------ reading
     def changed(self) -> None:
@@ -316,10 +470,15 @@ class Workshop:
         first = self.month() + 1
         decided = dict(self.pending)
         self.played.decisions = played.Decisions(decided)
+        levers = {name: self.played.p[name] for name in FACILITATION}
+        levers_before = self.records[-1].levers if self.records else {n: self.autopilot.p[n] for n in FACILITATION}
         for _ in range(self.months_per_round):
             for alliance in (self.played, self.autopilot, self.facilitated):
                 alliance.step()
         last = self.month()
+        self.records.append(RoundRecord(
+            number, first, last, decided, {p.role: p.name for p in self.players.values()}, levers, levers_before,
+            series(self.played).iloc[first:last + 1], series(self.autopilot).iloc[first:last + 1]))
         for player in self.players.values():
             decision = decided.get(player.role)
             row = {"round": number, "months": f"{first}-{last}", "role": self.role_name(player.role),
@@ -341,6 +500,7 @@ class Workshop:
         self.pending = {}
         self.close_seconds.append(time.perf_counter() - started)
         self.changed()
+        self._explain_in_background()
 
     # ---------------------------------------------------------------------------------------- debrief
     def divergence(self) -> tuple[int | None, list[str]]:
@@ -353,6 +513,108 @@ class Workshop:
             why = [f"Month {r['step']}: {r['text']}" for r in self.played.events.records
                    if r["kind"] == played.DECISION_KIND and r["step"] <= month]
             return month, why[-6:]
+
+    def causes(self) -> list[RoundCauses]:
+        """The rounds explained so far (the debrief's why, round by round)."""
+        with self.lock:
+            return list(self.explained)
+
+    def wait_explained(self, timeout: float = 60.0) -> bool:
+        """Wait until every closed round is explained (tests, the benchmark)."""
+        with self._all_explained:
+            return self._all_explained.wait_for(lambda: len(self.explained) == len(self.records), timeout)
+
+    def _explain_in_background(self) -> None:
+        """(lock held) Explain the closed rounds in a thread of their own: round closing never waits for it."""
+        if self._explainer is None or not self._explainer.is_alive():
+            self._explainer = threading.Thread(target=self._explain_all, name=f"workshop-{self.code}-why",
+                                               daemon=True)
+            self._explainer.start()
+
+    def _explain_all(self) -> None:
+        while True:
+            with self.lock:
+                if len(self.explained) >= len(self.records) or self.ended:
+                    self._explainer = None
+                    self._all_explained.notify_all()
+                    return
+                record = self.records[len(self.explained)]
+            started = time.perf_counter()
+            explained = self.explain_round(record)
+            with self.lock:
+                self.explained.append(explained)
+                self.explain_seconds.append(time.perf_counter() - started)
+                self._all_explained.notify_all()
+                self.changed()
+
+    def explain_round(self, record: RoundRecord) -> RoundCauses:
+        """Why a round's months differ from the model's own play: a counterfactual replay of each action.
+
+        From the played alliance at the round's start (same state, same random generator), the round is played
+        again (a) with every action of the round replaced by the model's rule (the model's own play of this
+        round: no trainee's decision, the facilitation levers as they were before the round), and (b) once for
+        each action (a role's decision, or the trainer's change of the facilitation levers) with that action
+        alone replaced by the model's rule. The round's change is the :func:`difference` between the played
+        alliance and (a) at the round's last month; an action's share is how much of it replaying without that
+        action undoes, 1 - difference((b), (a)) / change, at least 0. Shares need not add up to 1: actions
+        interact (two who stay away may empty a meeting neither would alone). Earlier rounds' actions are
+        credited in their own rounds: a round's change is measured from where the alliance stood when it began,
+        so a difference carried over from before is not put down to this round's actions.
+        Called in the explaining thread, in round order (the replay of the played round is the next start)."""
+        start = self._replayed
+        months = record.last - record.first + 1
+        actions: list[tuple[str, dict[int, played.Decision], dict[str, float]]] = []
+        made = {role: decision for role, decision in sorted(record.decided.items()) if decision.made}
+        for name in KINDS:  # one kind of decision, reverted for every role that made it (joint causes)
+            roles = [role for role, decision in made.items() if getattr(decision, name) is not None]
+            if len(roles) > 1:
+                rest = {r: without(d, name) if r in roles else d for r, d in record.decided.items()}
+                who = ", ".join(unique_name(start, r) for r in roles[:3]) + (" and others" if len(roles) > 3 else "")
+                actions.append((f"the {KINDS[name]} decisions of {len(roles)} roles ({who})", rest, record.levers))
+        for role, decision in made.items():  # one role's decisions
+            player = record.players.get(role)
+            who = unique_name(start, role) + (f" (played by {player})" if player else "")
+            rest = {r: d for r, d in record.decided.items() if r != role}
+            actions.append((f"{who}: {describe(decision, start)}", rest, record.levers))
+        moved_levers = {n: (record.levers_before[n], v) for n, v in record.levers.items()
+                        if v != record.levers_before[n]}
+        if moved_levers:
+            words = ", ".join(f"{parameter_label(registry.REGISTRY[n])} {a:g} to {b:g}"
+                              for n, (a, b) in moved_levers.items())
+            actions.append((f"you as facilitator: {words}", record.decided, record.levers_before))
+
+        def replay(decided, levers) -> pd.Series:
+            alliance = copy.deepcopy(start)
+            alliance.p.update(levers)
+            alliance.decisions = played.Decisions(dict(decided))
+            for _ in range(months):
+                alliance.step()
+            return series_row(alliance)
+
+        columns = output_columns(record.played_rows)
+        played_end = record.played_rows.iloc[-1]
+        causes, largest, changed = [], (), 0.0
+        if actions:
+            own_round = replay({}, record.levers_before)
+            changed = difference(played_end[columns], own_round[columns])
+            if changed > 0:
+                for words, decided, levers in actions:
+                    undone = 1 - difference(replay(decided, levers)[columns], own_round[columns]) / changed
+                    causes.append(Cause(words, max(0.0, float(undone))))
+                causes.sort(key=lambda c: -c.share)  # stable: kinds of decision before single roles at equal shares
+                largest = most_moved(played_end[columns], own_round[columns])
+        # the played round itself: the next round starts from it, and it must give the played alliance exactly
+        start.p.update(record.levers)
+        start.decisions = played.Decisions(dict(record.decided))
+        for _ in range(months):
+            start.step()
+        reproduced = bool(series_row(start)[columns].equals(played_end[columns]))
+        diverged = tuple(int(m) for m, a, b in zip(range(record.first, record.last + 1),
+                                                   record.played_rows[columns].itertuples(index=False),
+                                                   record.autopilot_rows[columns].itertuples(index=False))
+                         if not same_outputs(a, b))
+        return RoundCauses(record.number, record.first, record.last, diverged, changed, tuple(causes), largest,
+                           reproduced)
 
     def csv_bytes(self) -> bytes:
         """The decisions (one row per role and round) and each round's outcomes, as CSV; no cell is a formula."""
@@ -370,6 +632,15 @@ class Workshop:
                 writer.writerow(names)
                 for row in self.outcomes:
                     writer.writerow([safe_cell(row[n]) for n in names])
+            if self.explained:  # the debrief's why: every action of each round and the share it undoes
+                writer.writerow([])
+                writer.writerow(["round", "months", "differs in months", "action", "share of the round's change undone"])
+                for explained in self.explained:
+                    months = f"{explained.first}-{explained.last}"
+                    differs = " ".join(map(str, explained.diverged))
+                    for cause in explained.causes:
+                        writer.writerow([explained.number, months, differs, safe_cell(cause.words),
+                                         round(cause.share, 4)])
             return buffer.getvalue().encode()
 
     def pictures(self, width: int = 560) -> dict[str, bytes]:

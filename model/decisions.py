@@ -15,7 +15,12 @@ What a player decides, and where the model takes it (ODD section 7.12):
   the model's rule asks (:meth:`~model.funding.Funding.fund`).
 - ``pilot`` ("back" or "oppose", and ``pilot_use``, the water use it speaks for): its weight on the pilots
   finishing in its platforms: backing raises their chance of success by ``PILOT_PULL`` x power, opposing
-  lowers it by the same (:meth:`~model.pilots.Pilots.finish_pilots`).
+  lowers it by the same (:meth:`~model.pilots.Pilots.finish_pilots`). With a water use, it also shapes the
+  design of every pilot under way in its platforms (:func:`pilot_designs`, called by
+  :meth:`~model.vision.Vision.fit_designs`): backing moves the host community's design ``DESIGN_TILT`` x power
+  of the way towards that use, opposing ``DESIGN_TILT`` x power of the way towards the mix without it; the
+  host's fit, and with it the pilot's chance of success and the worth of MUS to the host, follow through the
+  model's own design/fit mechanism.
 - ``invite`` (once; a stakeholder's index): it invites that stakeholder, who decides as any invitee does
   (:meth:`~model.membership.MembershipProcess.join_chance`) (:meth:`~model.membership.MembershipProcess.mobilise`).
 - ``conflict`` (once): "raise" starts a conflict at its platform's meeting if it attends;
@@ -38,7 +43,10 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from .population import WATER_USES
+
 PILOT_PULL = 0.3  # how far a backer (or an opponent) with power 1 moves a pilot's chance of success
+DESIGN_TILT = 0.5  # how far of the way a backer (or an opponent) with power 1 moves a pilot's design (pilot_use)
 CONTRIBUTION_RANGE = (0.0, 2.0)
 PILOT_CHOICES = ("back", "oppose")
 CONFLICT_CHOICES = ("raise", "accept", "refuse")
@@ -64,6 +72,8 @@ class Decision:
             raise ValueError(f"contribute: {self.contribute} is outside {CONTRIBUTION_RANGE}")
         if self.pilot is not None and self.pilot not in PILOT_CHOICES:
             raise ValueError(f"pilot: {self.pilot!r} is not one of {', '.join(PILOT_CHOICES)}")
+        if self.pilot_use is not None and self.pilot_use not in WATER_USES:
+            raise ValueError(f"pilot_use: {self.pilot_use!r} is not one of {', '.join(WATER_USES)}")
         if self.conflict is not None and self.conflict not in CONFLICT_CHOICES:
             raise ValueError(f"conflict: {self.conflict!r} is not one of {', '.join(CONFLICT_CHOICES)}")
 
@@ -168,6 +178,55 @@ def pilot_chance(model, hosts: np.ndarray, chance: np.ndarray) -> np.ndarray:
                 tell(model, who, f"{'backed' if stance == 'back' else 'opposed'} the pilot at the {model.names[host]}"
                                  + (f" for {use} water" if use else ""))
     return chance
+
+
+def pilot_designs(model, communities: np.ndarray, design: np.ndarray) -> np.ndarray:
+    """The designs (rows: water-use mixes) of ``communities`` with the played members' say on the pilots under
+    way in their platforms (a pilot's platforms: :meth:`~model.pilots.Pilots.pilot_platforms`). A member who
+    backs a pilot for use u moves its host's design t = ``DESIGN_TILT`` x power of the way towards u alone
+    (design + t x (e_u - design)); one who opposes it for u moves it t of the way towards the same mix without
+    u (the other uses' shares rescaled to 1; an even mix of them if the design was u alone). Several players act
+    in the order of their index. Each move is a mix of two water-use mixes, so a design stays a mix (shares in
+    [0, 1] summing to 1). Without a played pilot decision with a use, ``design`` is returned as it is (the
+    model's own design, no draw)."""
+    decisions = of(model)
+    if decisions is None or not len(model.pilot_host):
+        return design
+    chosen = [(who, stance, decisions.get(who, "pilot_use")) for who, stance in decisions.deciding("pilot")
+              if model.members[who] and decisions.get(who, "pilot_use") is not None]
+    if not chosen:
+        return design
+    row_of = {int(c): k for k, c in enumerate(communities)}
+    design = np.array(design, dtype=float, copy=True)
+    for host in sorted(set(int(h) for h in model.pilot_host)):
+        k = row_of.get(host)
+        if k is None:
+            continue
+        platforms = set(model.pilot_platforms(host))
+        for who, stance, use in chosen:
+            if int(model.platform[who]) not in platforms and int(model.bridge_platform[who]) not in platforms:
+                continue
+            u = WATER_USES.index(use)
+            tilt = DESIGN_TILT * float(model.power[who])
+            design[k] += tilt * (design_towards(design[k], u, stance) - design[k])
+    return design
+
+
+def design_towards(mix: np.ndarray, use: int, stance: str) -> np.ndarray:
+    """The water-use mix a backer of ``use`` pulls a design towards (that use alone), or an opponent (the mix
+    without it)."""
+    target = np.zeros_like(mix)
+    if stance == "back":
+        target[use] = 1.0
+        return target
+    rest = mix.copy()
+    rest[use] = 0.0
+    total = rest.sum()
+    if total > 0:
+        return rest / total
+    target[:] = 1.0 / (len(mix) - 1)
+    target[use] = 0.0
+    return target
 
 
 def invite(model) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import decisions, rules
 from .states import LEVEL
 
 USES = 4  # water uses: domestic, irrigation, livestock, enterprise
@@ -137,5 +137,6 @@ class Vision:
         agenda = self.design_for()[self.design_platform[c]]
         tailoring = (0.5 * self.q["mediation"] * self.support)[self.rep_s[c]]
         design = agenda + tailoring[:, None] * (self.interests[c] - agenda)
+        design = decisions.pilot_designs(self, np.flatnonzero(c), design)  # played stakeholders' say (ODD 7.12)
         distance = 0.5 * np.abs(self.interests[c] - design).sum(axis=1)
         self.fit[c] = np.maximum(0.0, 1 - 2 * distance)

@@ -212,3 +212,93 @@ def test_requested_steps_are_all_shown_even_while_play_was_asked_for_meanwhile(m
     assert runner.wait_idle(timeout=30)
     assert painter.last.main.month == 30
     assert runner.frames_taken >= 15  # every requested step was taken as a frame
+
+
+class GatedPainter(Recorder):
+    """A painter that, once closed, holds the picture it is painting until the test opens it: a picture that
+    takes longer than the model's whole lead (more than a second of play on a busy machine)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+        self.painting = threading.Event()
+
+    def __call__(self, frame):
+        self.painting.set()
+        self.gate.wait(30)
+        super().__call__(frame)
+
+
+def test_a_picture_slower_than_the_whole_lead_is_followed_by_the_newest_month_not_by_a_frozen_screen():
+    painter = GatedPainter()
+    runner = stepper.Stepper(model.build_model(seed=7), paint=painter)
+    try:
+        assert runner.wait_idle()
+        painter.gate.clear()
+        painter.painting.clear()
+        runner.submit(lambda: None)  # a repaint of month 0 (a resized window) is being painted when Play comes
+        assert painter.painting.wait(10)
+        runner.set_speed(12)
+        runner.play()
+        held, still_since, deadline = -1, time.monotonic(), time.monotonic() + 20
+        while time.monotonic() < deadline and (held < 12 or time.monotonic() - still_since < 0.5):
+            now = runner.read(lambda models: models["main"].steps)
+            if now != held:
+                held, still_since = now, time.monotonic()
+            time.sleep(0.01)  # until the model stands still: 0.5 s is 6 months of play at 12 a second
+        assert held >= 12  # the model ran its whole lead (1 s of play) while month 0 was being painted
+        painter.gate.set()  # month 0's picture is done: the painter is free
+        months_until(painter, 1, timeout=10)
+        # before the fix, every month after 0 had been dropped and the stepper waited for a picture that nobody
+        # was painting: the screen stayed at month 0 ("stopped") for as long as Play lasted
+        assert painter.last.main.month >= held and painter.last.playing
+        months_until(painter, held + 6, timeout=10)
+        assert painter.last.main.month >= held + 6  # and the screen goes on following the model
+        runner.pause()
+        assert runner.wait_idle()
+        assert runner.read(lambda models: models["main"].steps) == painter.last.main.month
+    finally:
+        painter.gate.set()
+        runner.close()
+
+
+def test_a_frame_of_play_taken_before_a_pause_is_stale_and_frames_of_steps_never_are(make_stepper):
+    runner, painter = make_stepper()
+    runner.set_speed(12)
+    runner.play()
+    months_until(painter, 2)
+    runner.pause()
+    assert runner.wait_idle()
+    played = [f for f in painter.frames if f.from_play]
+    assert played and not any(runner.is_current(f) for f in played)  # not to be painted once Pause was pressed
+    runner.step(1)
+    assert runner.wait_idle()
+    assert runner.is_current(painter.last) and not painter.last.from_play
+    runner.pause(rewind=False)  # a later pause does not undo a Step: its frame stays current
+    assert runner.is_current(painter.last)
+
+
+def test_pause_while_a_picture_of_play_is_drawn_stops_at_that_picture_once_it_is_on_screen():
+    painter = GatedPainter()
+    runner = stepper.Stepper(model.build_model(seed=7), paint=painter)
+    try:
+        runner.set_speed(12)
+        runner.play()
+        months_until(painter, 3)
+        painter.gate.clear()
+        painter.painting.clear()
+        assert painter.painting.wait(10)  # a picture of a later month of Play is being drawn when Pause comes
+        before = painter.last.main.month  # on screen when Pause is pressed (the next picture is in hand)
+        runner.pause()
+        time.sleep(0.3)  # 3 months of play at 12 a second: Pause waits for the picture in hand
+        painter.gate.set()
+        assert runner.wait_idle()
+        shown = [f.main.month for f in painter.frames if f.playing][-1]
+        # the picture drawn at the click reaches the screen; the model stops at it, never beyond
+        assert shown > before
+        assert runner.read(lambda models: models["main"].steps) == shown == painter.last.main.month
+        assert not painter.last.playing
+    finally:
+        painter.gate.set()
+        runner.close()

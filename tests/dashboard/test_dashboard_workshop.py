@@ -12,7 +12,9 @@ import pytest
 
 import model
 from dashboard import workshop as ws
+from dashboard.labels import parameter_label
 from model import decisions as d
+from model import registry
 
 
 @pytest.fixture
@@ -170,3 +172,56 @@ def test_a_trainee_can_take_a_free_role_but_not_one_already_taken(workshop):
     with pytest.raises(ws.WorkshopError, match="taken"):
         workshop.join("browser-b", "Bongani", wanted)
     assert wanted not in workshop.free_roles() and len(workshop.free_roles()) == len(workshop.roles) - 1
+
+
+def a_member_role(workshop) -> int:
+    return next(r for r in workshop.roles if workshop.played.members[r])
+
+
+def test_the_debriefs_why_names_the_one_decision_that_made_a_round_differ_and_replays_the_played_run_exactly(workshop):
+    role = a_member_role(workshop)
+    workshop.join("browser-a", "Amina", role)
+    workshop.join("browser-b", "Bongani")  # decides nothing: the model plays the role
+    workshop.open_round("trainer-1")
+    workshop.decide("browser-a", d.Decision(leave=True))
+    workshop.close_round("trainer-1")
+    workshop.open_round("trainer-1")  # a round without any decision: its months differ only by what came before
+    workshop.close_round("trainer-1")
+    assert workshop.wait_explained(60)
+    first, second = workshop.causes()
+    assert first.reproduced and second.reproduced  # the replays give the played alliance exactly
+    assert first.diverged and first.changed > 0
+    # the only action of the round: reverting it gives the model's own play of the round exactly (100 %)
+    assert [(c.share, c.words.split(":")[0]) for c in first.causes] == [
+        (1.0, f"{ws.unique_name(workshop.played, role)} (played by Amina)")]
+    assert "Leave the alliance" in first.causes[0].words and "(100%)" in first.sentence()
+    assert second.diverged == (4, 5, 6) and second.changed == 0 and second.causes == ()
+    assert "carried over from earlier rounds" in second.sentence()
+    exported = workshop.csv_bytes().decode()
+    assert "Leave the alliance" in exported and "share of the round's change undone" in exported
+
+
+def test_a_kind_of_decision_made_by_several_roles_is_weighed_together_and_the_facilitators_change_too(workshop):
+    roles = [r for r in workshop.roles if workshop.played.members[r]][:2]
+    for k, role in enumerate(roles):
+        workshop.join(f"browser-{k}", f"T{k}", role)
+    workshop.open_round("trainer-1")
+    for k in range(2):
+        workshop.decide(f"browser-{k}", d.Decision(leave=True))
+    workshop.close_round("trainer-1")
+    workshop.open_round("trainer-1")  # round 2: no trainee decides, the trainer raises mediation
+    workshop.set_lever("trainer-1", "mediation", 1.0)
+    workshop.close_round("trainer-1")
+    assert workshop.wait_explained(60)
+    first, second = workshop.causes()
+    assert first.reproduced and second.reproduced
+    # round 1: both roles' stay-or-leave decisions together are all the round's actions: reverting them gives
+    # the model's own play of the round exactly (100 %); each role alone undoes a share in [0, 1]
+    group, *alone = first.causes
+    assert group.words.startswith("the stay-or-leave decisions of 2 roles") and group.share == 1.0
+    assert len(alone) == 2 and all(0.0 <= c.share <= 1.0 for c in alone)
+    assert all("Leave the alliance" in c.words and "played by T" in c.words for c in alone)
+    # round 2: the facilitator's change is its only action (measured from where round 1 left the alliance)
+    assert second.changed > 0
+    mediation = parameter_label(registry.REGISTRY["mediation"])
+    assert [(c.words, c.share) for c in second.causes] == [(f"you as facilitator: {mediation} 0.5 to 1", 1.0)]

@@ -3,11 +3,14 @@ model's rule and its random draws alone; each decision acts where the model make
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 import model
 from model import decisions as d
+from model.population import WATER_USES
 from model.states import MEMBERSHIP
 
 
@@ -137,3 +140,110 @@ def test_raising_a_conflict_and_refusing_mediation():
     alliance.decisions = d.Decisions({who: d.Decision(conflict="refuse")})
     resolved = d.mediated(alliance, np.zeros(alliance.n_platforms, dtype=np.int64) + (alliance.open_conflicts > 0))
     assert resolved[k] == 0
+
+
+def pilot_under_way(seed: int = 7, params=None):
+    """A run at the first month a pilot is under way, its host and a played member (not the host) in one of the
+    pilot's platforms."""
+    alliance = model.build_model(params=params, seed=seed)
+    for _ in range(60):
+        if len(alliance.pilot_host):
+            break
+        alliance.step()
+    host = int(alliance.pilot_host[0])
+    platforms = set(alliance.pilot_platforms(host))
+    who = played_member(alliance, lambda a, i: i != host and (int(a.platform[i]) in platforms
+                                                              or int(a.bridge_platform[i]) in platforms))
+    return alliance, host, who
+
+
+def test_pilot_use_must_be_a_water_use():
+    with pytest.raises(ValueError, match="pilot_use: 'fishing' is not one of domestic, irrigation"):
+        d.Decision(pilot="back", pilot_use="fishing")
+
+
+def test_backing_a_pilot_for_a_use_moves_its_design_towards_that_use_by_the_rule_and_nothing_else():
+    alliance, host, who = pilot_under_way()
+    communities = np.flatnonzero(alliance.is_community)
+    rng = np.random.default_rng(0)
+    design = rng.dirichlet(np.ones(4), size=len(communities))  # any water-use mixes
+    row = int(np.flatnonzero(communities == host)[0])
+    alliance.decisions = None
+    assert d.pilot_designs(alliance, communities, design) is design  # no decision: the model's own design
+    alliance.decisions = d.Decisions({who: d.Decision(pilot="back")})  # backing without a use: no design change
+    assert d.pilot_designs(alliance, communities, design) is design
+    alliance.decisions = d.Decisions({who: d.Decision(pilot="back", pilot_use="livestock")})
+    tilted = d.pilot_designs(alliance, communities, design)
+    t = d.DESIGN_TILT * alliance.power[who]
+    expected = design[row] + t * (np.array([0, 0, 1.0, 0]) - design[row])  # livestock is the third use
+    assert tilted[row] == pytest.approx(expected, abs=1e-15)
+    assert tilted[row].sum() == pytest.approx(1.0)
+    others = np.arange(len(communities)) != row
+    hosts_in_reach = [int(np.flatnonzero(communities == h)[0]) for h in alliance.pilot_host if h != host and (
+        {int(alliance.platform[who]), int(alliance.bridge_platform[who])} & set(alliance.pilot_platforms(int(h))))]
+    others[hosts_in_reach] = False
+    assert np.array_equal(tilted[others], design[others])  # only the designs of pilots in its platforms move
+    # the boundaries: a player with power 1 moves it half way; one without power moves nothing
+    alliance.power[who] = 1.0
+    assert d.pilot_designs(alliance, communities, design)[row][2] == pytest.approx(design[row][2] + 0.5 * (1 - design[row][2]))
+    alliance.power[who] = 0.0
+    assert np.array_equal(d.pilot_designs(alliance, communities, design), design)
+
+
+def test_opposing_a_pilot_for_a_use_moves_its_design_towards_the_mix_without_it():
+    alliance, host, who = pilot_under_way()
+    communities = np.flatnonzero(alliance.is_community)
+    row = int(np.flatnonzero(communities == host)[0])
+    design = np.full((len(communities), 4), 0.25)
+    design[row] = [0.1, 0.6, 0.2, 0.1]
+    alliance.power[who] = 1.0
+    alliance.decisions = d.Decisions({who: d.Decision(pilot="oppose", pilot_use="irrigation")})
+    tilted = d.pilot_designs(alliance, communities, design)[row]
+    # half way (power 1) towards (0.25, 0, 0.5, 0.25): irrigation's share halves, the others grow in proportion
+    assert tilted == pytest.approx([0.175, 0.3, 0.35, 0.175], abs=1e-12)
+    design[row] = [0.0, 1.0, 0.0, 0.0]  # a design for irrigation alone: towards an even mix of the other three
+    tilted = d.pilot_designs(alliance, communities, design)[row]
+    assert tilted == pytest.approx([1 / 6, 0.5, 1 / 6, 1 / 6], abs=1e-12)
+
+
+def test_a_backed_use_reaches_the_hosts_fit_and_the_pilots_chance_through_the_models_design(monkeypatch):
+    base, host, who = pilot_under_way()
+    seen = []
+    original = d.pilot_designs
+
+    def recording(alliance, communities, design):
+        out = original(alliance, communities, design)
+        seen.append((communities, design, out))
+        return out
+
+    monkeypatch.setattr(d, "pilot_designs", recording)
+    own = model.build_model(seed=7)
+    for _ in range(int(base.steps)):
+        own.step()
+    for _ in range(12):  # on to a month in which designs are revised (a platform meets) with the pilot under way
+        probe = copy.deepcopy(own)
+        seen.clear()
+        probe.step()
+        if seen and host in probe.pilot_host:
+            break
+        own.step()
+    backed = copy.deepcopy(own)  # the same state and random generator: paired
+    use = int(np.argmin(backed.interests[host]))  # the use the host cares least for: its fit must fall
+    backed.decisions = d.Decisions({who: d.Decision(pilot="back", pilot_use=WATER_USES[use])})
+    seen.clear()
+    own.step()
+    backed.step()
+    (_, own_in, own_out), (communities, design, tilted) = seen
+    assert own_out is own_in  # no decision: the model's own design
+    assert np.array_equal(design, own_in)  # both start from the same design
+    row = int(np.flatnonzero(communities == host)[0])
+    t = d.DESIGN_TILT * backed.power[who]
+    assert tilted[row] == pytest.approx(design[row] + t * (np.eye(4)[use] - design[row]), abs=1e-15)
+    fit = max(0.0, 1 - np.abs(backed.interests[host] - tilted[row]).sum())  # 1 - 2 x total variation distance
+    assert backed.fit[host] == pytest.approx(fit, abs=1e-12) and backed.fit[host] < own.fit[host]
+    moved = np.flatnonzero(backed.fit != own.fit)
+    assert host in moved and set(moved) <= set(int(h) for h in backed.pilot_host)  # only pilots' hosts
+    # the pilot's chance of success follows the fit by the model's rule (1 - w_f + w_f x fit); all else is equal
+    wf = backed.p["design_fit_weight"]
+    ratio = backed.success_chance(np.array([host]))[0] / own.success_chance(np.array([host]))[0]
+    assert ratio == pytest.approx((1 - wf + wf * backed.fit[host]) / (1 - wf + wf * own.fit[host]), rel=1e-12)

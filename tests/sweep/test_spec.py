@@ -106,4 +106,4 @@ def test_shipped_specs_load_and_design(path):
 def test_shipped_study_sizes_match_their_comments():
     specs = {name: load_spec(REPO / "configs" / "sweeps" / f"{name}.toml") for name in ("morris_screening", "sobol_core", "ofat")}
     sizes = {name: len(build_design(spec)) * spec.replicates for name, spec in specs.items()}
-    assert sizes == {"morris_screening": 20 * 70 * 4, "sobol_core": 256 * 11 * 5, "ofat": (1 + 12 * 7 + 4) * 10}
+    assert sizes == {"morris_screening": 20 * 70 * 16, "sobol_core": 256 * 11 * 5, "ofat": (1 + 12 * 7 + 4) * 10}

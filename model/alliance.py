@@ -49,32 +49,32 @@ class Params(dict):
 
     def __setitem__(self, key, value) -> None:
         super().__setitem__(key, value)
-        if self.owner is not None:
-            self.owner.q_ = None
+        self.changed()
 
     def update(self, *args, **kwargs) -> None:
         super().update(*args, **kwargs)
+        self.changed()
+
+    def changed(self) -> None:
         if self.owner is not None:
-            self.owner.q_ = None
+            self.owner.q_ = None  # the alliances rebuild their parameter arrays when next read
 
 
 class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, Pilots, Monitoring,
                 Spread, Environment, Adoption, Replicates):
-    """Learning Alliances of linked national, district and community platforms that scale up MUS, one per
-    ``(params, rng)`` of ``runs``, stepped month by month together (model/replicates.py). ``params`` holds only
-    what differs from the registry's defaults; every value is checked there. ``rng`` (a seed or a NumPy
-    Generator) makes every random draw of that alliance."""
+    """Learning Alliances of linked national, district and community platforms that scale up MUS, stepped month
+    by month together (model/replicates.py). ``Alliances(params, rng)`` is one alliance (a batch of one);
+    :meth:`together` makes a batch, one alliance per ``(params, rng)``. ``params`` holds only what differs from
+    the registry's defaults; every value is checked there. ``rng`` (a seed or a NumPy Generator) makes every
+    random draw of that alliance."""
 
-    def __new__(cls, runs=None):
-        self = super().__new__(cls)
-        if runs is not None and len(runs) > 1:
-            return merge([cls([run]) for run in runs])
-        return self
+    @classmethod
+    def together(cls, runs) -> Alliances:
+        """One batch of the alliances ``runs`` (each ``(params, rng)``), each set up alone, then merged."""
+        runs = list(runs)
+        return cls(*runs[0]) if len(runs) == 1 else merge([cls(params, rng) for params, rng in runs])
 
-    def __init__(self, runs) -> None:
-        if len(runs) > 1:
-            return  # merged in __new__
-        (params, rng), = runs
+    def __init__(self, params: dict | None = None, rng=None) -> None:
         self.rngs = [rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)]
         self.ps = [Params(resolve(params))]
         self.replicates = 1
@@ -330,7 +330,7 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         over the alliances)."""
         who = np.asarray(who, dtype=np.int64)
         self.set_membership(who, MEMBER)
-        self.counts["joins"] += self.per_replicate(self.rep_s[who])
+        self.counts["joins"] += self.total(self.rep_s[who])
         self.joined[who] = self.month
         rep = self.rep_s[who]
         self.commitment[who] = np.maximum(self.commitment[who], np.broadcast_to(commitment, self.replicates)[rep])
@@ -356,10 +356,6 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         """(source index, target index, trust) of every tie; indices are ``Stakeholder.index``."""
         return self.src, self.dst, self.trust
 
-    def alone(self, r: int) -> dict:
-        """Replicate r's outputs as a single run of it gives them: the monthly table's rows, its event log."""
-        return {"rows": np.array([row[r] for row in self.rows]), "events": self.logs[r]}
-
 
 # per-alliance values a single run's viewers read as plain numbers
 SINGLE_VALUES = {v.name for v in STATE if v.per is Per.ALLIANCE} - {"logs", "counts", "profile", "milestones_logged",
@@ -376,7 +372,7 @@ class LearningAlliance(mesa.Model):
 
     def __init__(self, params: dict | None = None, rng: int | None = None):
         super().__init__(rng=rng)
-        self.__dict__["alliances"] = Alliances([(params, self.rng)])
+        self.__dict__["alliances"] = Alliances(params, self.rng)
         self.datacollector = reporters.Recorder(self)
         self.datacollector.collect(self)
         Stakeholder.create_agents(self, self.n, list(range(self.n)))

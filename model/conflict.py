@@ -19,7 +19,7 @@ class Conflict:
         if len(who) < 2:
             return
         P = self.n_platforms
-        meeting = self.per_replicate(self.rep_s[who]) >= 2  # alliances with two or more seats taken this month
+        meeting = self.total(self.rep_s[who]) >= 2  # alliances with two or more seats taken this month
         count = np.bincount(plat, minlength=P)
         chance = self.escalation_chance()
         new = (count >= 2) & (self.uniform_platforms(meeting) < chance)

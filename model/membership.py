@@ -59,7 +59,7 @@ class MembershipProcess:
         q, rs = self.q, self.rep_s
         candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
                       & (self.next_invite <= self.month)).nonzero()[0]
-        n_candidates = self.per_replicate(rs[candidates])
+        n_candidates = self.total(rs[candidates])
         chance = np.minimum(1.0, q["mobilisation_rate"] * np.maximum(self.drive, self.ownership))
         n_invite = np.array([self.rngs[r].binomial(k, chance[r]) if k else 0 for r, k in enumerate(n_candidates)])
         if not n_invite.any():
@@ -70,7 +70,7 @@ class MembershipProcess:
         start = np.searchsorted(rs[ordered], np.arange(self.replicates))
         rank = np.arange(len(ordered)) - start[rs[ordered]]  # place in its alliance's list
         invited = ordered[rank < n_invite[rs[ordered]]]
-        accepts = self.uniform(self.per_replicate(rs[invited])) < self.join_chance(invited)
+        accepts = self.uniform(self.total(rs[invited])) < self.join_chance(invited)
         joining = invited[accepts]
         declined = invited[~accepts]
         self.next_invite[declined] = self.month + q["reinvite_delay"][rs[declined]]
@@ -105,7 +105,7 @@ class MembershipProcess:
                 mine = orders[rep] == order
                 key[mine] = self.order_key(order, candidates[mine])
         asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
-        return np.lexsort((self.uniform(self.per_replicate(rep)), -key, asked_before, rep))
+        return np.lexsort((self.uniform(self.total(rep)), -key, asked_before, rep))
 
     def order_key(self, order: str, candidates: np.ndarray) -> np.ndarray:
         """How early each candidate comes in ``order`` (larger first; see :meth:`invitation_order`)."""
@@ -184,14 +184,14 @@ class MembershipProcess:
             return
         rep = self.rep_s[dropped]
         boost = 1 + (self.month - self.last_win[self.home[dropped]] <= self.q["win_memory"][rep])
-        self.welcome_back(dropped[self.uniform(self.per_replicate(rep)) < self.q["rejoin_rate"][rep] * boost], "")
+        self.welcome_back(dropped[self.uniform(self.total(rep)) < self.q["rejoin_rate"][rep] * boost], "")
 
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
         left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated & platforms[self.home]
                 & self.not_initiator).nonzero()[0]
-        self.welcome_back(left[self.uniform(self.per_replicate(self.rep_s[left])) < self.join_chance(left)],
+        self.welcome_back(left[self.uniform(self.total(self.rep_s[left])) < self.join_chance(left)],
                           "when invited back")
 
     def welcome_back(self, back: np.ndarray, how: str) -> None:
@@ -200,6 +200,6 @@ class MembershipProcess:
         if not len(back):
             return
         self.admit(back, commitment=self.q["rejoining_commitment"], clarity=0.0)
-        self.counts["rejoins"] += self.per_replicate(self.rep_s[back])
+        self.counts["rejoins"] += self.total(self.rep_s[back])
         for i in back[self.org[back]]:
             self.log(self.rep_s[i], EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")

@@ -27,7 +27,7 @@ class Pilots:
         hosting[self.pilot_host] = True
         hosts = (self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION)).nonzero()[0]
         rep = self.rep_s[hosts]
-        n_new = np.minimum(n_new, self.per_replicate(rep))
+        n_new = np.minimum(n_new, self.total(rep))
         if not n_new.any():
             return
         weight = self.host_weight(hosts)
@@ -70,7 +70,7 @@ class Pilots:
         (:meth:`fit_designs`, weight ``design_fit_weight``): without brokering, designs drift to the
         powerful members' uses (P9)."""
         q = self.q
-        under_way = np.maximum(1, self.per_replicate(self.rep_s[self.pilot_host]))  # the finishing ones included
+        under_way = np.maximum(1, self.total(self.rep_s[self.pilot_host]))  # the finishing ones included
         guidance = q["guidance"] * self.support * np.minimum(1.0, q["pilots_guided_per_district"] * q["n_districts"]
                                                              / under_way)
         quality = 0.5 * (self.joint_action[self.platform[hosts]] + self.joint_action[self.district_platform[hosts]])
@@ -94,7 +94,7 @@ class Pilots:
         chance = decisions.pilot_chance(self, hosts, chance)
         self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
         rep = self.rep_s[hosts]
-        finishing = self.per_replicate(rep)
+        finishing = self.total(rep)
         success, documented = np.empty(len(hosts), dtype=bool), np.empty(len(hosts), dtype=bool)
         start = np.r_[0, np.cumsum(finishing)]
         documenting = self.documentation_chance()

@@ -57,18 +57,15 @@ class Replicates:
                 out[p[r]:p[r + 1]] = g.random(int(p[r + 1] - p[r]))
         return out
 
-    def per_replicate(self, elements_rep: np.ndarray) -> np.ndarray:
-        """How many of the elements (given by their replicates) belong to each replicate."""
-        return np.bincount(elements_rep, minlength=self.replicates)
-
     # ------------------------------------------------------------------------------- reductions
     def total(self, rep: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Sum of ``weights`` (or count) over each replicate's elements, added in index order."""
+        """Sum of ``weights`` over each replicate's elements, added in index order; without weights, how many of
+        the elements (given by their replicates) belong to each replicate."""
         return np.bincount(rep, weights=weights, minlength=self.replicates)
 
     def any_of(self, rep: np.ndarray) -> np.ndarray:
         """Whether each replicate has any of the elements."""
-        return np.bincount(rep, minlength=self.replicates) > 0
+        return self.total(rep) > 0
 
     def weighted_share(self, rep: np.ndarray, flags: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Per replicate, the share of the total weight on the flagged elements (0 when there is no weight)."""

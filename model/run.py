@@ -44,7 +44,7 @@ def run_batch(runs, steps: int = 120) -> list[RunResult]:
     runs = list(runs)
     if not runs:
         return []
-    alliances = Alliances([(params, np.random.default_rng(seed)) for params, seed in runs])
+    alliances = Alliances.together((params, np.random.default_rng(seed)) for params, seed in runs)
     for _ in range(steps):
         alliances.step()
     columns = {name: np.stack([row[k] for row in alliances.rows]) for k, name in enumerate(MODEL_REPORTERS)}

@@ -67,7 +67,7 @@ class Vision:
         eps = np.minimum(1.0, q["vision_confidence"] + q["facilitation_widening"] * q["mediation"] * self.support)
         # pairings for all rounds drawn at once (round r pairs seats within group plat + r x platforms), each
         # alliance's draws as a run of it alone makes them: its seats round by round, if it has two or more
-        seats_of = self.per_replicate(rs[who])
+        seats_of = self.total(rs[who])
         rounds_n = np.where(seats_of >= 2, q["dialogue_rounds"], 0)
         length = seats_of * rounds_n  # each alliance's block: its seats, round after round
         if not length.any():
@@ -81,12 +81,11 @@ class Vision:
         i, j = rules.pair_within_groups(plat[seat] + rounds * self.n_platforms, u)
         seats = who[seat]
         weight, openness = self.voice(), self.openness()
-        mu = q["convergence_rate"][rs]
-        eps = eps[rs]
+        mu = q["convergence_rate"]
         for r in range(int(rounds_n.max())):
             now = rounds[i] == r
             a, b = seats[i[now]], seats[j[now]]
-            rules.deffuant_update(self.view, a, b, eps[a], mu[a], weight, openness)
+            rules.deffuant_update(self.view, a, b, eps[rs[a]], mu[rs[a]], weight, openness)
 
     def agree_roles(self) -> None:
         """Agreements on activities, responsibilities, resources and contributions ('the rules of the game',

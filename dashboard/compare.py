@@ -33,6 +33,9 @@ from .labels import output_label, output_unit
 
 DEFAULTS_LABEL = "Defaults (no changes)"
 LIVE_LABEL = "Live alliance settings"
+# Runs stepped together between two looks at Cancel: 8 runs of 240 months take about 0.6 s on one core
+# (25 runs of 120 months per core-second), so Cancel answers within about that; a larger batch gains little more (benchmarks/README.md, table 3).
+COMPARE_BATCH = 8
 COMPARE_OUTPUTS = ("uptake", "uptake_pilot", "enabling_env", "members", "mean_trust", "cost")
 SUMMARY_SHOWN = ("uptake_final", "uptake_pilot_final", "enabling_env_final", "policy_adoption_final",
                  "members_final", "mean_trust_final", "dropouts", "conflicts_arisen", "cost_total", "months_to_25")
@@ -189,18 +192,22 @@ def compare_scenarios(
     timeseries: dict[str, list[pd.DataFrame]] = {label: [] for label in labels}
     summaries: dict[str, list[dict]] = {label: [] for label in labels}
     runs = []
-    total = 2 * replicates
+    planned = []  # (replicate, seed, world, label, params), both scenarios of a replicate side by side
     for k, seed in enumerate(replicate_seeds(first.seed, replicates)):
         world = -1 if worlds is None else worlds.world_id(seed)
-        for j, (label, contender) in enumerate(zip(labels, (first, second))):
-            if not should_continue():
-                return None
+        for label, contender in zip(labels, (first, second)):
             params = contender.params if worlds is None else worlds.layer(seed, contender.params)
-            result = model.run_model(params, seed=seed, steps=steps)
+            planned.append((k, seed, world, label, params))
+    for start in range(0, len(planned), COMPARE_BATCH):
+        if not should_continue():
+            return None
+        batch = planned[start:start + COMPARE_BATCH]
+        results = model.run_batch([(params, seed) for _, seed, _, _, params in batch], steps)
+        for (k, seed, world, label, _), result in zip(batch, results):
             timeseries[label].append(result.timeseries)
             summaries[label].append(result.summary)
             runs.append({"scenario": label, "replicate": k, "seed": seed, "world": world})
-            on_progress(2 * k + j + 1, total)
+        on_progress(start + len(batch), len(planned))
     outputs = tuple(name for name in COMPARE_OUTPUTS if name in model.OUTPUTS)
     bands = {label: band_over_time(timeseries[label], outputs) for label in labels}
     return Comparison(labels, bands, summary_table(summaries, labels, steps), replicates, steps,

@@ -202,7 +202,8 @@ def test_comparison_runs_in_the_background_and_can_be_cancelled(watched_page, da
         slider = page.get_by_role("slider", name=name)
         slider.focus()
         slider.press("End")  # the largest comparison: 50 replicates of 240 months
-    page.get_by_role("button", name=re.compile("^Run comparison")).click()
+    # the button names what the server holds: click only once it has both slider values
+    page.get_by_role("button", name="Run comparison (50 replicates × 240 months)").click()
     page.get_by_text(re.compile(r"Running replicates… [1-9]\d* %")).wait_for(timeout=30_000)  # progress moves
     page.get_by_role("button", name="Cancel").click()  # the page still answers while the runs go on
     page.get_by_text("Comparison cancelled.").wait_for(timeout=15_000)
@@ -216,7 +217,7 @@ def test_small_comparison_shows_median_and_band(watched_page, dashboard_server):
         slider.focus()
         slider.press("Home")  # the smallest comparison: 2 replicates, 12 months
     page.get_by_role("slider", name="Replicates").press("ArrowRight")  # 3 replicates
-    page.get_by_role("button", name=re.compile("^Run comparison")).click()
+    page.get_by_role("button", name="Run comparison (3 replicates × 12 months)").click()
     page.get_by_text(re.compile(r"Median and 10–90 % band over 3 replicates, 12 months")).wait_for(timeout=60_000)
     page.locator("img.comparison-chart").wait_for(timeout=15_000)
     page.get_by_text(output_label("uptake_final")).first.wait_for(timeout=10_000)

@@ -18,6 +18,8 @@ RIVERSIDE = alliance.ALLIANCES_DIR / "riverside.csv"
 
 
 def settle(ui) -> None:
+    # a table is read in a thread of the session; its sign goes when its alliance is on screen
+    ui.wait_until(lambda: state.working.value is None, what="the table's alliance on screen")
     ui.wait_until(lambda: state.session.value is not None, what="the session")
     assert state.session.value.stepper.wait_idle(timeout=30)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pandas as pd
 import pytest
 from solara.components.datatable import DataTableWidget
 
@@ -35,12 +36,32 @@ def test_same_scenario_on_both_sides_gives_identical_bands_and_replicates_differ
     assert set(result.summary["B − A"]) <= {"+0", "—"}
 
 
-def test_progress_is_reported_per_run_and_a_stop_request_is_honoured():
+def test_progress_is_reported_per_batch_and_a_stop_request_is_honoured_between_batches(monkeypatch):
+    monkeypatch.setattr(compare, "COMPARE_BATCH", 4)
     seen = []
     compare.compare_scenarios(small("a"), small("b"), 3, 12, on_progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(k, 6) for k in range(1, 7)]
-    calls = iter([True, True, False])
-    assert compare.compare_scenarios(small("a"), small("b"), 3, 12, should_continue=lambda: next(calls)) is None
+    assert seen == [(4, 6), (6, 6)]  # 3 replicates x 2 scenarios in batches of 4
+    asked = []
+
+    def go_on_once() -> bool:
+        asked.append(1)
+        return len(asked) < 2
+
+    assert compare.compare_scenarios(small("a"), small("b"), 3, 12, should_continue=go_on_once) is None
+    assert len(asked) == 2  # asked before each batch: the second batch never started
+
+
+def test_runs_stepped_together_equal_each_run_alone(monkeypatch):
+    import model
+
+    monkeypatch.setattr(compare, "COMPARE_BATCH", 3)  # batches that split a replicate's two scenarios
+    result = compare.compare_scenarios(small("a"), small("b", mediation=0.9), replicates=2, steps=24)
+    seeds = compare.replicate_seeds(7, 2)
+    for label, params in zip(result.labels, ({}, {"mediation": 0.9})):
+        alone = [model.run_model(params, seed=seed, steps=24).timeseries for seed in seeds]
+        expected = compare.band_over_time(alone, compare.COMPARE_OUTPUTS)
+        pd.testing.assert_frame_equal(result.bands[label], expected)  # exact: every run bit-identical to alone
+    assert list(result.runs["seed"]) == [seed for seed in compare.replicate_seeds(7, 2) for _ in range(2)]
 
 
 def test_contenders_are_the_defaults_and_every_preset():
@@ -71,19 +92,20 @@ def test_page_runs_a_comparison_in_the_background(render_page):
     ui.slider("Months").v_model = 24
     main_thread = threading.current_thread()
     ran_in = []
-    original = compare.model.run_model
+    original = compare.model.run_batch
 
-    def recording_run(*args, **kwargs):
-        ran_in.append(threading.current_thread())
-        return original(*args, **kwargs)
+    def recording_batch(runs, steps=120):
+        runs = list(runs)
+        ran_in.extend(threading.current_thread() for _ in runs)
+        return original(runs, steps)
 
-    compare.model.run_model = recording_run
+    compare.model.run_batch = recording_batch
     try:
         ui.button("run-comparison-button").click()
         ui.wait_until(lambda: compare.comparison_task.finished, timeout=60, what="the comparison")
     finally:
-        compare.model.run_model = original
-    assert len(ran_in) == 6 and main_thread not in ran_in
+        compare.model.run_batch = original
+    assert len(ran_in) == 6 and main_thread not in ran_in  # 3 replicates x 2 scenarios, off the page's thread
     ui.wait_until(lambda: len(ui.images("comparison-chart")) == 1, what="the comparison chart")
     assert ui.image("comparison-chart")[:4] == b"\x89PNG"
     table = ui.rc.find(DataTableWidget).widget
@@ -131,20 +153,13 @@ def test_cost_effectiveness_has_one_point_per_replicate_and_a_cost_per_point():
 SHIPPED_WORLDS = compare.presets.REPO_ROOT / "configs" / "worlds" / "default.parquet"
 
 
-def test_with_worlds_both_scenarios_meet_the_same_world_and_seed_in_each_replicate(monkeypatch):
+def test_with_worlds_both_scenarios_meet_the_same_world_and_seed_in_each_replicate(batch_calls):
     from experiments.worlds import load_worlds
 
     worlds = load_worlds(SHIPPED_WORLDS)
-    calls = []
-    original = compare.model.run_model
-
-    def recording_run(params, seed, steps):
-        calls.append((dict(params), seed))
-        return original(params, seed=seed, steps=steps)
-
-    monkeypatch.setattr(compare.model, "run_model", recording_run)
     a, b = small("a"), small("b", mediation=0.9, trust_gain=0.3)  # B's own trust_gain wins over the world's
     result = compare.compare_scenarios(a, b, replicates=4, steps=24, worlds=worlds)
+    calls = [(dict(params), seed) for batch in batch_calls for params, seed in batch]
     assert len(calls) == 8
     for k in range(4):
         (params_a, seed_a), (params_b, seed_b) = calls[2 * k], calls[2 * k + 1]
@@ -159,7 +174,6 @@ def test_with_worlds_both_scenarios_meet_the_same_world_and_seed_in_each_replica
     assert paired["A: a"].nunique() > 1  # replicates draw different worlds, not one world for all
     assert result.worlds_note == worlds.note() and "parameter uncertainty" in result.worlds_note
 
-    monkeypatch.setattr(compare.model, "run_model", original)
     plain = compare.compare_scenarios(a, b, replicates=4, steps=24)
     assert plain.worlds_note is None and set(plain.runs["world"]) == {-1}
     band_worlds, band_plain = result.bands["A: a"], plain.bands["A: a"]

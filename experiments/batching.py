@@ -56,6 +56,12 @@ def add_batch_size_option(parser: argparse.ArgumentParser, config_key: bool = Fa
                              "changes speed and memory, never a result")
 
 
+def batch_for(runs: int, size: int, workers: int) -> int:
+    """The batch size for ``runs`` runs on ``workers`` processes: at most ``size``, and small enough that every
+    worker gets a batch (12 runs in batches of 16 on 2 workers would leave one worker idle: 2 batches of 6)."""
+    return max(1, min(int(size), -(-int(runs) // max(1, int(workers)))))
+
+
 def batches(items: Sequence[T], size: int) -> list[list[T]]:
     """``items`` cut into consecutive groups of ``size`` (the last may be smaller)."""
     size = max(1, int(size))
@@ -105,7 +111,7 @@ def map_batches(runs: Sequence[tuple[dict[str, Any], int]], steps: int, size: in
     from concurrent.futures import ProcessPoolExecutor
     import functools
 
-    groups = batches(runs, size)
+    groups = batches(runs, batch_for(len(runs), size, workers))
     out: list[T] = []
     task = functools.partial(_reduced_batch, steps, reduce)
     if workers == 1:

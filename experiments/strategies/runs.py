@@ -28,7 +28,7 @@ import model
 from experiments.sweep.design import run_seed
 from experiments.sweep.execute import execute, open_backend
 
-from ..batching import batches, default_batch, run_batch
+from ..batching import batch_for, batches, default_batch, run_batch
 from ..worlds import Worlds
 from .costs import UNIT_COUNTERS
 
@@ -86,7 +86,7 @@ def play(contenders: list[Contender], seeds: list[int], steps: int, workers: int
 def run_items(items: list, steps: int, workers: int, on_done, batch_size: int | None = None) -> None:
     """Run the items here (one worker) or on the sweep engine's process pool, a batch of ``batch_size`` runs
     per task; ``on_done`` gets each batch's rows as the batch finishes."""
-    chunks = dict(enumerate(batches(items, batch_size or default_batch())))
+    chunks = dict(enumerate(batches(items, batch_for(len(items), batch_size or default_batch(), workers))))
     if workers == 1:
         for key, chunk in chunks.items():
             on_done(key, run_chunk(chunk))

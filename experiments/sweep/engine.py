@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from ..batching import batch_for
 from ..io import UserError
 from .design import build_design, problem, run_items, run_table
 from .execute import Backend, execute, open_backend
@@ -133,7 +134,8 @@ def preload_modules(spec: Spec) -> list[str]:
 def task_sizes(spec: Spec, seconds: float, pending: int, workers: int, batch_size: int) -> list[int]:
     """Runs per task: one batch each for the model, :func:`chunk_sizes` for a function."""
     if spec.is_model:
-        return [min(batch_size, pending - start) for start in range(0, pending, batch_size)]
+        size = batch_for(pending, batch_size, workers)
+        return [min(size, pending - start) for start in range(0, pending, size)]
     return chunk_sizes(seconds, pending, workers)
 
 

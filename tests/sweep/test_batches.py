@@ -103,8 +103,11 @@ def test_batch_sizes_1_5_and_the_default_give_the_same_results_and_the_workers_g
         assert [len(c) for c in recorder.calls] == [1] + ([probed - 1] if probed > 1 else [])
         here = sorted(study.runs.set_index("seed").loc[[s for c in recorder.calls for s in c], "run_id"])
         assert sorted(here + recorder.run_ids()) == list(range(RUNS))  # every run once, none twice
-        expected = [min(size, RUNS - probed - start) for start in range(0, RUNS - probed, size)]
-        assert [len(t) for t in recorder.tasks] == expected  # one task, one batch of the size asked
+        pending = RUNS - probed
+        cut = min(size, -(-pending // 2))  # the size asked, or smaller so that both workers get a batch
+        expected = [min(cut, pending - start) for start in range(0, pending, cut)]
+        assert [len(t) for t in recorder.tasks] == expected  # one task, one batch
+        assert len(recorder.tasks) >= 2  # neither worker idle
     assert files[1] == files[5] == files[model.DEFAULT_BATCH]
 
     # ... and they are the runs themselves: row by row what `model.run_model` gives alone
@@ -163,3 +166,24 @@ def test_a_bad_batch_size_option_is_refused_in_one_line_naming_it(tmp_path, mus,
     rc, out, err = mus("sweep", spec, "--out", tmp_path / "study", "--batch-size", value)
     assert rc == 2 and len(err.strip().splitlines()) == 1 and "--batch-size" in err, err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("runs, size, workers, expected", [
+    (12, 16, 2, 6),     # fewer runs than two batches: both workers get one (was 16 + nothing)
+    (33, 16, 2, 16),    # enough runs: the size asked
+    (31, 16, 2, 16),    # 2 x 16 > 31 but half of it rounds up to 16
+    (1, 16, 2, 1),
+    (0, 16, 2, 1),      # never a batch of 0
+    (12, 16, 1, 12),    # one worker: one batch
+    (12, 4, 8, 2),      # more workers than batches of the size asked
+])
+def test_a_study_smaller_than_a_batch_per_worker_is_cut_so_that_every_worker_gets_one(runs, size, workers, expected):
+    from experiments.batching import batch_for
+
+    assert batch_for(runs, size, workers) == expected
+
+
+def test_the_model_tasks_of_a_small_study_go_to_both_workers(tmp_path):
+    spec = load_spec(tiny_study(tmp_path))
+    assert engine.task_sizes(spec, 0.1, 12, 2, 16) == [6, 6]
+    assert engine.task_sizes(spec, 0.1, 40, 2, 16) == [16, 16, 8]

@@ -6,8 +6,9 @@ the tools may group their runs however they like: a sweep's pending runs (a desi
 the next points'), an ABC generation's candidates x replicates, a strategy pair's paired seeds. Grouping
 decides speed and memory, never a number: seeds stay per run and results are keyed per run.
 
-The batch size is the runs stepped together (``--batch-size``, and ``batch_size`` in the sweep and
-calibration specs); its default is the model's :data:`model.DEFAULT_BATCH`. A batch's results are handed
+The batch size is the runs handed to ``model.run_batch`` at once (``--batch-size``, and ``batch_size`` in the
+sweep and calibration specs; the model steps them together in groups of at most ``model.run.STEPPED_TOGETHER``
+stakeholders); its default is the model's :data:`model.DEFAULT_BATCH`. A batch's results are handed
 on as the batch finishes, so what a tool holds is at most a few batches of full results.
 """
 
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import model
 from model.registry import ConfigError
 
-MAX_BATCH = 1024  # runs stepped together at most: memory grows with the batch (every array holds all of it)
+MAX_BATCH = 1024  # runs handed to the model at once at most: memory grows with the batch (its results are held)
 T = TypeVar("T")
 
 
@@ -33,7 +34,7 @@ def check_batch_size(value: Any, field: str = "batch_size") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{field}: expected a whole number of runs, got {value!r}")
     if not 1 <= value <= MAX_BATCH:
-        raise ConfigError(f"{field}: {value} is outside 1 to {MAX_BATCH} (runs stepped together)")
+        raise ConfigError(f"{field}: {value} is outside 1 to {MAX_BATCH} (runs handed to the model at once)")
     return value
 
 
@@ -52,7 +53,7 @@ def batch_size_arg(text: str) -> int:
 def add_batch_size_option(parser: argparse.ArgumentParser, config_key: bool = False) -> None:
     where = " (overrides the spec's batch_size)" if config_key else ""
     parser.add_argument("--batch-size", type=batch_size_arg, default=None, metavar="RUNS",
-                        help=f"runs stepped together by the model (default {default_batch()}){where}; "
+                        help=f"runs handed to the model at once (default {default_batch()}){where}; "
                              "changes speed and memory, never a result")
 
 

@@ -64,15 +64,14 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
                 Spread, Environment, Adoption, Replicates):
     """Learning Alliances of linked national, district and community platforms that scale up MUS, stepped month
     by month together (model/replicates.py). ``Alliances(params, rng)`` is one alliance (a batch of one);
-    :meth:`together` makes a batch, one alliance per ``(params, rng)``. ``params`` holds only what differs from
+    :meth:`together` merges alliances set up that way into a batch. ``params`` holds only what differs from
     the registry's defaults; every value is checked there. ``rng`` (a seed or a NumPy Generator) makes every
     random draw of that alliance."""
 
-    @classmethod
-    def together(cls, runs) -> Alliances:
-        """One batch of the alliances ``runs`` (each ``(params, rng)``), each set up alone, then merged."""
-        runs = list(runs)
-        return cls(*runs[0]) if len(runs) == 1 else merge([cls(params, rng) for params, rng in runs])
+    @staticmethod
+    def together(parts: list[Alliances]) -> Alliances:
+        """One batch of alliances set up alone (each a batch of one, at month 0), merged in the given order."""
+        return parts[0] if len(parts) == 1 else merge(parts)
 
     def __init__(self, params: dict | None = None, rng=None) -> None:
         self.rngs = [rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)]

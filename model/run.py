@@ -11,7 +11,12 @@ import pandas as pd
 from .alliance import Alliances, LearningAlliance
 from .reporters import MODEL_REPORTERS, summarise
 
-DEFAULT_BATCH = 16  # replicates stepped together by run_batch unless a caller asks otherwise
+DEFAULT_BATCH = 32  # runs the tools hand to run_batch at once (a task) unless a user asks otherwise
+# Stakeholders stepped together at most: the batch's arrays then stay small enough for the processor's caches.
+# Measured on this machine (runs per core-second, 120 months, interleaved rounds): 381 stakeholders a run,
+# 32 runs (12,192) together 28.6, 16 runs 26.1, 64 runs 27.5, one at a time 7.4; 3,801 a run, 4 runs (15,204)
+# together 3.19, 8 runs 3.07, 16 runs 2.91, one at a time 2.37.
+STEPPED_TOGETHER = 16_000
 
 
 @dataclass
@@ -36,20 +41,33 @@ def run_model(params: dict | None = None, seed: int = 0, steps: int = 120) -> Ru
 
 def run_batch(runs, steps: int = 120) -> list[RunResult]:
     """Run several replicates, each ``(params, seed)``, for ``steps`` months, stepped together
-    (model/replicates.py); results in the order given.
+    (model/replicates.py) in groups of at most :data:`STEPPED_TOGETHER` stakeholders; results in the order given.
 
     Each replicate's outputs and event log are bit-identical to ``run_model(params, seed, steps)`` whatever the
     other replicates in the batch are (they may differ in parameters, population and mobilisation order).
     """
-    runs = list(runs)
-    if not runs:
-        return []
-    alliances = Alliances.together((params, np.random.default_rng(seed)) for params, seed in runs)
+    out: list[RunResult] = []
+    group: list[tuple[Alliances, int]] = []
+    for params, seed in runs:  # each alliance set up alone; a full group steps before the next is set up
+        alliance = Alliances(params, np.random.default_rng(seed))
+        if group and sum(a.n for a, _ in group) + alliance.n > STEPPED_TOGETHER:
+            out += run_together(group, steps)
+            group = []
+        group.append((alliance, seed))
+    if group:
+        out += run_together(group, steps)
+    return out
+
+
+def run_together(group: list[tuple[Alliances, int]], steps: int) -> list[RunResult]:
+    """Step the alliances of ``group`` (each ``(alliance at month 0, its seed)``) together for ``steps``
+    months; one result each, in order."""
+    alliances = Alliances.together([a for a, _ in group])
     for _ in range(steps):
         alliances.step()
     columns = {name: np.stack([row[k] for row in alliances.rows]) for k, name in enumerate(MODEL_REPORTERS)}
     out = []
-    for r, (_, seed) in enumerate(runs):
+    for r, (_, seed) in enumerate(group):
         ts = pd.DataFrame({"step": np.arange(steps + 1), **{name: v[:, r] for name, v in columns.items()}})
         p = alliances.ps[r]
         out.append(RunResult(ts, summarise(ts, p["project_exit_month"]), alliances.logs[r].to_frame(), dict(p),

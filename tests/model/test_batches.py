@@ -87,3 +87,23 @@ def test_a_single_run_is_a_batch_of_one_and_the_mesa_model_records_the_same():
     run = model.run_model({"mediation": 0.7}, seed=4, steps=24)
     pd.testing.assert_frame_equal(frame, run.timeseries.drop(columns="step"), check_exact=True, check_dtype=False)
     pd.testing.assert_frame_equal(alliance.events.to_frame(), run.events, check_exact=True)
+
+
+def test_a_large_batch_steps_in_groups_of_at_most_the_cap_of_stakeholders_each_run_as_alone(monkeypatch):
+    from model import run as run_module
+
+    runs = mixed_runs(7, seed=11)
+    alone = [model.run_model(p, seed=s, steps=24) for p, s in runs]
+    groups: list[list[int]] = []
+    real = run_module.Alliances.together
+    monkeypatch.setattr(run_module.Alliances, "together",
+                        staticmethod(lambda parts: groups.append([a.n for a in parts]) or real(parts)))
+    cap = int(2.5 * np.median([a.n for a in (model.build_model(p, seed=s).alliances for p, s in runs)]))
+    monkeypatch.setattr(run_module, "STEPPED_TOGETHER", cap)
+    for a, b in zip(alone, model.run_batch(runs, steps=24)):
+        same(a, b)
+    assert sum(len(g) for g in groups) == 7 and len(groups) > 1
+    for g, after in zip(groups, groups[1:] + [None]):
+        assert sum(g) <= cap or len(g) == 1  # never above the cap, unless one alliance alone is
+        if after is not None:
+            assert sum(g) + after[0] > cap  # a group is full before the next starts: the next one did not fit

@@ -145,9 +145,9 @@ def test_a_study_interrupted_inside_a_batch_resumes_with_another_batch_size_to_t
 
 
 @pytest.mark.parametrize("value, problem", [
-    ("0", "batch_size: 0 is outside 1 to 1024 (runs stepped together)"),
+    ("0", "batch_size: 0 is outside 1 to 1024 (runs handed to the model at once)"),
     ('"big"', "batch_size: expected a whole number of runs, got 'big'"),
-    ("5000", "batch_size: 5000 is outside 1 to 1024 (runs stepped together)"),
+    ("5000", "batch_size: 5000 is outside 1 to 1024 (runs handed to the model at once)"),
     ("true", "batch_size: expected a whole number of runs, got True"),
 ])
 def test_a_bad_batch_size_in_the_spec_is_refused_in_one_line_naming_it(tmp_path, mus, value, problem):

@@ -60,7 +60,7 @@ def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None,
     if len(study.pending()):
         with open_backend(scheduler, workers, preload_modules(spec)) as backend:
             ready = backend.warm_up(spec.target)  # workers start while this process times the first runs
-            seconds, probed = probe(spec, study.pending(), ready, batch_size)
+            seconds, probed = probe(spec, study.pending(), ready, batch_size, backend.workers)
             study.lock()
             if not study.exists:
                 study.create(problem(spec) if spec.method in ("sobol", "morris") else None, SEED_RULE)
@@ -78,13 +78,15 @@ def run_study(spec: Spec, out: Path, workers: int, scheduler: str | None = None,
 
 
 def probe(spec: Spec, pending: pd.DataFrame, ready: Callable[[], bool],
-          batch_size: int = 1) -> tuple[float, list[dict[str, Any]]]:
+          batch_size: int = 1, workers: int = 1) -> tuple[float, list[dict[str, Any]]]:
     """Run the first pending runs here: (seconds per run, their rows). The rows are kept, so probing wastes
     no run; a target that fails or lacks an output is refused before the folder is created. The model: the
-    first run, then the rest of a batch (up to PROBE_RUNS runs) as one batch (the model's tasks are batches,
-    not timed). A function: runs timed one by one until a worker is ready (and >= 2 runs are timed, or 0.2 s
-    passed) or 1 s passed."""
-    items = run_items(spec, pending.head(min(PROBE_RUNS, batch_size) if spec.is_model else PROBE_RUNS))
+    first run, then the rest of a batch as one batch (the model's tasks are batches, not timed): up to
+    PROBE_RUNS runs, and no more than this process's share beside the workers (1 / (workers + 1) of the
+    study), so a small study still goes mostly to the workers. A function: runs timed one by one until a
+    worker is ready (and >= 2 runs are timed, or 0.2 s passed) or 1 s passed."""
+    share = -(-len(pending) // (max(1, workers) + 1))
+    items = run_items(spec, pending.head(min(PROBE_RUNS, batch_size, share) if spec.is_model else PROBE_RUNS))
     evaluate = resolve_target(spec.target)
     rows = [first_run(spec, evaluate, items[0])]  # also the warm-up (imports, caches): not timed
     if spec.is_model:

@@ -187,3 +187,12 @@ def test_the_model_tasks_of_a_small_study_go_to_both_workers(tmp_path):
     spec = load_spec(tiny_study(tmp_path))
     assert engine.task_sizes(spec, 0.1, 12, 2, 16) == [6, 6]
     assert engine.task_sizes(spec, 0.1, 40, 2, 16) == [16, 16, 8]
+
+
+def test_a_small_study_runs_here_only_this_process_share_and_the_rest_on_both_workers(tmp_path, recorder):
+    spec = load_spec(tiny_study(tmp_path))
+    run_study(spec, tmp_path / "s", workers=2, progress=False, batch_size=32)
+    # 32 runs, 2 workers: this process probes its third, 11 runs (the first alone, then 10 as a batch), not
+    # PROBE_RUNS (20) or a whole batch; the other 21 go to the workers as two batches
+    assert [len(c) for c in recorder.calls] == [1, 10]
+    assert [len(t) for t in recorder.tasks] == [11, 10]

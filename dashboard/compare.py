@@ -33,8 +33,8 @@ from .labels import output_label, output_unit
 
 DEFAULTS_LABEL = "Defaults (no changes)"
 LIVE_LABEL = "Live alliance settings"
-# Runs stepped together between two looks at Cancel: 8 runs of 240 months take about 0.6 s on one core
-# (25 runs of 120 months per core-second), so Cancel answers within about that; a larger batch gains little more (benchmarks/README.md, table 3).
+# Runs stepped together between two looks at Cancel: 8 runs of 240 months take about 0.6 s of a core (at
+# about 26 runs of 120 months per core-second, `make bench`), so Cancel answers within about that.
 COMPARE_BATCH = 8
 COMPARE_OUTPUTS = ("uptake", "uptake_pilot", "enabling_env", "members", "mean_trust", "cost")
 SUMMARY_SHOWN = ("uptake_final", "uptake_pilot_final", "enabling_env_final", "policy_adoption_final",

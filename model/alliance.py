@@ -140,11 +140,9 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         self.no_peers = peer_degree == 0
         # both directions of every tie with a community listening: whom a community can hear MUS from
         self.listening = np.r_[self.is_community[self.src], self.is_community[self.dst]]
-        by_listener = np.argsort(np.r_[self.src, self.dst][self.listening], kind="stable")
-        self.link_from = np.r_[self.src, self.dst][self.listening][by_listener]
-        self.link_to = np.r_[self.dst, self.src][self.listening][by_listener]
-        self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening][by_listener]
-        self.index_listeners()
+        self.link_from = np.r_[self.src, self.dst][self.listening]
+        self.link_to = np.r_[self.dst, self.src][self.listening]
+        self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening]
         self.breadth = self.interest_breadth(np.arange(self.n))
         self.intermediary_kind = np.isin(self.kind, [KIND_INDEX[k] for k in INTERMEDIARY_KINDS])
         self.n_communities = np.array([int(self.is_community.sum())])
@@ -170,12 +168,6 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         # groups of the reporters' tally: 0 organisations, 1/2 pilot-district communities (not/marginalised),
         # 3/4 outside communities (not/marginalised)
         self.report_group = np.where(self.is_community, 1 + 2 * outside + self.marginalised, 0)
-
-    def index_listeners(self) -> None:
-        """Where each listener's links start (the links are sorted by listener), for one maximum per listener."""
-        first = np.r_[True, self.link_from[1:] != self.link_from[:-1]] if len(self.link_from) else np.zeros(0, bool)
-        self.listen_start = np.flatnonzero(first)
-        self.listeners = self.link_from[self.listen_start]
 
     def set_up_dynamics(self) -> None:
         n, P, p = self.n, self.n_platforms, self.p

@@ -52,7 +52,7 @@ class Conflict:
         interests = self.interests[who]
         cells = (plat[:, None] * USES + np.arange(USES)).ravel()
         centre = np.bincount(cells, weights=interests.ravel(), minlength=P * USES).reshape(P, USES) / safe[:, None]
-        spread = np.sqrt(((interests - centre[plat]) ** 2).sum(axis=1))
+        spread = np.sqrt(rules.row_sums((interests - centre[plat]) ** 2))
         divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
         power_gap = np.minimum(1.0, 2 * self.spread_at(self.power[who], plat, safe))
         disagreement = np.minimum(1.0, 2 * self.spread_at(self.view[who], plat, safe))

@@ -169,11 +169,13 @@ class MembershipProcess:
             return
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += self.total(rs[leaving])
-        reasons = np.stack([1 - self.role_clarity, 1 - self.commitment, conflict * 1.0, self.exclusion, burden / 2])
+        gone = leaving.nonzero()[0]
+        reasons = np.stack([1 - self.role_clarity[gone], 1 - self.commitment[gone], conflict[gone] * 1.0,
+                            self.exclusion[gone], burden[gone] / 2])
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
-        for i in leaving.nonzero()[0]:
-            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[int(np.argmax(reasons[:, i]))]}.")
+        for i, reason in zip(gone, np.argmax(reasons, axis=0)):  # the strongest reason (the first of equals)
+            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[int(reason)]}.")
 
     def rejoin(self) -> None:
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,

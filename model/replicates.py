@@ -138,7 +138,6 @@ def merge(parts: list) -> object:
     batch.rows = [[np.concatenate([m.rows[t][k] for m in parts]) for k in range(len(first.rows[t]))]
                   for t in range(len(first.rows))]
     batch.decisions = None
-    batch.index_listeners()
     batch.adopt_params()
     batch.forget_members()
     return batch

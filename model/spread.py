@@ -94,12 +94,11 @@ class Spread:
         like a meeting) and adds ``intermediary_strength`` x reach to its adoption hazard (:meth:`adopt`).
         So the alliance's trust and commitment reach communities, including those outside the platforms."""
         agent = self.members & self.intermediary_kind & (self.view >= 0.5)
-        pull = np.where(agent, self.commitment * self.joint_action[self.home], 0.0)
-        strength = self.trust[self.link_tie] * pull[self.link_to]
+        live = np.flatnonzero(agent[self.link_to])  # links to a change agent: the others pull nothing
+        to = self.link_to[live]
+        strength = self.trust[self.link_tie[live]] * (self.commitment[to] * self.joint_action[self.home[to]])
         reach = np.zeros(self.n)
-        if len(strength):  # the strongest over each listener's links (links are sorted by listener)
-            reach[self.listeners] = np.maximum.reduceat(strength, self.listen_start)
-            np.maximum(reach, 0.0, out=reach)
+        np.maximum.at(reach, self.link_from[live], strength)  # the strongest over each listener's links
         self.reach = reach
         c = reach > 0
         self.awareness[c] += reach[c] * self.q["meeting_awareness"][self.rep_s[c]] * (1 - self.awareness[c])

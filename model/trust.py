@@ -36,8 +36,8 @@ class Trust:
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
-        live = self.live_ties
-        P = self.n_platforms
-        total = np.bincount(self.edge_platform[live], weights=self.trust[live], minlength=P)
-        count = np.bincount(self.edge_platform[live], minlength=P)
+        live = np.flatnonzero(self.live_ties)
+        P, platform = self.n_platforms, self.edge_platform[live]
+        total = np.bincount(platform, weights=self.trust[live], minlength=P)
+        count = np.bincount(platform, minlength=P)
         return np.divide(total, count, out=self.q["initial_trust"][self.rep_p].astype(float), where=count > 0)

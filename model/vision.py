@@ -132,10 +132,11 @@ class Vision:
         is thus proportional to the gap there is: large where interests diverge or the powerful captured the
         agenda, nil where the agenda already fits. Organisations do not host designs (fit 1). Refitted in the
         ``alliances`` given (those whose platforms met this month; all by default)."""
-        c = self.is_community if alliances is None else self.is_community & alliances[self.rep_s]
+        c = np.flatnonzero(self.is_community if alliances is None else self.is_community & alliances[self.rep_s])
+        interests = self.interests[c]
         agenda = self.design_for()[self.design_platform[c]]
         tailoring = (0.5 * self.q["mediation"] * self.support)[self.rep_s[c]]
-        design = agenda + tailoring[:, None] * (self.interests[c] - agenda)
-        design = decisions.pilot_designs(self, np.flatnonzero(c), design)  # played stakeholders' say (ODD 7.12)
-        distance = 0.5 * np.abs(self.interests[c] - design).sum(axis=1)
+        design = agenda + tailoring[:, None] * (interests - agenda)
+        design = decisions.pilot_designs(self, c, design)  # played stakeholders' say (ODD 7.12)
+        distance = 0.5 * rules.row_sums(np.abs(interests - design))
         self.fit[c] = np.maximum(0.0, 1 - 2 * distance)

@@ -72,13 +72,13 @@ class Adoption:
         rs, R, K = self.rep_s, self.replicates, len(KINDS)
         n = self.n_communities
         global_share = np.divide(self.total(rs[decided & self.is_community]), n, out=np.zeros(R), where=n > 0)[rs]
-        hits = np.bincount(self.peer_from, weights=decided[self.peer_to], minlength=self.n)
+        hits = np.bincount(self.peer_from[decided[self.peer_to]], minlength=self.n)  # peers who decided
         loc = self.q["peer_locality"][rs]
         local = hits * self.inverse_peer_degree + self.no_peers * global_share
         o = self.org_index
         org_decided = np.bincount(rs[o] * K + self.org_kind, weights=decided[o], minlength=R * K).reshape(R, K)
         same_kind = org_decided * self.inverse_kind_count
-        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind[rs, self.kind])
+        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind.ravel()[rs * K + self.kind])
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
         for i in self.national_orgs[deciding[self.national_orgs]]:

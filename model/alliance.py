@@ -272,6 +272,7 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
     def forget_members(self) -> None:
         self._members = None
         self._member_ties = None
+        self._member_ends = None
 
     @property
     def members(self) -> np.ndarray:
@@ -283,6 +284,7 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
             self._seated_platform = self.platform[self._seated_members]
             self._platform_size = np.bincount(self._seated_platform, minlength=self.n_platforms)
             self._member_ties = None
+            self._member_ends = None
         return self._members
 
     @property
@@ -304,11 +306,20 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         return self._platform_size
 
     @property
+    def member_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Masks over the ties: is the tie's ``src`` a current member, is its ``dst``."""
+        m = self.members
+        if self._member_ends is None:
+            self._member_ends = (m[self.src], m[self.dst])
+        return self._member_ends
+
+    @property
     def live_ties(self) -> np.ndarray:
         """Mask of ties between two current members who share a platform."""
-        m = self.members
+        self.members  # a membership change forgets the cached views
         if self._member_ties is None:
-            self._member_ties = (self.edge_platform >= 0) & m[self.src] & m[self.dst]
+            member_src, member_dst = self.member_ends
+            self._member_ties = (self.edge_platform >= 0) & member_src & member_dst
         return self._member_ties
 
     def set_membership(self, who, state: int) -> None:

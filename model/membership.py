@@ -124,18 +124,19 @@ class MembershipProcess:
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
-        m = self.members
-        counts = np.bincount(self.src[m[self.dst]], minlength=self.n) + np.bincount(self.dst[m[self.src]], minlength=self.n)
+        member_src, member_dst = self.member_ends
+        counts = np.bincount(self.src[member_dst], minlength=self.n) + np.bincount(self.dst[member_src], minlength=self.n)
         return counts[who].astype(float)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
-        m, asked = self.members, np.zeros(self.n, dtype=bool)
+        asked = np.zeros(self.n, dtype=bool)
         asked[who] = True
         best = (self.q["initial_trust"] * 0.5)[self.rep_s]
-        for me, other in ((self.src, self.dst), (self.dst, self.src)):
-            e = asked[me] & m[other]  # ties from those asked to members
+        member_src, member_dst = self.member_ends
+        for me, other_is_member in ((self.src, member_dst), (self.dst, member_src)):
+            e = asked[me] & other_is_member  # ties from those asked to members
             np.maximum.at(best, me[e], self.trust[e])
         return best[who]
 

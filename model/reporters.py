@@ -112,7 +112,7 @@ def equity_gap_pilot(a):
 @per_alliance
 def awareness(a):
     """Mean awareness of MUS over all stakeholders."""
-    return a.mean_of(a.rep_s, a.awareness)
+    return a.total(a.rep_s, a.awareness) / np.diff(a.s_start)  # every alliance has stakeholders
 
 
 @per_alliance

@@ -637,7 +637,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'has = a.platform_size >= 0',
       (f"{R}::test_joint_action_averages_platforms_with_members_and_is_undefined_without",)),
     M("awareness averaged over members only", "model/reporters.py",
-      'return a.mean_of(a.rep_s, a.awareness)',
+      'return a.total(a.rep_s, a.awareness) / np.diff(a.s_start)',
       'return a.mean_of(a.rep_s[a.members], a.awareness[a.members])',
       (f"{R}::test_awareness_is_the_mean_over_all_stakeholders",)),
     M("an outcome where less is better read as more is better", "model/outputs.py",

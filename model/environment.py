@@ -40,8 +40,8 @@ class Environment:
         organisations that are members with a favourable view (>= 0.5): powerful stakeholders inside and
         convinced; evidence is :meth:`evidence_level` (policy needs documented local results)."""
         o = self.org_index
-        inside = self.members & self.org
-        rep = self.rep_s[inside]
-        coherence = np.maximum(0.0, 1 - 2 * self.std_of(rep, self.view[inside]))
-        convinced = self.weighted_share(self.rep_s[o], inside[o] & (self.view[o] >= 0.5), self.power[o])
+        rep_o, view_o, inside = self.rep_s[o], self.view[o], self.members[o]  # organisations, then members among them
+        rep = rep_o[inside]
+        coherence = np.maximum(0.0, 1 - 2 * self.std_of(rep, view_o[inside]))
+        convinced = self.weighted_share(rep_o, inside & (view_o >= 0.5), self.power[o])
         return np.where(self.total(rep) >= 2, coherence * convinced * self.evidence_level(), 0.0)

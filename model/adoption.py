@@ -78,7 +78,8 @@ class Adoption:
         o = self.org_index
         org_decided = np.bincount(rs[o] * K + self.org_kind, weights=decided[o], minlength=R * K).reshape(R, K)
         same_kind = org_decided * self.inverse_kind_count
-        return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind.ravel()[rs * K + self.kind])
+        of_kind = same_kind.ravel()[rs * K + self.kind]  # each stakeholder's own kind in its own alliance
+        return np.where(self.is_community, (1 - loc) * global_share + loc * local, of_kind)
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
         for i in self.national_orgs[deciding[self.national_orgs]]:

@@ -125,7 +125,8 @@ class MembershipProcess:
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
         member_src, member_dst = self.member_ends
-        counts = np.bincount(self.src[member_dst], minlength=self.n) + np.bincount(self.dst[member_src], minlength=self.n)
+        counts = (np.bincount(self.src[member_dst], minlength=self.n)
+                  + np.bincount(self.dst[member_src], minlength=self.n))
         return counts[who].astype(float)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:

@@ -76,7 +76,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'budget = q["government_budget"] * q["n_districts"] * 1.0',
       (f"{MT}::test_government_pays_in_proportion_to_embedding",), table=True),
     M("local-peer and same-kind peer influence removed (all peers global)", "model/adoption.py",
-      'return np.where(self.is_community, (1 - loc) * global_share + loc * local, same_kind.ravel()[rs * K + self.kind])',
+      'return np.where(self.is_community, (1 - loc) * global_share + loc * local, of_kind)',
       'return np.where(self.is_community, global_share, global_share)',
       (f"{MT}::test_communities_listen_to_their_neighbours",
        f"{MT}::test_organisations_follow_others_of_their_kind"), table=True),

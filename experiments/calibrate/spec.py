@@ -67,12 +67,6 @@ class Pattern:
             return f">= {self.low:g}"
         return f"{self.low:g} to {self.high:g}"
 
-    def misfit(self, value: float) -> float:
-        """Distance outside the target in tolerances (0 inside; inf when the statistic is undefined)."""
-        if value is None or math.isnan(value):
-            return math.inf
-        return max(self.low - value, 0.0, value - self.high) / self.tolerance
-
 
 @dataclass(frozen=True)
 class CalibrationSpec:

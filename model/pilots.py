@@ -32,10 +32,10 @@ class Pilots:
             return
         weight = self.host_weight(hosts)
         chosen = []
+        bounds = np.searchsorted(rep, np.arange(self.replicates + 1))  # hosts are sorted by alliance
         for r in np.flatnonzero(n_new):  # each alliance draws its pilots from its own candidates
-            mine = rep == r
-            w = weight[mine]
-            chosen.append(self.rngs[r].choice(hosts[mine], n_new[r], replace=False, p=w / w.sum()))
+            mine = slice(bounds[r], bounds[r + 1])
+            chosen.append(hosts[mine][rules.weighted_sample(self.rngs[r], n_new[r], weight[mine])])
         chosen = np.concatenate(chosen)
         duration = self.q["pilot_duration"][self.rep_s[chosen]]
         host = np.concatenate((self.pilot_host, chosen))
@@ -55,9 +55,11 @@ class Pilots:
     def pilot_platforms(self, host: int) -> list[int]:
         """The platforms that run a pilot: the host's community platform, its district's platform and any
         second seat of the host."""
-        own = int(self.platform[host])
-        district = int(self.district_platform[host])
-        return sorted({p for p in (own, district, int(self.bridge_platform[host])) if p >= 0})
+        return sorted({int(p) for p in self.pilot_platform_table(np.array([host])).ravel() if p >= 0})
+
+    def pilot_platform_table(self, hosts: np.ndarray) -> np.ndarray:
+        """(3, hosts) platforms of each host's pilot (see :meth:`pilot_platforms`); -1 where it has none."""
+        return np.stack([self.platform[hosts], self.district_platform[hosts], self.bridge_platform[hosts]])
 
     def success_chance(self, hosts: np.ndarray) -> np.ndarray:
         """Chance a finished pilot succeeds: ``pilot_base_success`` x (0.6 + 0.4 capacity) x
@@ -105,8 +107,7 @@ class Pilots:
         self.counts["pilots_succeeded"] += self.total(rep[success])
         self.counts["pilots_documented"] += self.total(rep[documented])
         self.counts["evidence"] += self.total(rep[success & documented])
-        for host, ok, doc in zip(hosts, success, documented):
-            self.record_pilot(int(host), bool(ok), bool(doc))
+        self.record_pilots(hosts, success, documented)
 
     def documentation_chance(self) -> float:
         """Chance that a finished pilot's result is documented: ``documentation`` + the initiator type's
@@ -114,29 +115,70 @@ class Pilots:
         member = self.membership[self.initiator] == MEMBERSHIP.MEMBER
         return np.minimum(1.0, self.q["documentation"] + self.profile["documents"] * member)
 
-    def record_pilot(self, host: int, success: bool, documented: bool) -> None:
-        """What a finished pilot does to the host and the pilot's platforms (see :meth:`finish_pilots`)."""
-        r = int(self.rep_s[host])
-        platforms = self.pilot_platforms(host)
-        p0, t, s = self.p_start[r], slice(self.t_start[r], self.t_start[r + 1]), slice(self.s_start[r], self.s_start[r + 1])
-        chosen = np.zeros(self.p_start[r + 1] - p0 + 1, dtype=bool)  # the last cell answers for "no platform" (-1)
-        chosen[np.array(platforms) - p0] = True
-        edge = self.edge_platform[t]
-        ties = chosen[np.where(edge >= 0, edge - p0, -1)] & self.live_ties[t]
-        mine = self.platform[s]
-        in_platforms = self.members[s] & chosen[np.where(mine >= 0, mine - p0, -1)]
-        trust, commitment = self.trust[t], self.commitment[s]  # views: writing them writes the alliance's state
-        gain = self.q["small_win_gain"][r]
-        if success:
-            self.stage[host] = max(self.stage[host], STAGE.IMPLEMENTATION)
-            self.implementing_since[host] = self.month
-            self.view[host] = max(self.view[host], 0.8)
-            trust[ties] = rules.reinforce(trust[ties], gain, 1.0)
-            commitment[in_platforms] = rules.reinforce(commitment[in_platforms], gain, 1.0)
-            self.last_win[platforms] = self.month
-        else:  # where members give each other the benefit of the doubt, a failure costs no trust
-            self.capacity[host] = min(1.0, self.capacity[host] + 0.05)
-            trust[ties] = rules.reinforce(trust[ties], 0.5 * gain * (1 - self.q["mutual_trust"][r]), 0.0)
-        verdict = "succeeded: a small win" if success else "failed: lessons learnt, some trust lost"
-        doc = "documented" if documented else "not documented"
-        self.log(r, EventKind.PILOT, f"Pilot at the {self.names[host]} {verdict} ({doc}).")
+    def record_pilots(self, hosts: np.ndarray, success: np.ndarray, documented: np.ndarray) -> None:
+        """What finished pilots (sorted by alliance) do to their hosts and their platforms: a success makes
+        the host implement MUS (view at least 0.8) and reinforces towards 1, at rate ``small_win_gain``, the
+        trust of the platforms' live ties and the commitment of the members seated on them; a failure teaches
+        the host (capacity +0.05) and moves that trust towards 0 at half the rate x (1 - ``mutual_trust``)
+        (see :meth:`finish_pilots`). An alliance's pilots act one after another, in the order it started them
+        (a later one reads the trust an earlier one left); alliances act side by side: round k records the
+        k-th finishing pilot of every alliance."""
+        rep = self.rep_s[hosts]
+        rank = np.arange(len(hosts)) - np.searchsorted(rep, rep)  # position among its alliance's finishing pilots
+        for k in range(int(rank.max()) + 1):
+            now = rank == k
+            self.record_round(hosts[now], success[now])
+        for host, ok, doc in zip(hosts.tolist(), success.tolist(), documented.tolist()):
+            verdict = "succeeded: a small win" if ok else "failed: lessons learnt, some trust lost"
+            doc = "documented" if doc else "not documented"
+            self.log(self.rep_s[host], EventKind.PILOT, f"Pilot at the {self.names[host]} {verdict} ({doc}).")
+
+    def record_round(self, hosts: np.ndarray, success: np.ndarray) -> None:
+        """One round of :meth:`record_pilots`: at most one pilot per alliance."""
+        pilot_of = np.full(self.n_platforms + 1, -1)  # which pilot runs on each platform; the last cell: none (-1)
+        platforms = self.pilot_platform_table(hosts)
+        pilot_of[platforms] = np.arange(len(hosts))
+        pilot_of[-1] = -1
+        ties = self.ties_on(np.unique(platforms))
+        ties = ties[self.live_ties[ties]]
+        by = pilot_of[self.edge_platform[ties]]
+        rep = self.rep_s[hosts]
+        gain = self.q["small_win_gain"][rep]
+        won = success[by]
+        rate = np.where(success, gain, 0.5 * gain * (1 - self.q["mutual_trust"][rep]))[by]
+        self.trust[ties] = rules.reinforce(self.trust[ties], rate, np.where(won, 1.0, 0.0))
+        wins, losses = hosts[success], hosts[~success]
+        seated = self.seated_on(np.unique(platforms[:, success]))
+        seated = seated[self.members[seated]]
+        self.commitment[seated] = rules.reinforce(self.commitment[seated], gain[pilot_of[self.platform[seated]]], 1.0)
+        self.stage[wins] = np.maximum(self.stage[wins], STAGE.IMPLEMENTATION)
+        self.implementing_since[wins] = self.month
+        self.view[wins] = np.maximum(self.view[wins], 0.8)
+        won_on = platforms[:, success].ravel()
+        self.last_win[won_on[won_on >= 0]] = self.month
+        self.capacity[losses] = np.minimum(1.0, self.capacity[losses] + 0.05)
+
+    def ties_on(self, platforms: np.ndarray) -> np.ndarray:
+        """The ties whose ends share one of the given platforms (-1s ignored), platform by platform."""
+        order, start = self.platform_index("_ties_on", self.edge_platform)
+        return order[spans(start, platforms[platforms >= 0])]
+
+    def seated_on(self, platforms: np.ndarray) -> np.ndarray:
+        """The stakeholders whose primary seat is on one of the given platforms (-1s ignored)."""
+        order, start = self.platform_index("_seated_on", self.platform)
+        return order[spans(start, platforms[platforms >= 0])]
+
+    def platform_index(self, name: str, platform_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Elements grouped by platform (a static index, built once): ``order[start[p]:start[p + 1]]`` are the
+        elements on platform p, in index order."""
+        if name not in self.__dict__:
+            order = np.argsort(platform_of, kind="stable")
+            start = np.searchsorted(platform_of[order], np.arange(self.n_platforms + 1))
+            self.__dict__[name] = (order, start)
+        return self.__dict__[name]
+
+
+def spans(start: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Positions ``start[g]:start[g + 1]`` for each group g in ``groups``, concatenated."""
+    first, length = start[groups], start[groups + 1] - start[groups]
+    return np.repeat(first - np.cumsum(length) + length, length) + np.arange(length.sum())

@@ -254,9 +254,9 @@ OUTPUTS: tuple[str, ...] = SERIES_NAMES
 SUMMARY_OUTPUTS: tuple[str, ...] = SUMMARY_NAMES
 
 
-def months_to(series: pd.Series, level: float) -> float:
+def months_to(series, level: float) -> float:
     """First month the series reaches ``level``; NaN (censored: not reached within the horizon) if never."""
-    hit = np.flatnonzero(series.to_numpy() >= level)
+    hit = np.flatnonzero(np.asarray(series) >= level)
     return float(hit[0]) if len(hit) else NAN
 
 
@@ -264,28 +264,32 @@ def ratio(a: float, b: float) -> float:
     return a / b if b > 0 else NAN
 
 
-def summarise(ts: pd.DataFrame, exit_month: int) -> dict[str, float]:
+def summarise(ts, exit_month: int) -> dict[str, float]:
     """One row of per-run outputs (model.outputs.SUMMARY) from a run's monthly table (row t = state after
-    month t). Undefined values are NaN, as the output registry says for each."""
-    last = ts.iloc[-1]
-    horizon = int(ts["step"].iloc[-1])
-    out = {f"{k}_final": float(last[k]) for k in FINAL_OF}
-    out.update({k: float(last[k]) for k in TOTAL_OF})
-    out["members_peak"] = float(ts["members"].max())
-    out["cost_total"] = float(last["cost"])
+    month t): a DataFrame, or a mapping of each column ("step" and the outputs) to its array. Undefined values
+    are NaN, as the output registry says for each."""
+    def col(name: str) -> np.ndarray:
+        return np.asarray(ts[name])
+
+    horizon = int(col("step")[-1])
+    out = {f"{k}_final": float(col(k)[-1]) for k in FINAL_OF}
+    out.update({k: float(col(k)[-1]) for k in TOTAL_OF})
+    out["members_peak"] = float(col("members").max())
+    out["cost_total"] = float(col("cost")[-1])
+    uptake = col("uptake")
     for level in (25, 50):
-        out[f"months_to_{level}"] = months_to(ts["uptake"], level / 100)
+        out[f"months_to_{level}"] = months_to(uptake, level / 100)
         out[f"reached_{level}"] = float(out[f"months_to_{level}"] == out[f"months_to_{level}"])
     leaves = exit_month < horizon
-    out["uptake_at_exit"] = float(ts["uptake"].iloc[min(exit_month, horizon)])
-    out["uptake_after_exit"] = float(last["uptake"]) - out["uptake_at_exit"] if leaves else NAN
-    meetings = ts["meetings"].to_numpy()
+    out["uptake_at_exit"] = float(uptake[min(exit_month, horizon)])
+    out["uptake_after_exit"] = float(uptake[-1]) - out["uptake_at_exit"] if leaves else NAN
+    meetings = col("meetings")
     out["meetings_second_year_after_exit"] = (float(meetings[exit_month + 24] - meetings[exit_month + 12])
                                               if exit_month + 24 <= horizon else NAN)
-    out["members_lost_years_1_2"] = (ratio(float(ts["dropouts"].iloc[24]), float(ts["joins"].iloc[24]))
+    out["members_lost_years_1_2"] = (ratio(float(col("dropouts")[24]), float(col("joins")[24]))
                                      if horizon >= 24 else NAN)
-    out["dropouts_per_member_year"] = ratio(12 * float(last["dropouts"]), float(last["member_months"]))
-    out["conflicts_per_meeting"] = ratio(float(last["conflicts_arisen"]), float(last["meetings"]))
-    out["pilot_share_marginalised"] = ratio(float(last["pilots_marginalised"]), float(last["pilots_run"]))
+    out["dropouts_per_member_year"] = ratio(12 * float(col("dropouts")[-1]), float(col("member_months")[-1]))
+    out["conflicts_per_meeting"] = ratio(float(col("conflicts_arisen")[-1]), float(meetings[-1]))
+    out["pilot_share_marginalised"] = ratio(float(col("pilots_marginalised")[-1]), float(col("pilots_run")[-1]))
     assert set(out) == set(SUMMARY_OUTPUTS), set(out) ^ set(SUMMARY_OUTPUTS)
     return {k: out[k] for k in SUMMARY_OUTPUTS}

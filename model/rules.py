@@ -88,6 +88,30 @@ def pair_within_groups(groups: np.ndarray, u: np.ndarray | np.random.Generator) 
     return order[first], order[first + 1]
 
 
+def weighted_sample(g: np.random.Generator, k: int, weights: np.ndarray) -> np.ndarray:
+    """``k`` distinct positions drawn with chance in proportion to ``weights`` (all > 0), as successive draws
+    without replacement: exactly what ``g.choice(len(weights), k, replace=False, p=weights / weights.sum())``
+    returns and draws from ``g`` (NumPy's algorithm: a batch of uniforms against the cumulative weights, the
+    repeats dropped and drawn again without the positions already taken), without its argument checks,
+    which cost as much again."""
+    p = weights / weights.sum()
+    found = np.empty(k, dtype=np.int64)
+    n = 0
+    while n < k:
+        x = g.random(k - n)
+        if n:
+            p[found[:n]] = 0
+        cdf = np.cumsum(p)
+        cdf /= cdf[-1]
+        new = cdf.searchsorted(x, side="right")
+        if k - n > 1:  # keep each position once, in the order first drawn
+            _, first = np.unique(new, return_index=True)
+            new = new[np.sort(first)]
+        found[n:n + len(new)] = new
+        n += len(new)
+    return found
+
+
 def deffuant_update(
     x: np.ndarray, i: np.ndarray, j: np.ndarray, eps: float, mu: float, weight: np.ndarray | None = None,
     openness: np.ndarray | None = None,

@@ -232,9 +232,31 @@ def test_a_small_win_raises_trust_and_commitment_on_the_pilot_platforms():
     host = next(int(h) for h in np.flatnonzero(m.is_community & m.members) if pilot_ties(h).any())
     ties = pilot_ties(host)
     m.trust[:] = 0.5
-    m.record_pilot(host, success=True, documented=True)
+    m.record_pilots(np.array([host]), np.array([True]), np.array([True]))
     assert m.trust[ties] == pytest.approx(0.55) and (m.trust[~ties] == 0.5).all()
     assert m.stage[host] >= Stage.IMPLEMENTATION
+
+
+def test_pilots_finishing_in_one_month_act_one_after_another_on_shared_platforms():
+    # two member communities of one district finish pilots together: their district platform's live ties are
+    # reinforced once per success, the second reading what the first left: 0.5 -> 0.55 -> 0.595 (gain 0.1)
+    m = small(months=24, small_win_gain=0.1, mutual_trust=0.2)
+    district_ties = lambda p: m.live_ties & (m.edge_platform == p)  # noqa: E731
+    pairs = [(a, b) for a in np.flatnonzero(m.is_community & m.members) for b in np.flatnonzero(m.is_community & m.members)
+             if a < b and m.district_platform[a] == m.district_platform[b] and district_ties(m.district_platform[a]).any()]
+    a, b = pairs[0]
+    shared = district_ties(m.district_platform[a])
+    m.trust[:] = 0.5
+    m.record_pilots(np.array([a, b]), np.array([True, True]), np.array([False, False]))
+    assert m.trust[shared] == pytest.approx(0.595, abs=1e-12)
+    # a failure moves trust towards 0 at half the gain x (1 - mutual trust): 0.5 - 0.5 x 0.1 x 0.8 x 0.5 = 0.48
+    m.trust[:] = 0.5
+    capacity = float(m.capacity[a])
+    m.record_pilots(np.array([a]), np.array([False]), np.array([False]))
+    assert m.trust[shared] == pytest.approx(0.48, abs=1e-12)
+    assert m.capacity[a] == pytest.approx(min(1.0, capacity + 0.05), abs=1e-12)
+    untouched = ~(m.live_ties & np.isin(m.edge_platform, m.pilot_platforms(int(a))))
+    assert (m.trust[untouched] == 0.5).all()
 
 
 def test_only_documented_successes_are_evidence():

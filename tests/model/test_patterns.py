@@ -76,7 +76,7 @@ def test_p10_a_small_win_raises_trust_and_commitment_on_the_pilots_platforms():
     ties = np.isin(m.edge_platform, platforms) & m.live_ties
     members = m.members & np.isin(m.platform, platforms)
     trust, commitment = m.trust[ties].copy(), m.commitment[members].copy()
-    m.record_pilot(host, success=True, documented=True)
+    m.record_pilots(np.array([host]), np.array([True]), np.array([True]))
     gain = m.p["small_win_gain"]
     assert ties.any() and np.allclose(m.trust[ties], trust + gain * (1 - trust))
     assert np.allclose(m.commitment[members], commitment + gain * (1 - commitment))

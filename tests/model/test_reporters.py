@@ -365,3 +365,12 @@ def test_summary_finals_and_totals_are_the_last_month():
     assert s["members_peak"] == ts["members"].max() and s["cost_total"] == last["cost"]
     assert s["members_lost_years_1_2"] == pytest.approx(
         ts["dropouts"].iloc[24] / ts["joins"].iloc[24] if ts["joins"].iloc[24] else float("nan"), nan_ok=True)
+
+
+def test_a_runs_summary_is_the_summary_of_its_timeseries_table():
+    # the run summarises its monthly arrays; a user summarising the table it hands out gets the same numbers
+    run = model.run_model({**SMALL}, seed=3, steps=30)
+    again = summarise(run.timeseries, run.params["project_exit_month"])
+    assert list(again) == list(run.summary)
+    assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(again.values(), run.summary.values()))
+    assert list(run.timeseries.columns) == ["step", *model.OUTPUTS] and len(run.timeseries) == 31

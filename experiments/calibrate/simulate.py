@@ -82,12 +82,12 @@ def measures_of(result, constants: dict[str, float]) -> dict[str, float]:
     """The measures of a finished run (a ``model.RunResult``)."""
     import model
 
-    ts = result.timeseries
-    horizon = len(ts) - 1
+    series = result.series  # the monthly arrays (the table built from them would cost more than the run's summary)
+    horizon = result.steps
     exit_month = int(result.params["project_exit_month"])
     out = {k: float(v) for k, v in result.summary.items()}
     for column in model.OUTPUTS:
-        x = ts[column].to_numpy(dtype=float)
+        x = np.asarray(series[column], dtype=float)
         at = lambda m: float(x[m]) if m <= horizon else math.nan  # noqa: E731
         out[f"{column}_at_start"] = float(x[0])
         for m in MONTHS:

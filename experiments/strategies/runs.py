@@ -107,12 +107,12 @@ def run_chunk(items: list[tuple[int, dict, int, int]]) -> list[tuple[int, dict, 
 def reduce_run(result: model.RunResult, steps: int) -> tuple[dict[str, float], np.ndarray]:
     """What a comparison keeps of a run: its summary outcomes, the resource units counted by the month the
     project left and by the end, and its monthly uptake."""
-    ts = result.timeseries
+    series = result.series
     exit_row = min(int(result.params["project_exit_month"]), steps)
     row = dict(result.summary)
-    row.update({f"{c}_in_project": float(ts[c].iloc[exit_row]) for c in COUNTERS})
-    row.update({f"{c}_to_end": float(ts[c].iloc[-1]) for c in COUNTERS})
-    return row, ts["uptake"].to_numpy(dtype=float)
+    row.update({f"{c}_in_project": float(series[c][exit_row]) for c in COUNTERS})
+    row.update({f"{c}_to_end": float(series[c][-1]) for c in COUNTERS})
+    return row, np.asarray(series["uptake"], dtype=float)
 
 
 def collect(contenders: list[Contender], seeds: list[int], results: dict[int, tuple[dict, np.ndarray]]) -> Played:

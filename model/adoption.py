@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import kernels, rules
 from .events import EventKind
-from .population import KINDS
 from .states import STAGE
 
 
@@ -24,33 +23,22 @@ class Adoption:
         worth less. Implementation and confirmation follow (:meth:`implement`, :meth:`confirm_or_discontinue`)."""
         q, rs, stage = self.q, self.rep_s, self.stage
         decided = stage >= STAGE.DECISION
-        stage[(stage == STAGE.UNAWARE) & (self.awareness >= q["awareness_threshold"][rs])] = STAGE.KNOWLEDGE
-        weighing = (stage == STAGE.KNOWLEDGE) | (stage == STAGE.PERSUASION)
-        favourable = self.view >= 0.5
-        stage[weighing & favourable] = STAGE.PERSUASION
-        stage[weighing & ~favourable] = STAGE.KNOWLEDGE
+        kernels.weigh_mus(stage, self.awareness, self.view, rs, q["awareness_threshold"])
         u = self.uniform_rows(3)
-        readiness = 1 - q["stage_gating"][rs] * (stage < STAGE.PERSUASION)
-        barrier = (1 - q["adoption_barrier"] * (1 - self.env))[rs]
-        worth = 1 - q["design_fit_weight"][rs] * (1 - self.fit)
-        external = q["bass_p"][rs] + self.push + self.alliance_pull()
-        chance = rules.bass_probability(external, q["bass_q"][rs], self.peer_share(decided))
-        deciding = (stage < STAGE.DECISION) & self.can_adopt & (u[0] < chance * readiness * barrier * worth)
-        stage[deciding] = STAGE.DECISION
+        chance = rules.bass_probability(self.innovation(), q["bass_q"][rs], self.peer_share(decided))
+        deciding = kernels.decide(stage, self.can_adopt, u[0], chance, q["stage_gating"],
+                                  1 - q["adoption_barrier"] * (1 - self.env), q["design_fit_weight"], self.fit, rs)
         self.announce_policy_adoption(deciding)
         self.implement(u[1])
         self.confirm_or_discontinue(u[2])
 
-    def alliance_pull(self) -> np.ndarray:
-        """Monthly adoption hazard the alliance adds beyond events: trusted intermediaries for communities,
-        institutional pull for organisations (see :meth:`adopt`)."""
-        q, rs = self.q, self.rep_s
-        pull = q["intermediary_strength"][rs] * self.reach  # reach is 0 for all but communities
-        o = self.org_index
-        institutional = (q["institutional_rate"] * self.institutional_pull())[rs[o]]
-        pull[o] = np.where(institutional != 0, institutional * np.where(self.members[o], 1.0, q["policy_reach"][rs[o]]),
-                           pull[o])
-        return pull
+    def innovation(self) -> np.ndarray:
+        """The Bass innovation term p of each stakeholder: ``bass_p`` + dissemination push + the alliance's pull
+        (see :meth:`adopt`; the loop: :func:`model.kernels.external_influence`)."""
+        q = self.q
+        return kernels.external_influence(q["bass_p"], self.push, q["intermediary_strength"], self.reach, self.rep_s,
+                                          self.org_index, q["institutional_rate"] * self.institutional_pull(),
+                                          self.members, q["policy_reach"])
 
     def implement(self, u: np.ndarray) -> None:
         """Decisions become implementations with monthly chance ``implementation_speed`` x (1 + capacity)/2
@@ -68,18 +56,11 @@ class Adoption:
         self.implementing_since[going] = self.month
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
-        """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`)."""
-        rs, R, K = self.rep_s, self.replicates, len(KINDS)
-        n = self.n_communities
-        global_share = np.divide(self.total(rs[decided & self.is_community]), n, out=np.zeros(R), where=n > 0)[rs]
-        hits = np.bincount(self.peer_from[decided[self.peer_to]], minlength=self.n)  # peers who decided
-        loc = self.q["peer_locality"][rs]
-        local = hits * self.inverse_peer_degree + self.no_peers * global_share
-        o = self.org_index
-        org_decided = np.bincount(rs[o] * K + self.org_kind, weights=decided[o], minlength=R * K).reshape(R, K)
-        same_kind = org_decided * self.inverse_kind_count
-        of_kind = same_kind.ravel()[rs * K + self.kind]  # each stakeholder's own kind in its own alliance
-        return np.where(self.is_community, (1 - loc) * global_share + loc * local, of_kind)
+        """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`; the loop:
+        :func:`model.kernels.peer_share`)."""
+        return kernels.peer_share(decided, self.rep_s, self.is_community, self.n_communities, self.peer_from,
+                                  self.peer_to, self.inverse_peer_degree, self.no_peers, self.q["peer_locality"],
+                                  self.org_index, self.org_kind, self.kind, self.inverse_kind_count)
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
         for i in self.national_orgs[deciding[self.national_orgs]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions, rules
+from . import decisions, kernels, rules
 from .states import LEVEL
 
 USES = 4  # water uses: domestic, irrigation, livestock, enterprise
@@ -133,10 +133,8 @@ class Vision:
         agenda, nil where the agenda already fits. Organisations do not host designs (fit 1). Refitted in the
         ``alliances`` given (those whose platforms met this month; all by default)."""
         c = np.flatnonzero(self.is_community if alliances is None else self.is_community & alliances[self.rep_s])
-        interests = self.interests[c]
-        agenda = self.design_for()[self.design_platform[c]]
-        tailoring = (0.5 * self.q["mediation"] * self.support)[self.rep_s[c]]
-        design = agenda + tailoring[:, None] * (interests - agenda)
+        tailoring = 0.5 * self.q["mediation"] * self.support
+        design = kernels.tailor_designs(c, self.interests, self.design_for(), self.design_platform, tailoring,
+                                        self.rep_s)
         design = decisions.pilot_designs(self, c, design)  # played stakeholders' say (ODD 7.12)
-        distance = 0.5 * rules.row_sums(np.abs(interests - design))
-        self.fit[c] = np.maximum(0.0, 1 - 2 * distance)
+        kernels.fit_to(self.fit, c, self.interests, design)  # the loops of the rule above

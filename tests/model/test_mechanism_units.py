@@ -122,11 +122,12 @@ def test_fit_falls_with_the_distance_between_uses_and_design(mediation, support,
 
 
 def test_trusted_intermediaries_pull_communities():
-    m = small(intermediary_strength=0.04, institutional_rate=0.0)
+    m = small(intermediary_strength=0.04, institutional_rate=0.0, bass_p=0.0)
     c = communities(m)
     m.reach[:] = 0.0
+    m.push[:] = 0.0
     m.reach[c[0]] = 0.5
-    pull = m.alliance_pull()
+    pull = m.innovation()
     assert pull[c[0]] == pytest.approx(0.02)
     assert (pull[c[1:]] == 0).all()
 

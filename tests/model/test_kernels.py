@@ -1,0 +1,137 @@
+"""Each compiled loop (model/kernels.py) against the rule written with NumPy arrays, on batches of random
+alliances in mid-run states: the same numbers to the bit (the promise that lets the loops replace the array form
+without moving any output, and that tests/model/test_batches.py extends to whole runs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import model
+from model import kernels, rules
+from model.alliance import Alliances
+from model.states import STAGE
+
+SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
+
+
+@pytest.fixture(scope="module")
+def batch() -> Alliances:
+    """Five alliances of different parameters and mobilisation orders, 30 months in (members, decisions,
+    designs and pilots all under way)."""
+    g = np.random.default_rng(11)
+    orders = ["core_group", "top_down", "bottom_up", "champions_first", "blockers_early"]
+    parts = [Alliances({**SIZES, "mobilisation_order": o, "peer_locality": float(g.random()),
+                        "stage_gating": float(g.random()), "design_fit_weight": float(g.random()),
+                        "mediation": float(g.random())}, np.random.default_rng(k))
+             for k, o in enumerate(orders)]
+    a = Alliances.together(parts)
+    for _ in range(30):
+        a.step()
+    return a
+
+
+def test_weighing_moves_stages_as_the_array_rule(batch):
+    a, g = batch, np.random.default_rng(1)
+    stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
+    awareness, view = g.random(a.n), g.random(a.n)
+    view[::7] = 0.5  # the boundary: 0.5 is favourable
+    threshold = a.q["awareness_threshold"]
+    awareness[::11] = threshold[a.rep_s[::11]]  # the boundary: reaching the threshold is knowing
+    expected = stage.copy()
+    expected[(expected == STAGE.UNAWARE) & (awareness >= threshold[a.rep_s])] = STAGE.KNOWLEDGE
+    weighing = (expected == STAGE.KNOWLEDGE) | (expected == STAGE.PERSUASION)
+    expected[weighing & (view >= 0.5)] = STAGE.PERSUASION
+    expected[weighing & (view < 0.5)] = STAGE.KNOWLEDGE
+    kernels.weigh_mus(stage, awareness, view, a.rep_s, threshold)
+    np.testing.assert_array_equal(stage, expected)
+
+
+def peer_share_with_arrays(a, decided):
+    rs, R, K = a.rep_s, a.replicates, a.inverse_kind_count.shape[1]
+    n = a.n_communities
+    global_share = np.divide(a.total(rs[decided & a.is_community]), n, out=np.zeros(R), where=n > 0)[rs]
+    hits = np.bincount(a.peer_from[decided[a.peer_to]], minlength=a.n)
+    loc = a.q["peer_locality"][rs]
+    local = hits * a.inverse_peer_degree + a.no_peers * global_share
+    o = a.org_index
+    org_decided = np.bincount(rs[o] * K + a.org_kind, weights=decided[o], minlength=R * K).reshape(R, K)
+    of_kind = (org_decided * a.inverse_kind_count).ravel()[rs * K + a.kind]
+    return np.where(a.is_community, (1 - loc) * global_share + loc * local, of_kind)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_peer_share_is_the_array_rule_to_the_bit(batch, share):
+    decided = np.random.default_rng(2).random(batch.n) < share
+    ours = batch.peer_share(decided)
+    assert np.array_equal(ours, peer_share_with_arrays(batch, decided))
+    assert ((0 <= ours) & (ours <= 1)).all()
+
+
+def test_innovation_is_the_array_rule_to_the_bit(batch):
+    a, q = batch, batch.q
+    rs, o = a.rep_s, a.org_index
+    institutional = q["institutional_rate"] * a.institutional_pull()
+    assert (institutional != 0).all()
+    institutional[::2] = 0.0  # both branches of the organisations' rule: no institutional pull keeps the intermediaries'
+    pull = q["intermediary_strength"][rs] * a.reach
+    inst = institutional[rs[o]]
+    pull[o] = np.where(inst != 0, inst * np.where(a.members[o], 1.0, q["policy_reach"][rs[o]]), pull[o])
+    ours = kernels.external_influence(q["bass_p"], a.push, q["intermediary_strength"], a.reach, rs, o, institutional,
+                                      a.members, q["policy_reach"])
+    assert np.array_equal(ours, q["bass_p"][rs] + a.push + pull)
+    assert np.array_equal(a.innovation(), kernels.external_influence(
+        q["bass_p"], a.push, q["intermediary_strength"], a.reach, rs, o, q["institutional_rate"] * a.institutional_pull(),
+        a.members, q["policy_reach"]))
+
+
+def test_decisions_follow_the_array_rule_to_the_bit(batch):
+    a, q, g = batch, batch.q, np.random.default_rng(3)
+    rs = a.rep_s
+    stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
+    can_adopt = g.random(a.n) < 0.9
+    u, chance = g.random(a.n), g.random(a.n)
+    barrier = 1 - q["adoption_barrier"] * (1 - g.random(a.replicates))
+    readiness = 1 - q["stage_gating"][rs] * (stage < STAGE.PERSUASION)
+    worth = 1 - q["design_fit_weight"][rs] * (1 - a.fit)
+    u[::5] = (chance * readiness * barrier[rs] * worth)[::5]  # the boundary: a draw equal to the chance does not decide
+    expected = (stage < STAGE.DECISION) & can_adopt & (u < chance * readiness * barrier[rs] * worth)
+    after = np.where(expected, STAGE.DECISION, stage)
+    deciding = kernels.decide(stage, can_adopt, u, chance, q["stage_gating"], barrier, q["design_fit_weight"], a.fit, rs)
+    np.testing.assert_array_equal(deciding, expected)
+    np.testing.assert_array_equal(stage, after)
+    assert expected.any() and not expected.all()
+
+
+def test_designs_and_fit_are_the_array_rule_to_the_bit(batch):
+    a = batch
+    c = np.flatnonzero(a.is_community)
+    tailoring = 0.5 * a.q["mediation"] * a.support
+    agenda = a.design_for()[a.design_platform[c]]
+    expected_design = agenda + tailoring[a.rep_s[c]][:, None] * (a.interests[c] - agenda)
+    design = kernels.tailor_designs(c, a.interests, a.design_for(), a.design_platform, tailoring, a.rep_s)
+    assert np.array_equal(design, expected_design)
+    fit = a.fit.copy()
+    kernels.fit_to(fit, c, a.interests, design)
+    expected = np.maximum(0.0, 1 - 2 * (0.5 * rules.row_sums(np.abs(a.interests[c] - design))))
+    assert np.array_equal(fit[c], expected) and np.array_equal(np.delete(fit, c), np.delete(a.fit, c))
+
+
+def test_fit_at_its_ends_and_inside():
+    interests = np.array([[1.0, 0, 0, 0], [0.5, 0.5, 0, 0], [0.75, 0.25, 0, 0], [0.25] * 4])
+    design = np.array([[0.0, 1, 0, 0], [0.5, 0.5, 0, 0], [1.0, 0, 0, 0], [0.25] * 4])
+    fit = np.full(5, -1.0)
+    kernels.fit_to(fit, np.arange(4), interests, design)
+    # other uses entirely: distance 1, fit 1 - 2 < 0 -> 0; the same mix: 1; a quarter moved: distance 0.25 -> 0.5
+    assert fit.tolist() == [0.0, 1.0, 0.5, 1.0, -1.0]
+
+
+def test_a_run_is_unchanged_by_the_loops_and_its_batch():
+    # the whole month through the loops: a replicate alone and in a batch of 3 give the same outputs
+    runs = [({**SIZES, "mobilisation_order": "bottom_up"}, 5), ({**SIZES}, 6), ({**SIZES, "mediation": 0.9}, 7)]
+    batched = model.run_batch(runs, 36)
+    for (params, seed), together in zip(runs, batched):
+        alone = model.run_model(params, seed=seed, steps=36)
+        assert alone.summary.keys() == together.summary.keys()
+        for name, values in alone.series.items():
+            assert np.array_equal(values, together.series[name], equal_nan=True), name

@@ -14,9 +14,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .states import STAGE
+from .states import LEVEL, STAGE
 
 UNAWARE, KNOWLEDGE, PERSUASION, DECISION = int(STAGE.UNAWARE), int(STAGE.KNOWLEDGE), int(STAGE.PERSUASION), int(STAGE.DECISION)
+IMPLEMENTATION = int(STAGE.IMPLEMENTATION)
+NATIONAL = int(LEVEL.NATIONAL)
 
 
 @njit(cache=True, nogil=True)
@@ -134,3 +136,160 @@ def fit_to(fit, communities, interests, design):
             gap += abs(interests[i, u] - design[j, u])
         left = 1 - 2 * (0.5 * gap)
         fit[i] = left if left > 0.0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, home, seated, level, last_win, month,
+                           win_memory, local_burden, dropout_rate, exclusion, rep):
+    """Commitment fades by ``fatigue`` (in place); then each stakeholder's monthly chance of leaving
+    (model/membership.py: MembershipProcess.drop_out): ``dropout_rate`` x (1 - commitment x role clarity) x
+    (1 + open conflict on its platform) x (1 + exclusion) x (1 + burden), burden ``local_burden`` for local
+    stakeholders whose platform had no small win within ``win_memory`` months. Returns (chance, conflict,
+    burden)."""
+    n = len(commitment)
+    hazard, conflict, burden = np.empty(n), np.zeros(n, np.bool_), np.zeros(n)
+    for i in range(n):
+        r = rep[i]
+        commitment[i] *= 1 - fatigue[r]
+        p = home[i]
+        conflict[i] = open_conflicts[p] > 0 and seated[i]
+        if level[i] != NATIONAL and month - last_win[p] > win_memory[r]:
+            burden[i] = local_burden[r] * 1.0
+        else:
+            burden[i] = local_burden[r] * 0.0
+        hazard[i] = (dropout_rate[r] * (1 - commitment[i] * role_clarity[i]) * (1.0 + conflict[i])
+                     * (1 + exclusion[i]) * (1 + burden[i]))
+    return hazard, conflict, burden
+
+
+@njit(cache=True, nogil=True)
+def trust_in_members(who, cold_trust, rep, src, dst, member_src, member_dst, trust):
+    """Highest trust each of ``who`` has in a tie to a current member, ``cold_trust`` of its alliance where it
+    has none (model/membership.py: MembershipProcess.trust_in_members)."""
+    n = len(rep)
+    asked = np.zeros(n, np.bool_)
+    best = np.empty(n)
+    for i in who:
+        asked[i] = True
+        best[i] = cold_trust[rep[i]]
+    for e in range(len(src)):
+        if asked[src[e]] and member_dst[e] and trust[e] > best[src[e]]:
+            best[src[e]] = trust[e]
+        if asked[dst[e]] and member_src[e] and trust[e] > best[dst[e]]:
+            best[dst[e]] = trust[e]
+    out = np.empty(len(who))
+    for j in range(len(who)):
+        out[j] = best[who[j]]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def reach_event(awareness, push, u, target, rep, org, is_community, district, members, policy_reach,
+                horizontal_reach, event_awareness, event_push):
+    """One dissemination event of each alliance, in place (model/spread.py: Spread.disseminate): ``target``
+    per alliance is a district (its non-member communities), -1 (its non-member organisations) or -2 (no
+    event); each of the audience with its draw ``u`` below the reach (``policy_reach`` or
+    ``horizontal_reach``) closes ``event_awareness`` of its awareness gap and has its push renewed to at least
+    ``event_push``."""
+    for i in range(len(awareness)):
+        r = rep[i]
+        t = target[r]
+        if t == -2 or members[i]:
+            continue
+        if t == -1:
+            if not org[i] or not u[i] < policy_reach[r]:
+                continue
+        elif not (is_community[i] and district[i] == t) or not u[i] < horizontal_reach[r]:
+            continue
+        awareness[i] += event_awareness[r] * (1 - awareness[i])
+        if push[i] < event_push[r]:
+            push[i] = event_push[r]
+
+
+@njit(cache=True, nogil=True)
+def come_to_meetings(u, commitment, busy, fatigue, marginalised, empowered, rep, members, seated, planned, home):
+    """Who comes to their platform's planned meeting (model/meetings.py: Meetings.hold_meetings): a seated
+    member whose draw ``u`` falls below its chance commitment x (1 - busy) x fatigue of its alliance,
+    marginalised members x (1 + ``empowered``)/2. Returns (comes, could come, chance)."""
+    n = len(u)
+    come, eligible, chance = np.zeros(n, np.bool_), np.zeros(n, np.bool_), np.empty(n)
+    for i in range(n):
+        r = rep[i]
+        c = commitment[i] * (1 - busy[i]) * fatigue[r]
+        if marginalised[i]:
+            c = c * (1 + empowered[r]) / 2
+        chance[i] = c
+        if members[i] and seated[i] and planned[home[i]]:
+            eligible[i] = True
+            come[i] = u[i] < c
+    return come, eligible, chance
+
+
+@njit(cache=True, nogil=True)
+def learn_at_meetings(awareness, commitment, come, meets, home, u, chance, members, has_second_seat, second_home,
+                      meeting_awareness, useful, rep):
+    """Those who came to a meeting that took place, and bridge members whose second platform met and who came
+    (draw ``u`` below their chance), close ``meeting_awareness`` of their awareness gap and ``useful`` of their
+    commitment gap, in place (model/meetings.py: Meetings.hold_meetings). Returns (attend, attend_bridge)."""
+    n = len(come)
+    attend, bridge = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    for i in range(n):
+        attend[i] = come[i] and meets[home[i]]
+        bridge[i] = members[i] and has_second_seat[i] and meets[second_home[i]] and u[i] < chance[i]
+        if attend[i] or bridge[i]:
+            r = rep[i]
+            awareness[i] += meeting_awareness[r] * (1 - awareness[i])
+            commitment[i] += useful[r] * (1 - commitment[i])
+    return attend, bridge
+
+
+@njit(cache=True, nogil=True)
+def record_pilots(hosts, success, platforms, tie_order, tie_start, live_ties, trust, seat_order, seat_start, members,
+                  commitment, stage, implementing_since, view, last_win, capacity, gain, mutual_trust, rep, month):
+    """What finished pilots do, one after another in the given order, in place (model/pilots.py:
+    Pilots.record_pilots): pilot j runs on the platforms in column j of ``platforms`` (-1: none; a platform
+    named twice acts once). A success makes the host implement MUS (its view at least 0.8), reinforces the
+    trust of the platforms' live ties and the commitment of the members seated on them towards 1 at rate
+    ``gain`` and marks the platforms' latest win; a failure teaches the host (capacity +0.05, at most 1) and
+    moves that trust towards 0 at rate 0.5 x gain x (1 - ``mutual_trust``). The platforms' ties and seats are
+    read through their indexes: ``tie_order[tie_start[p]:tie_start[p + 1]]``, and the same for seats."""
+    for j in range(len(hosts)):
+        h, r, won = hosts[j], rep[hosts[j]], success[j]
+        rate = gain[r] if won else 0.5 * gain[r] * (1 - mutual_trust[r])
+        target = 1.0 if won else 0.0
+        for k in range(platforms.shape[0]):
+            p = platforms[k, j]
+            if p < 0 or (k > 0 and p == platforms[0, j]) or (k > 1 and p == platforms[1, j]):
+                continue
+            for e in tie_order[tie_start[p]:tie_start[p + 1]]:
+                if live_ties[e]:
+                    trust[e] = trust[e] + rate * (target - trust[e])
+            if won:
+                for i in seat_order[seat_start[p]:seat_start[p + 1]]:
+                    if members[i]:
+                        commitment[i] = commitment[i] + gain[r] * (1.0 - commitment[i])
+                last_win[p] = month
+        if won:
+            if stage[h] < IMPLEMENTATION:
+                stage[h] = IMPLEMENTATION
+            implementing_since[h] = month
+            if view[h] < 0.8:
+                view[h] = 0.8
+        else:
+            c = capacity[h] + 0.05
+            capacity[h] = c if c < 1.0 else 1.0
+
+
+@njit(cache=True, nogil=True)
+def member_ties(who, n, src, dst, member_src, member_dst):
+    """Number of ties each of ``who`` has to current members (model/membership.py: MembershipProcess.member_ties)."""
+    counts = np.zeros(n, np.int64)
+    for e in range(len(src)):
+        if member_dst[e]:
+            counts[src[e]] += 1
+        if member_src[e]:
+            counts[dst[e]] += 1
+    out = np.empty(len(who))
+    for j in range(len(who)):
+        out[j] = counts[who[j]]
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions
+from . import decisions, kernels
 
 
 class Meetings:
@@ -23,27 +23,22 @@ class Meetings:
         planned = (seats > 1) & ((self.uniform_platforms() < chance[self.rep_p]) | self.extra_meeting)
         self.extra_meeting[:] = False
         fatigue = np.minimum(1.0, q["meetings_tolerated"] / np.maximum(q["meetings_per_year"], 1e-9))
-        base = self.commitment * (1 - self.busy) * fatigue[rs]
-        base = np.where(self.marginalised, base * (1 + (q["empowerment"] * self.support)[rs]) / 2, base)
         u = self.uniform_rows(2)
-        home = self.home
-        come = members & self.seated & planned[home] & (u[0] < base)
-        come = decisions.overrule(self, "attend", come, members & self.seated & planned[home],
-                                  ("came to the meeting", "stayed away from the meeting"))
+        come, could, coming = kernels.come_to_meetings(u[0], self.commitment, self.busy, fatigue, self.marginalised,
+                                                       q["empowerment"] * self.support, rs, members, self.seated,
+                                                       planned, self.home)
+        come = decisions.overrule(self, "attend", come, could, ("came to the meeting", "stayed away from the meeting"))
         present = np.bincount(self.platform[come], minlength=P)
         self.attendance = np.where(planned, present / np.maximum(seats, 1), self.attendance)
         self.meets = planned & (present >= q["quorum"][self.rep_p] * seats) & (present >= 2)
         self.counts["meetings"] += self.total(self.rep_p[self.meets])
         self.counts["meetings_missed"] += self.total(self.rep_p[planned & ~self.meets])
-        self.attend = come & self.meets[home]
-        self.attend_bridge = (members & self.has_second_seat & self.meets[self.second_home]
-                              & (u[1] < base))
+        useful = q["meeting_commitment"] * (0.5 + 0.5 * q["guidance"] * self.support)
+        self.attend, self.attend_bridge = kernels.learn_at_meetings(
+            self.awareness, self.commitment, come, self.meets, self.home, u[1], coming, members, self.has_second_seat,
+            self.second_home, q["meeting_awareness"], useful, rs)
         a, b = self.attend.nonzero()[0], self.attend_bridge.nonzero()[0]
         who = np.concatenate((a, b))
         where = np.concatenate((self.platform[a], self.bridge_platform[b]))
         by_alliance = np.argsort(rs[who], kind="stable")  # each alliance's seats as a run of it alone has them
         self.seat_who, self.seat_platform = who[by_alliance], where[by_alliance]
-        any_seat = self.attend | self.attend_bridge
-        self.awareness[any_seat] += q["meeting_awareness"][rs[any_seat]] * (1 - self.awareness[any_seat])
-        useful = q["meeting_commitment"] * (0.5 + 0.5 * q["guidance"] * self.support)
-        self.commitment[any_seat] += useful[rs[any_seat]] * (1 - self.commitment[any_seat])

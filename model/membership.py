@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions
+from . import decisions, kernels
 from .events import EventKind
-from .states import LEVEL, MEMBERSHIP
+from .states import MEMBERSHIP
 
 
 class MembershipProcess:
@@ -125,21 +125,14 @@ class MembershipProcess:
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
         member_src, member_dst = self.member_ends
-        counts = (np.bincount(self.src[member_dst], minlength=self.n)
-                  + np.bincount(self.dst[member_src], minlength=self.n))
-        return counts[who].astype(float)
+        return kernels.member_ties(who, self.n, self.src, self.dst, member_src, member_dst)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
-        asked = np.zeros(self.n, dtype=bool)
-        asked[who] = True
-        best = (self.q["initial_trust"] * 0.5)[self.rep_s]
         member_src, member_dst = self.member_ends
-        for me, other_is_member in ((self.src, member_dst), (self.dst, member_src)):
-            e = asked[me] & other_is_member  # ties from those asked to members
-            np.maximum.at(best, me[e], self.trust[e])
-        return best[who]
+        return kernels.trust_in_members(who, self.q["initial_trust"] * 0.5, self.rep_s, self.src, self.dst, member_src,
+                                        member_dst, self.trust)
 
     def interest_breadth(self, who: np.ndarray) -> np.ndarray:
         """How many water uses a stakeholder cares about (1 - Simpson concentration, scaled to [0, 1]):
@@ -157,14 +150,11 @@ class MembershipProcess:
         Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
         it."""
         q, rs = self.q, self.rep_s
-        self.commitment *= 1 - q["commitment_fatigue"][rs]
+        hazard, conflict, burden = kernels.tire_and_weigh_leaving(
+            self.commitment, q["commitment_fatigue"], self.role_clarity, self.open_conflicts, self.home, self.seated,
+            self.level, self.last_win, self.month, q["win_memory"], q["local_burden"], q["dropout_rate"],
+            self.exclusion, rs)
         m = self.members & self.not_initiator
-        home = self.home
-        conflict = (self.open_conflicts[home] > 0) & self.seated
-        waiting = (self.level != LEVEL.NATIONAL) & (self.month - self.last_win[home] > q["win_memory"][rs])
-        burden = q["local_burden"][rs] * waiting
-        hazard = (q["dropout_rate"][rs] * (1 - self.commitment * self.role_clarity) * (1 + conflict)
-                  * (1 + self.exclusion) * (1 + burden))
         leaving = m & (self.uniform_rows(1)[0] < hazard)
         leaving = decisions.overrule(self, "leave", leaving, m, ("left the alliance", "stayed in the alliance"))
         if not leaving.any():

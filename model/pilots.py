@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions, rules
+from . import decisions, kernels, rules
 from .events import EventKind
 from .states import MEMBERSHIP, STAGE
 
@@ -121,52 +121,17 @@ class Pilots:
         trust of the platforms' live ties and the commitment of the members seated on them; a failure teaches
         the host (capacity +0.05) and moves that trust towards 0 at half the rate x (1 - ``mutual_trust``)
         (see :meth:`finish_pilots`). An alliance's pilots act one after another, in the order it started them
-        (a later one reads the trust an earlier one left); alliances act side by side: round k records the
-        k-th finishing pilot of every alliance."""
-        rep = self.rep_s[hosts]
-        rank = np.arange(len(hosts)) - np.searchsorted(rep, rep)  # position among its alliance's finishing pilots
-        for k in range(int(rank.max()) + 1):
-            now = rank == k
-            self.record_round(hosts[now], success[now])
+        (a later one reads the trust an earlier one left); the loop: :func:`model.kernels.record_pilots`."""
+        q = self.q
+        kernels.record_pilots(hosts, success, self.pilot_platform_table(hosts),
+                              *self.platform_index("_ties_on", self.edge_platform), self.live_ties, self.trust,
+                              *self.platform_index("_seated_on", self.platform), self.members, self.commitment,
+                              self.stage, self.implementing_since, self.view, self.last_win, self.capacity,
+                              q["small_win_gain"], q["mutual_trust"], self.rep_s, self.month)
         for host, ok, doc in zip(hosts.tolist(), success.tolist(), documented.tolist()):
             verdict = "succeeded: a small win" if ok else "failed: lessons learnt, some trust lost"
             doc = "documented" if doc else "not documented"
             self.log(self.rep_s[host], EventKind.PILOT, f"Pilot at the {self.names[host]} {verdict} ({doc}).")
-
-    def record_round(self, hosts: np.ndarray, success: np.ndarray) -> None:
-        """One round of :meth:`record_pilots`: at most one pilot per alliance."""
-        pilot_of = np.full(self.n_platforms + 1, -1)  # which pilot runs on each platform; the last cell: none (-1)
-        platforms = self.pilot_platform_table(hosts)
-        pilot_of[platforms] = np.arange(len(hosts))
-        pilot_of[-1] = -1
-        ties = self.ties_on(np.unique(platforms))
-        ties = ties[self.live_ties[ties]]
-        by = pilot_of[self.edge_platform[ties]]
-        rep = self.rep_s[hosts]
-        gain = self.q["small_win_gain"][rep]
-        won = success[by]
-        rate = np.where(success, gain, 0.5 * gain * (1 - self.q["mutual_trust"][rep]))[by]
-        self.trust[ties] = rules.reinforce(self.trust[ties], rate, np.where(won, 1.0, 0.0))
-        wins, losses = hosts[success], hosts[~success]
-        seated = self.seated_on(np.unique(platforms[:, success]))
-        seated = seated[self.members[seated]]
-        self.commitment[seated] = rules.reinforce(self.commitment[seated], gain[pilot_of[self.platform[seated]]], 1.0)
-        self.stage[wins] = np.maximum(self.stage[wins], STAGE.IMPLEMENTATION)
-        self.implementing_since[wins] = self.month
-        self.view[wins] = np.maximum(self.view[wins], 0.8)
-        won_on = platforms[:, success].ravel()
-        self.last_win[won_on[won_on >= 0]] = self.month
-        self.capacity[losses] = np.minimum(1.0, self.capacity[losses] + 0.05)
-
-    def ties_on(self, platforms: np.ndarray) -> np.ndarray:
-        """The ties whose ends share one of the given platforms (-1s ignored), platform by platform."""
-        order, start = self.platform_index("_ties_on", self.edge_platform)
-        return order[spans(start, platforms[platforms >= 0])]
-
-    def seated_on(self, platforms: np.ndarray) -> np.ndarray:
-        """The stakeholders whose primary seat is on one of the given platforms (-1s ignored)."""
-        order, start = self.platform_index("_seated_on", self.platform)
-        return order[spans(start, platforms[platforms >= 0])]
 
     def platform_index(self, name: str, platform_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Elements grouped by platform (a static index, built once): ``order[start[p]:start[p + 1]]`` are the
@@ -177,8 +142,3 @@ class Pilots:
             self.__dict__[name] = (order, start)
         return self.__dict__[name]
 
-
-def spans(start: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Positions ``start[g]:start[g + 1]`` for each group g in ``groups``, concatenated."""
-    first, length = start[groups], start[groups + 1] - start[groups]
-    return np.repeat(first - np.cumsum(length) + length, length) + np.arange(length.sum())

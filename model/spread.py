@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions
+from . import decisions, kernels
 from .events import EventKind
 
 
@@ -37,21 +37,17 @@ class Spread:
         n_events = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
         self.counts["dissemination_events"] += n_events
         evidence = self.evidence_level()
-        push = (q["event_push"] * (0.2 + 0.8 * evidence))[rs]
+        push = q["event_push"] * (0.2 + 0.8 * evidence)
+        u = np.empty(self.n)
         for event in range(int(n_events.max())):  # the alliances' first events together, then their second ...
             holding = n_events > event
-            district = np.full(self.replicates, -2)  # -1 marks an event for organisations (policy makers)
-            u = np.full(self.n, 2.0)  # no draw, nobody reached, in an alliance without this event
+            target = np.full(self.replicates, -2)  # a district, -1 for organisations (policy makers), -2 no event
             for r in np.flatnonzero(holding):
                 g = self.rngs[r]
-                district[r] = g.integers(q["n_districts"][r]) if g.random() < 0.5 else -1
+                target[r] = g.integers(q["n_districts"][r]) if g.random() < 0.5 else -1
                 u[s[r]:s[r + 1]] = g.random(int(s[r + 1] - s[r]))
-            to_orgs = district[rs] == -1
-            audience = np.where(to_orgs, self.org, self.is_community & (self.district == district[rs])) & ~self.members
-            reach = np.where(to_orgs, q["policy_reach"][rs], q["horizontal_reach"][rs])
-            reached = audience & (u < reach)
-            self.awareness[reached] += q["event_awareness"][rs[reached]] * (1 - self.awareness[reached])
-            self.push[reached] = np.maximum(self.push[reached], push[reached])
+            kernels.reach_event(self.awareness, self.push, u, target, rs, self.org, self.is_community, self.district,
+                                self.members, q["policy_reach"], q["horizontal_reach"], q["event_awareness"], push)
         for r in np.flatnonzero(n_events):
             self.log(r, EventKind.DISSEMINATION,
                      f"{n_events[r]} dissemination event(s) shared the alliance's evidence "

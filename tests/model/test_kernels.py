@@ -10,7 +10,7 @@ import pytest
 import model
 from model import kernels, rules
 from model.alliance import Alliances
-from model.states import STAGE
+from model.states import LEVEL, STAGE
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 
@@ -135,3 +135,96 @@ def test_a_run_is_unchanged_by_the_loops_and_its_batch():
         assert alone.summary.keys() == together.summary.keys()
         for name, values in alone.series.items():
             assert np.array_equal(values, together.series[name], equal_nan=True), name
+
+
+def test_leaving_chance_is_the_array_rule_to_the_bit(batch):
+    a, q, g = batch, batch.q, np.random.default_rng(4)
+    rs, home = a.rep_s, a.home
+    commitment, open_conflicts = g.random(a.n), g.integers(0, 2, a.n_platforms)
+    last_win = g.integers(-100, 30, a.n_platforms)
+    month = 30
+    fatigued = commitment * (1 - q["commitment_fatigue"][rs])
+    conflict = (open_conflicts[home] > 0) & a.seated
+    waiting = (a.level != LEVEL.NATIONAL) & (month - last_win[home] > q["win_memory"][rs])
+    burden = q["local_burden"][rs] * waiting
+    hazard = (q["dropout_rate"][rs] * (1 - fatigued * a.role_clarity) * (1 + conflict) * (1 + a.exclusion) * (1 + burden))
+    out = kernels.tire_and_weigh_leaving(commitment, q["commitment_fatigue"], a.role_clarity, open_conflicts, home, a.seated,
+                                         a.level, last_win, month, q["win_memory"], q["local_burden"], q["dropout_rate"],
+                                         a.exclusion, rs)
+    assert np.array_equal(commitment, fatigued)
+    for ours, expected in zip(out, (hazard, conflict, burden)):
+        assert np.array_equal(ours, expected)
+    assert conflict.any() and waiting.any() and not waiting.all()
+
+
+def test_trust_in_members_is_the_array_rule_to_the_bit(batch):
+    a = batch
+    who = np.flatnonzero(~a.members)[::3]
+    asked = np.zeros(a.n, dtype=bool)
+    asked[who] = True
+    best = (a.q["initial_trust"] * 0.5)[a.rep_s]
+    member_src, member_dst = a.member_ends
+    for me, other_is_member in ((a.src, member_dst), (a.dst, member_src)):
+        e = asked[me] & other_is_member
+        np.maximum.at(best, me[e], a.trust[e])
+    ours = a.trust_in_members(who)
+    assert np.array_equal(ours, best[who])
+    assert (ours > (a.q["initial_trust"] * 0.5)[a.rep_s[who]]).any()  # some have a tie to a member
+
+
+@pytest.mark.parametrize("targets", [(0, -1, -2, 1, -1), (-2, -2, 2, 0, -1)])
+def test_a_dissemination_event_reaches_as_the_array_rule(batch, targets):
+    a, q, g = batch, batch.q, np.random.default_rng(5)
+    rs = a.rep_s
+    target = np.array(targets)
+    u = g.random(a.n)
+    awareness, push = g.random(a.n), g.random(a.n) * 0.02
+    level = g.random(a.replicates) * 0.02
+    to_orgs = target[rs] == -1
+    audience = np.where(to_orgs, a.org, a.is_community & (a.district == target[rs])) & ~a.members & (target[rs] != -2)
+    reached = audience & (u < np.where(to_orgs, q["policy_reach"][rs], q["horizontal_reach"][rs]))
+    expected_awareness, expected_push = awareness.copy(), push.copy()
+    expected_awareness[reached] += q["event_awareness"][rs[reached]] * (1 - expected_awareness[reached])
+    expected_push[reached] = np.maximum(expected_push[reached], level[rs[reached]])
+    kernels.reach_event(awareness, push, u, target, rs, a.org, a.is_community, a.district, a.members, q["policy_reach"],
+                        q["horizontal_reach"], q["event_awareness"], level)
+    assert np.array_equal(awareness, expected_awareness) and np.array_equal(push, expected_push)
+    assert reached.any() and (reached & a.org).any() == (-1 in targets)
+
+
+def test_meeting_attendance_and_learning_are_the_array_rule_to_the_bit(batch):
+    a, q, g = batch, batch.q, np.random.default_rng(6)
+    rs, home = a.rep_s, a.home
+    u0, u1 = g.random(a.n), g.random(a.n)
+    planned, meets = g.random(a.n_platforms) < 0.7, g.random(a.n_platforms) < 0.5
+    fatigue, empowered, useful = g.random(a.replicates), g.random(a.replicates), g.random(a.replicates)
+    members = a.members
+    base = a.commitment * (1 - a.busy) * fatigue[rs]
+    base = np.where(a.marginalised, base * (1 + empowered[rs]) / 2, base)
+    could = members & a.seated & planned[home]
+    come = could & (u0 < base)
+    ours = kernels.come_to_meetings(u0, a.commitment, a.busy, fatigue, a.marginalised, empowered, rs, members, a.seated,
+                                    planned, home)
+    for x, expected in zip(ours, (come, could, base)):
+        assert np.array_equal(x, expected)
+    attend = come & meets[home]
+    bridge = members & a.has_second_seat & meets[a.second_home] & (u1 < base)
+    any_seat = attend | bridge
+    awareness, commitment = a.awareness.copy(), a.commitment.copy()
+    awareness[any_seat] += q["meeting_awareness"][rs[any_seat]] * (1 - awareness[any_seat])
+    commitment[any_seat] += useful[rs[any_seat]] * (1 - commitment[any_seat])
+    mine_a, mine_c = a.awareness.copy(), a.commitment.copy()
+    got = kernels.learn_at_meetings(mine_a, mine_c, come, meets, home, u1, base, members, a.has_second_seat,
+                                    a.second_home, q["meeting_awareness"], useful, rs)
+    assert np.array_equal(got[0], attend) and np.array_equal(got[1], bridge)
+    assert np.array_equal(mine_a, awareness) and np.array_equal(mine_c, commitment)
+    assert attend.any() and bridge.any() and (a.marginalised & come).any()
+
+
+def test_ties_to_members_are_the_array_rule(batch):
+    a = batch
+    who = np.flatnonzero(~a.members)
+    member_src, member_dst = a.member_ends
+    counts = np.bincount(a.src[member_dst], minlength=a.n) + np.bincount(a.dst[member_src], minlength=a.n)
+    ours = a.member_ties(who)
+    assert np.array_equal(ours, counts[who].astype(float)) and ours.max() >= 2

@@ -260,6 +260,20 @@ def test_pilots_finishing_in_one_month_act_one_after_another_on_shared_platforms
     assert (m.trust[untouched] == 0.5).all()
 
 
+def test_a_pilot_acts_once_on_a_platform_it_sits_on_twice():
+    # a community with a second seat sits on its district's platform twice over (as district platform and as its
+    # second seat); a success there reinforces that platform's ties once: 0.5 -> 0.55 with gain 0.1
+    m = small(months=24, small_win_gain=0.1)
+    bridged = [h for h in np.flatnonzero(m.is_community & m.members & (m.bridge_platform >= 0))
+               if m.bridge_platform[h] == m.district_platform[h]
+               and (m.live_ties & (m.edge_platform == m.district_platform[h])).any()]
+    host = bridged[0]
+    ties = m.live_ties & (m.edge_platform == m.district_platform[host])
+    m.trust[:] = 0.5
+    m.record_pilots(np.array([host]), np.array([True]), np.array([True]))
+    assert m.trust[ties] == pytest.approx(0.55, abs=1e-12)
+
+
 def test_only_documented_successes_are_evidence():
     for documentation, expected in ((1.0, 3), (0.0, 0)):
         m = small(months=12, documentation=documentation)

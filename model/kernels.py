@@ -293,3 +293,39 @@ def member_ties(who, n, src, dst, member_src, member_dst):
     for j in range(len(who)):
         out[j] = counts[who[j]]
     return out
+
+
+@njit(cache=True, nogil=True)
+def tally_stakeholders(replicates, rep, report_group, stage, members, level, marginalised, awareness, view, fit):
+    """The counts and sums the monthly reporters read (model/reporters.py: tally), per alliance, each added in
+    stakeholder order: stakeholders by reporting group and stage (alliance x group rows, stage columns),
+    members by level, the sum of awareness, marginalised members, the sum of marginalised groups' fit and
+    their number, the sum of squared deviations of members' views from their mean, and members."""
+    by_stage = np.zeros((replicates * 5, 6), np.int64)
+    members_by_level = np.zeros((replicates, 3), np.int64)
+    awareness_sum, fit_sum, view_sum = np.zeros(replicates), np.zeros(replicates), np.zeros(replicates)
+    marginalised_members, marginalised_count = np.zeros(replicates, np.int64), np.zeros(replicates, np.int64)
+    for i in range(len(rep)):
+        r = rep[i]
+        by_stage[r * 5 + report_group[i], stage[i]] += 1
+        awareness_sum[r] += awareness[i]
+        if marginalised[i]:
+            fit_sum[r] += fit[i]
+            marginalised_count[r] += 1
+        if members[i]:
+            members_by_level[r, level[i]] += 1
+            view_sum[r] += view[i]
+            if marginalised[i]:
+                marginalised_members[r] += 1
+    n_members = np.zeros(replicates, np.int64)
+    view_mean = np.full(replicates, np.nan)
+    for r in range(replicates):
+        n_members[r] = members_by_level[r, 0] + members_by_level[r, 1] + members_by_level[r, 2]
+        if n_members[r] > 0:
+            view_mean[r] = view_sum[r] / n_members[r]
+    view_squares = np.zeros(replicates)
+    for i in range(len(rep)):
+        if members[i]:
+            d = view[i] - view_mean[rep[i]]
+            view_squares[rep[i]] += d * d
+    return by_stage, members_by_level, awareness_sum, marginalised_members, fit_sum, marginalised_count, view_squares, n_members

@@ -324,13 +324,14 @@ def choose_initiator(p, rng, kind, level, membership, view) -> int:
 
 
 def name_stakeholders(kind, district, n_org) -> list[str]:
+    labels = [k.label for k in KINDS]
+    in_community = [k.level == Level.COMMUNITY for k in KINDS]
     names = []
-    for i, k in enumerate(kind):
-        label = KINDS[k].label
-        if KINDS[k].level == Level.COMMUNITY:
-            names.append(f"{label} of community {i - n_org + 1} (district {district[i] + 1})")
-        elif district[i] >= 0:
-            names.append(f"{label} of district {district[i] + 1}")
+    for i, (k, d) in enumerate(zip(kind.tolist(), district.tolist())):  # plain ints: formatting NumPy's is slow
+        if in_community[k]:
+            names.append(f"{labels[k]} of community {i - n_org + 1} (district {d + 1})")
+        elif d >= 0:
+            names.append(f"{labels[k]} of district {d + 1}")
         else:
-            names.append(label)
+            names.append(labels[k])
     return names

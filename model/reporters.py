@@ -12,6 +12,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from . import kernels
 from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF
 from .states import LEVEL, STAGE
 
@@ -42,24 +43,30 @@ SET = {name: k for k, name in enumerate(SETS)}
 def tally(a) -> dict:
     """Counts the community reporters share, per alliance: the share of each set of groups (:data:`SETS`) at
     the implementation stage or beyond and at the decision stage or beyond (NaN, undefined, where a set is
-    empty), and members by level. Shared by the reporters only while the record is taken; any other call
+    empty), members by level and the other stakeholder sums of the reporters (the loop:
+    :func:`model.kernels.tally_stakeholders`). Shared by the reporters only while the record is taken; any other call
     counts afresh, so a reporter called after the state changed mid-month never returns stale numbers."""
     cached = a.__dict__.get("_tally")
     if cached is not None:
         return cached
     R = a.replicates
-    by_stage = np.bincount((a.rep_s * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R * 5, 6)
+    (by_stage, members_by_level, awareness_sum, marginalised_members, fit_sum, marginalised, view_squares,
+     n_members) = kernels.tally_stakeholders(R, a.rep_s, a.report_group, a.stage, a.members, a.level, a.marginalised,
+                                             a.awareness, a.view, a.fit)
     at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1]  # [alliance x group, stage]: at that stage or beyond
     counts = at_least[:, [0, STAGE.IMPLEMENTATION, STAGE.DECISION]].reshape(R, 5, 3).transpose(0, 2, 1) @ IN_SET
     total = counts[:, 0]  # [alliance, set]; sums of a few integers, exact in any order
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(total[:, None] > 0, counts[:, 1:] / total[:, None], NAN)
-    m = a.members
-    return {
-        "implementing": shares[:, 0],
-        "decided": shares[:, 1],
-        "members_by_level": np.bincount(a.rep_s[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3),
-    }
+        return {
+            "implementing": shares[:, 0],
+            "decided": shares[:, 1],
+            "members_by_level": members_by_level,
+            "awareness": awareness_sum / np.diff(a.s_start),  # every alliance has stakeholders
+            "share_marginalised": np.where(n_members > 0, marginalised_members / n_members, NAN),
+            "agenda_fit_marginalised": np.where(marginalised > 0, fit_sum / marginalised, NAN),
+            "view_spread": np.where(n_members >= 2, np.sqrt(view_squares / n_members), NAN),
+        }
 
 
 def _share(t: dict, key: str, groups: str) -> np.ndarray:
@@ -112,7 +119,7 @@ def equity_gap_pilot(a):
 @per_alliance
 def awareness(a):
     """Mean awareness of MUS over all stakeholders."""
-    return a.total(a.rep_s, a.awareness) / np.diff(a.s_start)  # every alliance has stakeholders
+    return tally(a)["awareness"]
 
 
 @per_alliance
@@ -153,9 +160,7 @@ def members_community(a):
 
 @per_alliance
 def share_marginalised(a):
-    m = a.members
-    n = a.total(a.rep_s[m])
-    return np.divide(a.total(a.rep_s[m & a.marginalised]), n, out=np.full(len(n), NAN), where=n > 0)
+    return tally(a)["share_marginalised"]
 
 
 @per_alliance
@@ -166,10 +171,8 @@ def mean_trust(a):
 
 @per_alliance
 def view_spread(a):
-    """Standard deviation of members' views on MUS (0 = a fully shared vision)."""
-    m = a.members
-    rep = a.rep_s[m]
-    return np.where(a.total(rep) >= 2, a.std_of(rep, a.view[m]), NAN)
+    """Standard deviation of members' views on MUS (0 = a fully shared vision; undefined below 2 members)."""
+    return tally(a)["view_spread"]
 
 
 @per_alliance
@@ -180,8 +183,7 @@ def joint_action(a):
 
 @per_alliance
 def agenda_fit_marginalised(a):
-    m = a.marginalised
-    return a.mean_of(a.rep_s[m], a.fit[m])
+    return tally(a)["agenda_fit_marginalised"]
 
 
 def _attendance_at(a, level: int) -> np.ndarray:

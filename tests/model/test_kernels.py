@@ -228,3 +228,21 @@ def test_ties_to_members_are_the_array_rule(batch):
     counts = np.bincount(a.src[member_dst], minlength=a.n) + np.bincount(a.dst[member_src], minlength=a.n)
     ours = a.member_ties(who)
     assert np.array_equal(ours, counts[who].astype(float)) and ours.max() >= 2
+
+
+def test_the_reporters_tally_is_the_array_rule_to_the_bit(batch):
+    a = batch
+    R, rs, m = a.replicates, a.rep_s, a.members.copy()
+    m[a.s_start[1]:a.s_start[2]] = False  # an alliance without members: its view spread and shares are undefined
+    m[a.s_start[2]:a.s_start[3]] &= np.arange(a.s_start[3] - a.s_start[2]) == np.flatnonzero(m[a.s_start[2]:a.s_start[3]])[0]  # one member
+    by_stage, by_level, aware, marg_members, fit_sum, marg, squares, n = kernels.tally_stakeholders(
+        R, rs, a.report_group, a.stage, m, a.level, a.marginalised, a.awareness, a.view, a.fit)
+    assert np.array_equal(by_stage, np.bincount((rs * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R * 5, 6))
+    assert np.array_equal(by_level, np.bincount(rs[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3))
+    assert np.array_equal(aware, a.total(rs, a.awareness))
+    assert np.array_equal(marg_members, a.total(rs[m & a.marginalised])) and np.array_equal(n, a.total(rs[m]))
+    assert np.array_equal(fit_sum / marg, a.mean_of(rs[a.marginalised], a.fit[a.marginalised]))
+    spread = np.where(n >= 2, np.sqrt(squares / np.maximum(n, 1)), np.nan)
+    expected = np.where(a.total(rs[m]) >= 2, a.std_of(rs[m], a.view[m]), np.nan)
+    assert np.array_equal(spread, expected, equal_nan=True)
+    assert np.isnan(spread[1]) and np.isnan(spread[2]) and np.isfinite(spread[0])

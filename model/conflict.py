@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions, rules
+from . import decisions, kernels, rules
 from .events import EventKind
 from .population import WATER_USES
-from .vision import USES
 
 
 class Conflict:
@@ -45,28 +44,11 @@ class Conflict:
         they become conflicts ('mediating communication'). Mediation thus removes a share of the escalations
         there are: its return is proportional to tension x distrust, large in a hostile context and nil in a
         calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high)."""
-        who, plat = self.seat_who, self.seat_platform
-        P = self.n_platforms
-        count = np.bincount(plat, minlength=P).astype(float)
-        safe = np.maximum(count, 1)
-        interests = self.interests[who]
-        cells = (plat[:, None] * USES + np.arange(USES)).ravel()
-        centre = np.bincount(cells, weights=interests.ravel(), minlength=P * USES).reshape(P, USES) / safe[:, None]
-        spread = np.sqrt(rules.row_sums((interests - centre[plat]) ** 2))
-        divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
-        power_gap = np.minimum(1.0, 2 * self.spread_at(self.power[who], plat, safe))
-        disagreement = np.minimum(1.0, 2 * self.spread_at(self.view[who], plat, safe))
-        tension = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
+        tension = kernels.tension_at(self.n_platforms, self.seat_who, self.seat_platform, self.interests, self.power,
+                                     self.view)
         q, rep = self.q, self.rep_p
         return (q["conflict_propensity"][rep] * tension * (1 - self.platform_trust())
                 * (1.5 - q["mutual_trust"][rep]) * (1 - 0.5 * q["mediation"] * self.support)[rep])
-
-    @staticmethod
-    def spread_at(x: np.ndarray, plat: np.ndarray, count: np.ndarray) -> np.ndarray:
-        """Standard deviation of ``x`` over the seats of each platform."""
-        P = len(count)
-        mean = np.bincount(plat, weights=x, minlength=P) / count
-        return np.sqrt(np.maximum(0.0, np.bincount(plat, weights=x ** 2, minlength=P) / count - mean ** 2))
 
     def manage_conflicts(self) -> None:
         """Facilitation 'managing conflict': each open conflict is resolved in a month with chance

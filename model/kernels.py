@@ -329,3 +329,77 @@ def tally_stakeholders(replicates, rep, report_group, stage, members, level, mar
             d = view[i] - view_mean[rep[i]]
             view_squares[rep[i]] += d * d
     return by_stage, members_by_level, awareness_sum, marginalised_members, fit_sum, marginalised_count, view_squares, n_members
+
+
+@njit(cache=True, nogil=True)
+def mean_trust_on(n_platforms, live_ties, edge_platform, trust, fallback):
+    """Mean trust on each platform's live ties, ``fallback`` where it has none (model/trust.py:
+    Trust.platform_trust)."""
+    total, count = np.zeros(n_platforms), np.zeros(n_platforms, np.int64)
+    for e in range(len(trust)):
+        if live_ties[e]:
+            total[edge_platform[e]] += trust[e]
+            count[edge_platform[e]] += 1
+    out = fallback.copy()
+    for p in range(n_platforms):
+        if count[p] > 0:
+            out[p] = total[p] / count[p]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def spread_of(x, seat_platform, count):
+    """Standard deviation of ``x`` (one value per seat) over the seats of each platform: sqrt(max(0, mean of
+    squares - square of the mean)) (model/conflict.py: Conflict.spread_at)."""
+    P = len(count)
+    total, squares = np.zeros(P), np.zeros(P)
+    for s in range(len(x)):
+        total[seat_platform[s]] += x[s]
+        squares[seat_platform[s]] += x[s] * x[s]
+    out = np.empty(P)
+    for p in range(P):
+        mean = total[p] / count[p]
+        v = squares[p] / count[p] - mean * mean
+        out[p] = np.sqrt(v if v > 0.0 else 0.0)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def tension_at(n_platforms, who, seat_platform, interests, power, view):
+    """Tension at each platform's meeting (model/conflict.py: Conflict.escalation_chance):
+    1 - (1 - divergence)(1 - power gap/2)(1 - disagreement), divergence the mean distance of the interests
+    present from their centre, power gap and disagreement the spreads of power and views, each x 2, at most
+    1."""
+    uses = interests.shape[1]
+    count = np.zeros(n_platforms)
+    centre = np.zeros((n_platforms, uses))
+    for s in range(len(who)):
+        p = seat_platform[s]
+        count[p] += 1.0
+        for u in range(uses):
+            centre[p, u] += interests[who[s], u]
+    safe = np.empty(n_platforms)
+    for p in range(n_platforms):
+        safe[p] = count[p] if count[p] > 1.0 else 1.0
+        for u in range(uses):
+            centre[p, u] = centre[p, u] / safe[p]
+    distance = np.zeros(n_platforms)
+    seat_power, seat_view = np.empty(len(who)), np.empty(len(who))
+    for s in range(len(who)):
+        p, i = seat_platform[s], who[s]
+        d = interests[i, 0] - centre[p, 0]
+        squares = d * d
+        for u in range(1, uses):
+            d = interests[i, u] - centre[p, u]
+            squares += d * d
+        distance[p] += np.sqrt(squares)
+        seat_power[s], seat_view[s] = power[i], view[i]
+    power_spread = spread_of(seat_power, seat_platform, safe)
+    view_spread = spread_of(seat_view, seat_platform, safe)
+    out = np.empty(n_platforms)
+    for p in range(n_platforms):
+        divergence = min(1.0, 2 * distance[p] / safe[p])
+        power_gap = min(1.0, 2 * power_spread[p])
+        disagreement = min(1.0, 2 * view_spread[p])
+        out[p] = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
+    return out

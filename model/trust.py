@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import rules
+from . import kernels, rules
 
 
 class Trust:
@@ -36,8 +36,5 @@ class Trust:
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
-        live = np.flatnonzero(self.live_ties)
-        P, platform = self.n_platforms, self.edge_platform[live]
-        total = np.bincount(platform, weights=self.trust[live], minlength=P)
-        count = np.bincount(platform, minlength=P)
-        return np.divide(total, count, out=self.q["initial_trust"][self.rep_p].astype(float), where=count > 0)
+        return kernels.mean_trust_on(self.n_platforms, self.live_ties, self.edge_platform, self.trust,
+                                     self.q["initial_trust"][self.rep_p].astype(float))

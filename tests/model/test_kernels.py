@@ -246,3 +246,39 @@ def test_the_reporters_tally_is_the_array_rule_to_the_bit(batch):
     expected = np.where(a.total(rs[m]) >= 2, a.std_of(rs[m], a.view[m]), np.nan)
     assert np.array_equal(spread, expected, equal_nan=True)
     assert np.isnan(spread[1]) and np.isnan(spread[2]) and np.isfinite(spread[0])
+
+
+def test_platform_trust_is_the_array_rule_to_the_bit(batch):
+    a = batch
+    live = np.flatnonzero(a.live_ties)
+    P, platform = a.n_platforms, a.edge_platform[live]
+    total = np.bincount(platform, weights=a.trust[live], minlength=P)
+    count = np.bincount(platform, minlength=P)
+    expected = np.divide(total, count, out=a.q["initial_trust"][a.rep_p].astype(float), where=count > 0)
+    assert np.array_equal(a.platform_trust(), expected)
+    assert (count == 0).any() and (count > 0).any()  # both: platforms without live ties read the initial trust
+
+
+def test_tension_is_the_array_rule_to_the_bit(batch):
+    a, g = batch, np.random.default_rng(8)
+    P = a.n_platforms
+    who = np.flatnonzero(a.members)
+    plat = np.where(g.random(len(who)) < 0.5, a.home[who], a.second_home[who])
+    count = np.bincount(plat, minlength=P).astype(float)
+    safe = np.maximum(count, 1)
+    interests = a.interests[who]
+    cells = (plat[:, None] * 4 + np.arange(4)).ravel()
+    centre = np.bincount(cells, weights=interests.ravel(), minlength=P * 4).reshape(P, 4) / safe[:, None]
+    spread = np.sqrt(rules.row_sums((interests - centre[plat]) ** 2))
+    divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
+
+    def spread_at(x):
+        mean = np.bincount(plat, weights=x, minlength=P) / safe
+        return np.sqrt(np.maximum(0.0, np.bincount(plat, weights=x ** 2, minlength=P) / safe - mean ** 2))
+
+    power_gap = np.minimum(1.0, 2 * spread_at(a.power[who]))
+    disagreement = np.minimum(1.0, 2 * spread_at(a.view[who]))
+    expected = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
+    ours = kernels.tension_at(P, who, plat, a.interests, a.power, a.view)
+    assert np.array_equal(ours, expected)
+    assert (count == 0).any() and (count >= 2).any() and ((0 <= ours) & (ours <= 1)).all()

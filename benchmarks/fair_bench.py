@@ -9,11 +9,15 @@ alternating order; median and range over rounds; comparisons within a round):
   Figure: CPU microseconds per agent-step (a full month: mechanisms and data collection), and the ratio
   ours / virus_on_network within the measurement. Goals: <= 1.5x at the default size, < 0.5x at 10x.
 - **runs**, one at a time (a plain loop calling ``model.run_model``) at the default size (a grid of the
-  default scenario: guidance x mobilisation order x replicates) and at 10x (the same grid points); the plain loop
+  default scenario: guidance x mobilisation order x replicates); the plain loop
   a second time, apart from the first in the order (**A/A control**: the spread of its ratio to the first is
-  what this run's measurements cannot tell apart); and in
-  a **batched** runner when one is given (``--batched module:function``; until a batched runner exists its
-  slot says "not available"). Figure: runs per core-second (CPU of this process and its children).
+  what this run's measurements cannot tell apart). Figure: runs per core-second (CPU of this process and its
+  children).
+- **batched vs one at a time**: the runs of one full batch (``model.DEFAULT_BATCH`` runs of the same grid at the
+  default size; at 10x the runs ``model.run_batch`` steps together, ``STEPPED_TOGETHER`` stakeholders) one at a
+  time and in the batched runner (``model.run_batch`` over batches of ``DEFAULT_BATCH``, or the one given with
+  ``--batched module:function``). A batch is the batched runner's unit of work: fewer runs than a batch would
+  measure a batch it never runs.
 - **the sweep engine** (``run_study``: design, folder, probe, pool, saving every run, the results table) on the
   local process pool with 1 and 2 workers, over the same grid as the plain loop; **two plain loops** over
   half the runs each in 2 forked processes (the most 2 workers can get from this machine at this moment);
@@ -74,13 +78,12 @@ Runner = Callable[[Sequence[Run], int], Sequence[Any]]
 class Settings:
     rounds: int
     replicates: int  # per grid point at the default size: runs = 6 x replicates
-    ten_x_runs: int
     steps: int  # months per run and per model-steps measurement
     peers: bool  # mesa.batch_run and Dask
 
 
-FULL = Settings(rounds=4, replicates=4, ten_x_runs=4, steps=120, peers=True)
-QUICK = Settings(rounds=3, replicates=2, ten_x_runs=3, steps=120, peers=False)
+FULL = Settings(rounds=4, replicates=4, steps=120, peers=True)
+QUICK = Settings(rounds=3, replicates=2, steps=120, peers=False)
 WARM_UP_REPLICATES, WARM_UP_TEN_X_RUNS, WARM_UP_MONTHS = 1, 1, 24
 
 
@@ -269,35 +272,46 @@ def batch_run_contender(spec: Spec, warm_spec: Spec, folder: Path) -> Contender:
 # ------------------------------------------------------------------------------------------------ report
 NAMES = {
     "steps default": "model steps, default", "steps 10x": "model steps, 10x",
-    "loop": "one at a time, default", "again": "plain loop again (A/A)", "batched": "batched, default",
+    "loop": "one at a time, default", "again": "plain loop again (A/A)",
+    "loop batch": "one at a time, a batch", "batched": "batched, a batch",
     "loop 10x": "one at a time, 10x", "batched 10x": "batched, 10x",
     "engine 1": "engine, 1 worker", "engine 2": "engine, 2 workers", "two loops": "2 plain loops, 2 processes",
     "batch_run": "mesa.batch_run, 1 process", "dask": "engine, Dask LocalCluster 2",
 }
 
 
+def batch_of_runs(folder: Path, steps: int) -> tuple[list[Run], list[Run]]:
+    """One full batch of the default grid (``model.DEFAULT_BATCH`` runs) and the 10x runs stepped together in one
+    group (``STEPPED_TOGETHER`` stakeholders' worth)."""
+    size = model.DEFAULT_BATCH
+    runs = grid_runs(grid_spec(folder, math.ceil(size / math.prod(len(v) for v in GRID.values())), steps), folder)[:size]
+    big = grid_runs(grid_spec(folder, 4, steps), folder, TEN_X)
+    together = max(1, model.run.STEPPED_TOGETHER // model.build_model(TEN_X).alliances.n)
+    return runs, big[:together]
+
+
 def contenders(settings: Settings, folder: Path, batched: Runner | None) -> list[Contender]:
     spec = grid_spec(folder, settings.replicates, settings.steps)
     warm_spec = grid_spec(folder, WARM_UP_REPLICATES, settings.steps)
     runs, warm_runs = grid_runs(spec, folder), grid_runs(warm_spec, folder)
-    big = grid_runs(spec, folder, TEN_X)[:settings.ten_x_runs]
+    batch, big = batch_of_runs(folder, settings.steps)
     warm_big = big[:WARM_UP_TEN_X_RUNS]
     steps = settings.steps
+    batched = batched or in_batches
     # Order of the first round (later rounds alternate): pairs compared with each other stand next to each other.
-    order = [steps_contender("default", {}, steps), steps_contender("10x", TEN_X, steps)]
-    if batched is not None:
-        order.append(runs_contender(NAMES["batched"], batched, runs, warm_runs, steps))
-    order += [runs_contender(NAMES["loop"], one_at_a_time, runs, warm_runs, steps),
-              engine_contender(NAMES["engine 1"], spec, warm_spec, folder, 1),
-              engine_contender(NAMES["engine 2"], spec, warm_spec, folder, 2),
-              two_loops_contender(runs, warm_runs, steps),
-              runs_contender(NAMES["again"], one_at_a_time, runs, warm_runs, steps)]
+    order = [steps_contender("default", {}, steps), steps_contender("10x", TEN_X, steps),
+             runs_contender(NAMES["batched"], batched, batch, warm_runs, steps),
+             runs_contender(NAMES["loop batch"], one_at_a_time, batch, warm_runs, steps),
+             runs_contender(NAMES["loop"], one_at_a_time, runs, warm_runs, steps),
+             engine_contender(NAMES["engine 1"], spec, warm_spec, folder, 1),
+             engine_contender(NAMES["engine 2"], spec, warm_spec, folder, 2),
+             two_loops_contender(runs, warm_runs, steps),
+             runs_contender(NAMES["again"], one_at_a_time, runs, warm_runs, steps)]
     if settings.peers:
         order += [isolated(batch_run_contender(spec, warm_spec, folder)),
                   isolated(engine_contender(NAMES["dask"], spec, warm_spec, folder, 2, "local"))]
-    order.append(runs_contender(NAMES["loop 10x"], one_at_a_time, big, warm_big, steps))
-    if batched is not None:
-        order.append(runs_contender(NAMES["batched 10x"], batched, big, warm_big, steps))
+    order += [runs_contender(NAMES["loop 10x"], one_at_a_time, big, warm_big, steps),
+              runs_contender(NAMES["batched 10x"], batched, big, warm_big, steps)]
     return order
 
 
@@ -309,10 +323,11 @@ def main(quick: bool = False, batched: Runner | None = None, batched_name: str =
     try:
         order = contenders(settings, folder, batched)
         n = settings.replicates * 6
+        n_batch, n_big = (len(x) for x in batch_of_runs(folder, settings.steps))
         load0 = load_average()
         print(f"{'Quick' if quick else 'Full'} benchmark: a warm-up round, then {settings.rounds} rounds in alternating "
-              f"order; {n} runs of {settings.steps} months per runs figure at the default size, "
-              f"{settings.ten_x_runs} at 10x.\n{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+              f"order; {n} runs of {settings.steps} months per runs figure at the default size, {n_batch} (a batch) "
+              f"batched and one at a time, {n_big} at 10x (the runs stepped together).\n{os.cpu_count()} CPUs, Python {platform.python_version()}, "
               f"Mesa {mesa.__version__}, model {model.__version__}; load average at the start "
               f"{load0:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min)", flush=True)
         total = sum(c.warm_up_runs + settings.rounds * c.runs for c in order)
@@ -328,8 +343,8 @@ def batched_table(samples: dict[str, list[Sample]], batched_name: str | None) ->
     """Runs per core-second at the default size and 10x, one at a time and batched, and their ratio within each
     round; a batched runner whose outputs differ from one at a time in any run of any round gets no ratio."""
     lines = [f"{'size':9s}{'one at a time':22s}{'batched':40s}{'batched / one at a time':26s}{'goal':9s}load"]
-    for size, suffix in (("default", ""), ("10x", " 10x")):
-        one, bat = samples.get(NAMES["loop" + suffix], []), samples.get(NAMES["batched" + suffix], [])
+    for size, loop, suffix in (("default", "loop batch", ""), ("10x", "loop 10x", " 10x")):
+        one, bat = samples.get(NAMES[loop], []), samples.get(NAMES["batched" + suffix], [])
         one_text = Spread.of([x.runs_per_core_second for x in one]).text(2)
         if not bat:
             bat_text, ratio_text, load = "not available (no batched runner yet)", "-", load_spread(one)
@@ -370,7 +385,7 @@ def report(settings: Settings, warm: dict[str, Sample], samples: dict[str, list[
           "mesa.batch_run, whose seeds are its own)")
     print(f"{'':30s}{'runs/core-s':19s}{'runs/s (wall)':19s}{'CPU vs loop':20s}{'wall vs loop':20s}"
           f"{'wall/CPU':18s}load")
-    for key in ("loop", "again", "batched", "engine 1", "engine 2", "two loops", "batch_run", "dask"):
+    for key in ("loop", "again", "engine 1", "engine 2", "two loops", "batch_run", "dask"):
         s = get(NAMES[key])
         if not s:
             continue
@@ -384,7 +399,9 @@ def report(settings: Settings, warm: dict[str, Sample], samples: dict[str, list[
     print("   (CPU/wall vs loop: time per run relative to the plain loop in the same round; below 1 is faster. "
           "wall/CPU above 1 for one process: it waited for a core)")
 
-    print("\n3. Runs per core-second, one at a time vs batched (same runs, same round)")
+    print(f"\n3. Runs per core-second, one at a time vs batched (same runs, same round): one batch of "
+          f"{get(NAMES['batched'])[0].runs} runs at the default size, the {get(NAMES['batched 10x'])[0].runs} runs stepped "
+          "together at 10x")
     print("\n".join(batched_table(samples, batched_name if batched is not None else None)))
 
     print("\n4. Checks and derived figures")

@@ -13,12 +13,13 @@ from .alliance import Alliances, LearningAlliance
 from .events import EventLog
 from .reporters import MODEL_REPORTERS, summarise
 
-DEFAULT_BATCH = 32  # runs the tools hand to run_batch at once (a task) unless a user asks otherwise
-# Stakeholders stepped together at most: the batch's arrays then stay small enough for the processor's caches.
-# Measured on this machine (runs per core-second, 120 months, interleaved rounds): 381 stakeholders a run,
-# 32 runs (12,192) together 28.6, 16 runs 26.1, 64 runs 27.5, one at a time 7.4; 3,801 a run, 4 runs (15,204)
-# together 3.19, 8 runs 3.07, 16 runs 2.91, one at a time 2.37.
-STEPPED_TOGETHER = 16_000
+DEFAULT_BATCH = 64  # runs the tools hand to run_batch at once (a task) unless a user asks otherwise
+# Stakeholders stepped together at most (memory stays bounded whatever the batch). Measured on this machine with
+# the compiled loops (model/kernels.py; runs per core-second, 120 months, interleaved rounds): 381 stakeholders a
+# run, 16 runs together 42.4, 32 runs 51.7, 64 runs 59-60, 128 runs 61.1, 256 runs 62.7; 3,801 a run, one at a
+# time 3.92, 4 together 6.36, 8 together 7.11, 16 together 7.45. (Before the loops were compiled, arrays past
+# ~15,000 stakeholders made the month slower per replicate: 32 runs together 28.6 but 64 runs 27.5.)
+STEPPED_TOGETHER = 50_000
 
 
 @dataclass(eq=False)

@@ -51,7 +51,7 @@ def runs_samples(rates: list[float], outputs: np.ndarray) -> list[Sample]:
 
 
 def test_batched_slot_says_not_available_until_a_batched_runner_is_given():
-    table = "\n".join(fair_bench.batched_table({fair_bench.NAMES["loop"]: runs_samples([10.0], np.zeros((2, 3))),
+    table = "\n".join(fair_bench.batched_table({fair_bench.NAMES["loop batch"]: runs_samples([10.0], np.zeros((2, 3))),
                                                 fair_bench.NAMES["loop 10x"]: runs_samples([3.0], np.zeros((1, 3)))},
                                                None))
     assert table.count("not available") == 2 and "BATCHED=" in table
@@ -59,7 +59,7 @@ def test_batched_slot_says_not_available_until_a_batched_runner_is_given():
 
 def test_a_batched_runner_gets_a_ratio_only_if_every_run_is_bit_identical():
     same, other = np.array([[1.0, math.nan]]), np.array([[1.0 + 1e-12, math.nan]])
-    samples = {fair_bench.NAMES["loop"]: runs_samples([10.0, 10.0], same),
+    samples = {fair_bench.NAMES["loop batch"]: runs_samples([10.0, 10.0], same),
                fair_bench.NAMES["batched"]: runs_samples([50.0, 40.0], same),  # NaN equals NaN: undefined in both
                fair_bench.NAMES["loop 10x"]: runs_samples([3.0, 3.0], same),
                fair_bench.NAMES["batched 10x"]: runs_samples([6.0, 6.0], other)}

@@ -332,18 +332,18 @@ def tally_stakeholders(replicates, rep, report_group, stage, members, level, mar
 
 
 @njit(cache=True, nogil=True)
-def mean_trust_on(n_platforms, live_ties, edge_platform, trust, fallback):
-    """Mean trust on each platform's live ties, ``fallback`` where it has none (model/trust.py:
-    Trust.platform_trust)."""
-    total, count = np.zeros(n_platforms), np.zeros(n_platforms, np.int64)
+def mean_on_live_ties(n_groups, live_ties, group, trust, fallback):
+    """Mean trust on the live ties of each group (a platform: model/trust.py, Trust.platform_trust; an alliance:
+    model/reporters.py, mean_trust), added in tie order; ``fallback`` where a group has none."""
+    total, count = np.zeros(n_groups), np.zeros(n_groups, np.int64)
     for e in range(len(trust)):
         if live_ties[e]:
-            total[edge_platform[e]] += trust[e]
-            count[edge_platform[e]] += 1
+            total[group[e]] += trust[e]
+            count[group[e]] += 1
     out = fallback.copy()
-    for p in range(n_platforms):
-        if count[p] > 0:
-            out[p] = total[p] / count[p]
+    for g in range(n_groups):
+        if count[g] > 0:
+            out[g] = total[g] / count[g]
     return out
 
 

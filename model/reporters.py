@@ -165,8 +165,7 @@ def share_marginalised(a):
 
 @per_alliance
 def mean_trust(a):
-    live = a.live_ties
-    return a.mean_of(a.rep_t[live], a.trust[live])
+    return kernels.mean_on_live_ties(a.replicates, a.live_ties, a.rep_t, a.trust, np.full(a.replicates, NAN))
 
 
 @per_alliance

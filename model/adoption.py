@@ -44,16 +44,9 @@ class Adoption:
         """Decisions become implementations with monthly chance ``implementation_speed`` x (1 + capacity)/2
         x (1 + E)/2, where for marginalised communities the core value equity makes up equity x support of
         the capacity gap."""
-        waiting = (self.stage == STAGE.DECISION).nonzero()[0]
-        if not len(waiting):
-            return
-        capacity = self.capacity[waiting]
-        q, rep = self.q, self.rep_s[waiting]
-        capacity = capacity + (q["equity"] * self.support)[rep] * (1 - capacity) * self.marginalised[waiting]
-        chance = q["implementation_speed"][rep] * (1 + capacity) / 2 * (1 + self.env[rep]) / 2
-        going = waiting[u[waiting] < chance]
-        self.stage[going] = STAGE.IMPLEMENTATION
-        self.implementing_since[going] = self.month
+        q = self.q
+        kernels.implement(self.stage, self.implementing_since, self.capacity, self.marginalised, u,
+                          q["equity"] * self.support, q["implementation_speed"], self.env, self.rep_s, self.month)
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
         """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`; the loop:
@@ -70,19 +63,7 @@ class Adoption:
         """After ``confirmation_months`` of implementation a stakeholder confirms with monthly chance E / that
         many months; implementing communities give MUS up with chance ``discontinuation_rate`` x (1 - E)
         (halved once confirmed); organisations, once implementing, keep MUS in their mandate."""
-        using = (self.stage >= STAGE.IMPLEMENTATION).nonzero()[0]
-        if not len(using):
-            return
-        rep = self.rep_s[using]
-        months = self.q["confirmation_months"][rep]
-        env = self.env[rep]
-        stage, uu = self.stage[using], u[using]
-        # one draw serves both: u < env/months confirms, u >= 1 - hazard stops; the two exclude each other
-        confirm = ((stage == STAGE.IMPLEMENTATION) & (self.month - self.implementing_since[using] >= months)
-                   & (uu < env / months))
-        self.stage[using[confirm]] = STAGE.CONFIRMATION
-        confirmed = stage == STAGE.CONFIRMATION
-        hazard = (self.q["discontinuation_rate"] * (1 - self.env))[rep] * np.where(confirmed | confirm, 0.5, 1.0)
-        stop = using[self.is_community[using] & (uu >= 1 - hazard)]
-        self.stage[stop] = STAGE.PERSUASION
-        self.implementing_since[stop] = -1
+        q = self.q
+        kernels.confirm_or_discontinue(self.stage, self.implementing_since, self.is_community, u,
+                                       q["confirmation_months"], self.env, q["discontinuation_rate"] * (1 - self.env),
+                                       self.rep_s, self.month)

@@ -17,7 +17,7 @@ from numba import njit
 from .states import LEVEL, STAGE
 
 UNAWARE, KNOWLEDGE, PERSUASION, DECISION = int(STAGE.UNAWARE), int(STAGE.KNOWLEDGE), int(STAGE.PERSUASION), int(STAGE.DECISION)
-IMPLEMENTATION = int(STAGE.IMPLEMENTATION)
+IMPLEMENTATION, CONFIRMATION = int(STAGE.IMPLEMENTATION), int(STAGE.CONFIRMATION)
 NATIONAL = int(LEVEL.NATIONAL)
 
 
@@ -403,3 +403,36 @@ def tension_at(n_platforms, who, seat_platform, interests, power, view):
         disagreement = min(1.0, 2 * view_spread[p])
         out[p] = 1 - (1 - divergence) * (1 - power_gap / 2) * (1 - disagreement)
     return out
+
+
+@njit(cache=True, nogil=True)
+def implement(stage, implementing_since, capacity, marginalised, u, equity_support, speed, env, rep, month):
+    """Decisions become implementations, in place (model/adoption.py: Adoption.implement): a stakeholder at
+    the decision stage whose draw ``u`` falls below ``speed`` x (1 + capacity)/2 x (1 + E)/2 implements MUS,
+    capacity made up, for marginalised communities, by ``equity_support`` of its gap."""
+    for i in range(len(stage)):
+        if stage[i] == DECISION:
+            r = rep[i]
+            c = capacity[i] + equity_support[r] * (1 - capacity[i]) * (1.0 if marginalised[i] else 0.0)
+            if u[i] < speed[r] * (1 + c) / 2 * (1 + env[r]) / 2:
+                stage[i] = IMPLEMENTATION
+                implementing_since[i] = month
+
+
+@njit(cache=True, nogil=True)
+def confirm_or_discontinue(stage, implementing_since, is_community, u, months, env, hazard, rep, month):
+    """Confirmation and discontinuation, in place (model/adoption.py: Adoption.confirm_or_discontinue): after
+    ``months`` of implementation a stakeholder confirms when its draw falls below E / months; a community
+    implementing or confirmed gives MUS up when the same draw is at least 1 - ``hazard`` (halved once
+    confirmed, this month included)."""
+    for i in range(len(stage)):
+        s = stage[i]
+        if s < IMPLEMENTATION:
+            continue
+        r = rep[i]
+        confirm = s == IMPLEMENTATION and month - implementing_since[i] >= months[r] and u[i] < env[r] / months[r]
+        if confirm:
+            stage[i] = CONFIRMATION
+        if is_community[i] and u[i] >= 1 - hazard[r] * (0.5 if (s == CONFIRMATION or confirm) else 1.0):
+            stage[i] = PERSUASION
+            implementing_since[i] = -1

@@ -282,3 +282,37 @@ def test_tension_is_the_array_rule_to_the_bit(batch):
     ours = kernels.tension_at(P, who, plat, a.interests, a.power, a.view)
     assert np.array_equal(ours, expected)
     assert (count == 0).any() and (count >= 2).any() and ((0 <= ours) & (ours <= 1)).all()
+
+
+def test_implementation_confirmation_and_discontinuation_are_the_array_rule_to_the_bit(batch):
+    a, q, g = batch, batch.q, np.random.default_rng(9)
+    rs, month = a.rep_s, 40
+    stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
+    since = np.where(stage >= STAGE.IMPLEMENTATION, g.integers(0, 40, a.n), -1)
+    capacity, u1, u2 = g.random(a.n), g.random(a.n), g.random(a.n)
+    u2[::7] = 1 - 1e-7  # draws that stop: the hazards are small
+    env, support = g.random(a.replicates), g.random(a.replicates)
+    between = 1 - 0.75 * (q["discontinuation_rate"] * (1 - env))[rs]  # stops at the full hazard, not at half of it
+    u2[3::7] = between[3::7]
+    # the array form (the rule as written before it was compiled)
+    expected_stage, expected_since, c = stage.copy(), since.copy(), capacity.copy()
+    waiting = (expected_stage == STAGE.DECISION).nonzero()[0]
+    cap = c[waiting] + (q["equity"] * support)[rs[waiting]] * (1 - c[waiting]) * a.marginalised[waiting]
+    going = waiting[u1[waiting] < q["implementation_speed"][rs[waiting]] * (1 + cap) / 2 * (1 + env[rs[waiting]]) / 2]
+    expected_stage[going], expected_since[going] = STAGE.IMPLEMENTATION, month
+    using = (expected_stage >= STAGE.IMPLEMENTATION).nonzero()[0]
+    rep, months = rs[using], q["confirmation_months"][rs[using]]
+    st, uu = expected_stage[using], u2[using]
+    confirm = (st == STAGE.IMPLEMENTATION) & (month - expected_since[using] >= months) & (uu < env[rep] / months)
+    expected_stage[using[confirm]] = STAGE.CONFIRMATION
+    hazard = (q["discontinuation_rate"] * (1 - env))[rep] * np.where((st == STAGE.CONFIRMATION) | confirm, 0.5, 1.0)
+    stop = using[a.is_community[using] & (uu >= 1 - hazard)]
+    expected_stage[stop], expected_since[stop] = STAGE.PERSUASION, -1
+    kernels.implement(stage, since, capacity, a.marginalised, u1, q["equity"] * support, q["implementation_speed"], env,
+                      rs, month)
+    kernels.confirm_or_discontinue(stage, since, a.is_community, u2, q["confirmation_months"], env,
+                                   q["discontinuation_rate"] * (1 - env), rs, month)
+    assert np.array_equal(stage, expected_stage) and np.array_equal(since, expected_since)
+    assert len(going) and confirm.any() and len(stop)
+    halved = (stage == STAGE.CONFIRMATION) & a.is_community & (u2 == between)
+    assert halved.any()  # confirmed communities whose draw would stop them at the full hazard stay

@@ -436,3 +436,23 @@ def confirm_or_discontinue(stage, implementing_since, is_community, u, months, e
         if is_community[i] and u[i] >= 1 - hazard[r] * (0.5 if (s == CONFIRMATION or confirm) else 1.0):
             stage[i] = PERSUASION
             implementing_since[i] = -1
+
+
+@njit(cache=True, nogil=True)
+def reach_through(link_from, link_to, link_tie, members, intermediary_kind, view, trust, commitment, joint_action,
+                  home, awareness, meeting_awareness, rep):
+    """Trusted intermediaries' reach (model/spread.py: Spread.reach_through_intermediaries): for each
+    listener, the strongest trust x commitment x joint action of its platform over its links to change agents
+    (members of an intermediary kind with a favourable view); each listener reached closes reach x
+    ``meeting_awareness`` of its awareness gap, in place. Returns the reach."""
+    reach = np.zeros(len(awareness))
+    for k in range(len(link_to)):
+        to = link_to[k]
+        if members[to] and intermediary_kind[to] and view[to] >= 0.5:
+            strength = trust[link_tie[k]] * (commitment[to] * joint_action[home[to]])
+            if strength > reach[link_from[k]]:
+                reach[link_from[k]] = strength
+    for i in range(len(awareness)):
+        if reach[i] > 0:
+            awareness[i] += reach[i] * meeting_awareness[rep[i]] * (1 - awareness[i])
+    return reach

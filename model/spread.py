@@ -89,12 +89,7 @@ class Spread:
         ``meeting_awareness`` of the community's awareness gap (a conversation with a trusted member teaches
         like a meeting) and adds ``intermediary_strength`` x reach to its adoption hazard (:meth:`adopt`).
         So the alliance's trust and commitment reach communities, including those outside the platforms."""
-        agent = self.members & self.intermediary_kind & (self.view >= 0.5)
-        live = np.flatnonzero(agent[self.link_to])  # links to a change agent: the others pull nothing
-        to = self.link_to[live]
-        strength = self.trust[self.link_tie[live]] * (self.commitment[to] * self.joint_action[self.home[to]])
-        reach = np.zeros(self.n)
-        np.maximum.at(reach, self.link_from[live], strength)  # the strongest over each listener's links
-        self.reach = reach
-        c = reach > 0
-        self.awareness[c] += reach[c] * self.q["meeting_awareness"][self.rep_s[c]] * (1 - self.awareness[c])
+        self.reach = kernels.reach_through(self.link_from, self.link_to, self.link_tie, self.members,
+                                           self.intermediary_kind, self.view, self.trust, self.commitment,
+                                           self.joint_action, self.home, self.awareness, self.q["meeting_awareness"],
+                                           self.rep_s)

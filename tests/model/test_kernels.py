@@ -316,3 +316,20 @@ def test_implementation_confirmation_and_discontinuation_are_the_array_rule_to_t
     assert len(going) and confirm.any() and len(stop)
     halved = (stage == STAGE.CONFIRMATION) & a.is_community & (u2 == between)
     assert halved.any()  # confirmed communities whose draw would stop them at the full hazard stay
+
+
+def test_reach_through_intermediaries_is_the_array_rule_to_the_bit(batch):
+    a, q = batch, batch.q
+    agent = a.members & a.intermediary_kind & (a.view >= 0.5)
+    live = np.flatnonzero(agent[a.link_to])
+    to = a.link_to[live]
+    strength = a.trust[a.link_tie[live]] * (a.commitment[to] * a.joint_action[a.home[to]])
+    reach = np.zeros(a.n)
+    np.maximum.at(reach, a.link_from[live], strength)
+    awareness = a.awareness.copy()
+    c = reach > 0
+    awareness[c] += reach[c] * q["meeting_awareness"][a.rep_s[c]] * (1 - awareness[c])
+    mine = a.awareness.copy()
+    ours = kernels.reach_through(a.link_from, a.link_to, a.link_tie, a.members, a.intermediary_kind, a.view, a.trust,
+                                 a.commitment, a.joint_action, a.home, mine, q["meeting_awareness"], a.rep_s)
+    assert np.array_equal(ours, reach) and np.array_equal(mine, awareness) and c.sum() > 10

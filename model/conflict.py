@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions, kernels, rules
+from . import decisions, kernels
 from .events import EventKind
 from .population import WATER_USES
 
@@ -70,9 +70,6 @@ class Conflict:
         self.open_conflicts -= resolved
         self.counts["conflicts_resolved"] += self.total(self.rep_p, resolved)
         self.conflict_since = np.where(self.open_conflicts == 0, -1, self.conflict_since)
-        hurting = self.open_conflicts > 0
-        ties = self.live_ties & hurting[self.edge_platform]
-        rate = self.breaking_rate()
-        self.trust[ties] = rules.reinforce(self.trust[ties], rate[self.rep_t[ties]], 0.0)
-        affected = self.seated_members & hurting[self.home]
-        self.commitment[affected] *= 1 - 0.5 * rate[self.rep_s[affected]]
+        kernels.strain_under_conflict(self.trust, self.commitment, self.live_ties, self.edge_platform,
+                                      self.open_conflicts > 0, self.breaking_rate(), self.rep_t, self.seated_members,
+                                      self.home, self.rep_s)

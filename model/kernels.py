@@ -456,3 +456,30 @@ def reach_through(link_from, link_to, link_tie, members, intermediary_kind, view
         if reach[i] > 0:
             awareness[i] += reach[i] * meeting_awareness[rep[i]] * (1 - awareness[i])
     return reach
+
+
+@njit(cache=True, nogil=True)
+def strain_under_conflict(trust, commitment, live_ties, edge_platform, hurting, rate, rep_t, seated_members, home,
+                          rep_s):
+    """An unresolved conflict's monthly toll, in place (model/conflict.py: Conflict.manage_conflicts): the live
+    ties of a platform with an open conflict move towards 0 at its alliance's ``rate``, and the members seated
+    on it lose that half rate of their commitment."""
+    for e in range(len(trust)):
+        if live_ties[e] and hurting[edge_platform[e]]:
+            trust[e] = trust[e] + rate[rep_t[e]] * (0.0 - trust[e])
+    for i in range(len(commitment)):
+        if seated_members[i] and hurting[home[i]]:
+            commitment[i] *= 1 - 0.5 * rate[rep_s[i]]
+
+
+@njit(cache=True, nogil=True)
+def left_from(platforms, membership, dropped, seated, home, not_initiator):
+    """Those who left a platform flagged in ``platforms`` (their primary seat), the initiator aside, in index
+    order (model/membership.py: MembershipProcess.reinvite_dropped)."""
+    out = np.empty(len(membership), np.int64)
+    k = 0
+    for i in range(len(membership)):
+        if membership[i] == dropped and seated[i] and platforms[home[i]] and not_initiator[i]:
+            out[k] = i
+            k += 1
+    return out[:k]

@@ -183,8 +183,8 @@ class MembershipProcess:
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any
         invitee does (:meth:`join_chance`)."""
-        left = ((self.membership == MEMBERSHIP.DROPPED) & self.seated & platforms[self.home]
-                & self.not_initiator).nonzero()[0]
+        left = kernels.left_from(platforms, self.membership, int(MEMBERSHIP.DROPPED), self.seated, self.home,
+                                 self.not_initiator)
         self.welcome_back(left[self.uniform(self.total(self.rep_s[left])) < self.join_chance(left)],
                           "when invited back")
 

@@ -10,7 +10,6 @@ import functools
 
 import mesa
 import numpy as np
-import pandas as pd
 
 from . import kernels
 from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF

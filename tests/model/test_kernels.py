@@ -10,7 +10,7 @@ import pytest
 import model
 from model import kernels, rules
 from model.alliance import Alliances
-from model.states import LEVEL, STAGE
+from model.states import LEVEL, STAGE, Membership
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 
@@ -333,3 +333,29 @@ def test_reach_through_intermediaries_is_the_array_rule_to_the_bit(batch):
     ours = kernels.reach_through(a.link_from, a.link_to, a.link_tie, a.members, a.intermediary_kind, a.view, a.trust,
                                  a.commitment, a.joint_action, a.home, mine, q["meeting_awareness"], a.rep_s)
     assert np.array_equal(ours, reach) and np.array_equal(mine, awareness) and c.sum() > 10
+
+
+def test_the_toll_of_open_conflicts_is_the_array_rule_to_the_bit(batch):
+    a, g = batch, np.random.default_rng(10)
+    hurting = g.random(a.n_platforms) < 0.4
+    rate = g.random(a.replicates)
+    trust, commitment = a.trust.copy(), a.commitment.copy()
+    ties = a.live_ties & hurting[a.edge_platform]
+    trust[ties] = rules.reinforce(trust[ties], rate[a.rep_t[ties]], 0.0)
+    affected = a.seated_members & hurting[a.home]
+    commitment[affected] *= 1 - 0.5 * rate[a.rep_s[affected]]
+    mine_t, mine_c = a.trust.copy(), a.commitment.copy()
+    kernels.strain_under_conflict(mine_t, mine_c, a.live_ties, a.edge_platform, hurting, rate, a.rep_t, a.seated_members,
+                                  a.home, a.rep_s)
+    assert np.array_equal(mine_t, trust) and np.array_equal(mine_c, commitment) and ties.any() and affected.any()
+    assert (mine_t[~ties] == a.trust[~ties]).all()  # ties not live, or on a calm platform, keep their trust
+
+
+def test_those_who_left_flagged_platforms_are_the_array_rule(batch):
+    a, g = batch, np.random.default_rng(11)
+    membership = a.membership.copy()
+    membership[g.random(a.n) < 0.3] = Membership.DROPPED
+    flagged = g.random(a.n_platforms) < 0.5
+    expected = ((membership == Membership.DROPPED) & a.seated & flagged[a.home] & a.not_initiator).nonzero()[0]
+    ours = kernels.left_from(flagged, membership, int(Membership.DROPPED), a.seated, a.home, a.not_initiator)
+    assert np.array_equal(ours, expected) and len(expected) > 5

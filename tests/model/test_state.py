@@ -9,12 +9,13 @@ from model.states import STATE
 
 # what the alliances hold that is not their state: caches, the parameters as arrays, the recorded outputs
 NOT_STATE = {"q_", "rows", "decisions", "_members", "_seated_members", "_seated_platform", "_platform_size",
-             "_member_ties", "_member_ends", "_tally"}
+             "_member_ties", "_member_ends", "_tally", "_ties_on", "_seated_on"}
 
 
 def test_a_model_holds_exactly_the_declared_state():
     m = model.build_model(seed=2)
-    m.run_for(3)
+    m.run_for(30)  # pilots have finished (their platform indexes are built)
+    assert m.counts["pilots_run"] > 0 and "_ties_on" in vars(m.alliances)
     declared = {v.name for v in STATE}
     held = set(vars(m.alliances)) - NOT_STATE
     assert held == declared, (f"undeclared: {sorted(held - declared)}", f"declared, missing: {sorted(declared - held)}")

@@ -72,7 +72,7 @@ def peer_share(decided, rep, is_community, n_communities, peer_from, peer_to, in
 @njit(cache=True, nogil=True)
 def external_influence(bass_p, push, intermediary_strength, reach, rep, org_index, institutional, members,
                        policy_reach):
-    """The Bass innovation term p of each stakeholder (model/adoption.py: Adoption.adopt and alliance_pull):
+    """The Bass innovation term p of each stakeholder (model/adoption.py: Adoption.innovation):
     ``bass_p`` + dissemination push + the alliance's pull, which is ``intermediary_strength`` x reach for
     communities and, for organisations where the alliance's institutional pull is not nil, that pull (x
     ``policy_reach`` for those outside)."""
@@ -128,7 +128,7 @@ def tailor_designs(communities, interests, platform_design, design_platform, tai
 def fit_to(fit, communities, interests, design):
     """``fit`` of ``communities``, in place: 1 - 2 x the total-variation distance between a community's
     interests and its design (a row of ``design``), at least 0 (model/vision.py: Vision.fit_designs; the
-    absolute differences added from the first water use to the last, as ``rules.row_sums``)."""
+    absolute differences added from the first water use to the last, as NumPy adds a row of four)."""
     for j in range(len(communities)):
         i = communities[j]
         gap = abs(interests[i, 0] - design[j, 0])
@@ -350,7 +350,8 @@ def mean_on_live_ties(n_groups, live_ties, group, trust, fallback):
 @njit(cache=True, nogil=True)
 def spread_of(x, seat_platform, count):
     """Standard deviation of ``x`` (one value per seat) over the seats of each platform: sqrt(max(0, mean of
-    squares - square of the mean)) (model/conflict.py: Conflict.spread_at)."""
+    squares - square of the mean)) (tension: model/conflict.py, Conflict.escalation_chance; shared vision:
+    model/vision.py, Vision.assess_joint_action)."""
     P = len(count)
     total, squares = np.zeros(P), np.zeros(P)
     for s in range(len(x)):

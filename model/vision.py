@@ -104,9 +104,7 @@ class Vision:
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
         m, where, P = self.seated_members, self.seated_platform, self.n_platforms
         count = np.maximum(self.platform_size, 1)
-        view = self.view[m]
-        mean_view = np.bincount(where, weights=view, minlength=P) / count
-        spread = np.sqrt(np.maximum(0.0, np.bincount(where, weights=view * view, minlength=P) / count - mean_view ** 2))
+        spread = kernels.spread_of(self.view[m], where, count)
         vision = np.minimum(1.0, np.maximum(0.0, 1 - 2 * spread))
         clarity = np.bincount(where, weights=self.role_clarity[m], minlength=P) / count  # 0 where no members
         self.joint_action = np.cbrt(vision * clarity * self.platform_trust())

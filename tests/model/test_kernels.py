@@ -113,7 +113,7 @@ def test_designs_and_fit_are_the_array_rule_to_the_bit(batch):
     assert np.array_equal(design, expected_design)
     fit = a.fit.copy()
     kernels.fit_to(fit, c, a.interests, design)
-    expected = np.maximum(0.0, 1 - 2 * (0.5 * rules.row_sums(np.abs(a.interests[c] - design))))
+    expected = np.maximum(0.0, 1 - 2 * (0.5 * np.abs(a.interests[c] - design).sum(axis=1)))
     assert np.array_equal(fit[c], expected) and np.array_equal(np.delete(fit, c), np.delete(a.fit, c))
 
 
@@ -269,7 +269,7 @@ def test_tension_is_the_array_rule_to_the_bit(batch):
     interests = a.interests[who]
     cells = (plat[:, None] * 4 + np.arange(4)).ravel()
     centre = np.bincount(cells, weights=interests.ravel(), minlength=P * 4).reshape(P, 4) / safe[:, None]
-    spread = np.sqrt(rules.row_sums((interests - centre[plat]) ** 2))
+    spread = np.sqrt(((interests - centre[plat]) ** 2).sum(axis=1))
     divergence = np.minimum(1.0, 2 * np.bincount(plat, weights=spread, minlength=P) / safe)
 
     def spread_at(x):
@@ -359,3 +359,17 @@ def test_those_who_left_flagged_platforms_are_the_array_rule(batch):
     expected = ((membership == Membership.DROPPED) & a.seated & flagged[a.home] & a.not_initiator).nonzero()[0]
     ours = kernels.left_from(flagged, membership, int(Membership.DROPPED), a.seated, a.home, a.not_initiator)
     assert np.array_equal(ours, expected) and len(expected) > 5
+
+
+def test_joint_action_is_the_array_rule_to_the_bit(batch):
+    a = batch
+    m, where, P = a.seated_members, a.seated_platform, a.n_platforms
+    count = np.maximum(a.platform_size, 1)
+    view = a.view[m]
+    mean_view = np.bincount(where, weights=view, minlength=P) / count
+    spread = np.sqrt(np.maximum(0.0, np.bincount(where, weights=view * view, minlength=P) / count - mean_view ** 2))
+    vision = np.minimum(1.0, np.maximum(0.0, 1 - 2 * spread))
+    clarity = np.bincount(where, weights=a.role_clarity[m], minlength=P) / count
+    expected = np.cbrt(vision * clarity * a.platform_trust())
+    a.assess_joint_action()
+    assert np.array_equal(a.joint_action, expected) and (spread > 0).any() and (a.platform_size == 0).any()

@@ -347,9 +347,9 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
     def note_milestones(self) -> None:
         """Uptake milestones (25%, 50% of communities) go into the event log once, in the month they are reached."""
         uptake = self.rows[-1][reporters.COLUMN["uptake"]]
-        for level in (0.25, 0.5):
-            for r in np.flatnonzero(uptake >= level):
-                if level not in self.milestones_logged[r]:
+        for r in np.flatnonzero(uptake >= 0.25):  # the lower level: none reached, none to note
+            for level in (0.25, 0.5):
+                if uptake[r] >= level and level not in self.milestones_logged[r]:
                     self.milestones_logged[r].add(level)
                     self.log(r, EventKind.MILESTONE, f"{level:.0%} of communities now use MUS.")
 

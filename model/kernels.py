@@ -296,18 +296,29 @@ def member_ties(who, n, src, dst, member_src, member_dst):
 
 
 @njit(cache=True, nogil=True)
-def tally_stakeholders(replicates, rep, report_group, stage, members, level, marginalised, awareness, view, fit):
-    """The counts and sums the monthly reporters read (model/reporters.py: tally), per alliance, each added in
-    stakeholder order: stakeholders by reporting group and stage (alliance x group rows, stage columns),
-    members by level, the sum of awareness, marginalised members, the sum of marginalised groups' fit and
-    their number, the sum of squared deviations of members' views from their mean, and members."""
-    by_stage = np.zeros((replicates * 5, 6), np.int64)
-    members_by_level = np.zeros((replicates, 3), np.int64)
-    awareness_sum, fit_sum, view_sum = np.zeros(replicates), np.zeros(replicates), np.zeros(replicates)
-    marginalised_members, marginalised_count = np.zeros(replicates, np.int64), np.zeros(replicates, np.int64)
+def tally_month(replicates, rep, report_group, stage, members, level, marginalised, awareness, view, fit, in_set,
+                org_index, power, rep_p, platform_size, joint_action, platform_level, attendance, open_conflicts):
+    """The monthly reporters' numbers (model/reporters.py: tally), per alliance, every sum added in element order
+    (stakeholders, then platforms), every share a ratio of exact counts.
+
+    Stakeholders: the share of each set of reporting groups (``in_set``: group x set) at the implementation stage
+    or beyond and at the decision stage or beyond (NaN, undefined, where a set is empty); members by level and in
+    all; mean awareness over all stakeholders; the share of members who are marginalised (NaN without members);
+    the marginalised groups' mean agenda fit (NaN without them); the standard deviation of members' views (NaN
+    below 2 members); the power-weighted share of organisations implementing MUS (0 when they have no power).
+    Platforms: mean joint action over platforms with members, mean attendance at the latest meeting of the
+    platforms of each level that have met (a column per level, model.states.LEVEL; NaN where none), open
+    conflicts."""
+    R, S = replicates, in_set.shape[1]
+    by_stage = np.zeros((R, 5, 6), np.int64)
+    members_by_level = np.zeros((R, 3), np.int64)
+    count = np.zeros(R, np.int64)
+    awareness_sum, fit_sum, view_sum = np.zeros(R), np.zeros(R), np.zeros(R)
+    marginalised_members, marginalised_count = np.zeros(R, np.int64), np.zeros(R, np.int64)
     for i in range(len(rep)):
         r = rep[i]
-        by_stage[r * 5 + report_group[i], stage[i]] += 1
+        by_stage[r, report_group[i], stage[i]] += 1
+        count[r] += 1
         awareness_sum[r] += awareness[i]
         if marginalised[i]:
             fit_sum[r] += fit[i]
@@ -317,18 +328,71 @@ def tally_stakeholders(replicates, rep, report_group, stage, members, level, mar
             view_sum[r] += view[i]
             if marginalised[i]:
                 marginalised_members[r] += 1
-    n_members = np.zeros(replicates, np.int64)
-    view_mean = np.full(replicates, np.nan)
-    for r in range(replicates):
+    implementing, decided = np.full((R, S), np.nan), np.full((R, S), np.nan)
+    n_members = np.zeros(R, np.int64)
+    mean_awareness, share_marginalised = np.empty(R), np.full(R, np.nan)
+    fit_marginalised, view_mean = np.full(R, np.nan), np.full(R, np.nan)
+    for r in range(R):
+        for s in range(S):
+            total, at_implementation, at_decision = 0, 0, 0
+            for g in range(5):
+                if in_set[g, s]:
+                    for k in range(6):
+                        total += by_stage[r, g, k]
+                        if k >= IMPLEMENTATION:
+                            at_implementation += by_stage[r, g, k]
+                        if k >= DECISION:
+                            at_decision += by_stage[r, g, k]
+            if total > 0:
+                implementing[r, s] = at_implementation / total
+                decided[r, s] = at_decision / total
         n_members[r] = members_by_level[r, 0] + members_by_level[r, 1] + members_by_level[r, 2]
+        mean_awareness[r] = awareness_sum[r] / count[r]  # every alliance has stakeholders
         if n_members[r] > 0:
+            share_marginalised[r] = marginalised_members[r] / n_members[r]
             view_mean[r] = view_sum[r] / n_members[r]
-    view_squares = np.zeros(replicates)
+        if marginalised_count[r] > 0:
+            fit_marginalised[r] = fit_sum[r] / marginalised_count[r]
+    view_squares = np.zeros(R)
     for i in range(len(rep)):
         if members[i]:
             d = view[i] - view_mean[rep[i]]
             view_squares[rep[i]] += d * d
-    return by_stage, members_by_level, awareness_sum, marginalised_members, fit_sum, marginalised_count, view_squares, n_members
+    view_spread = np.full(R, np.nan)
+    for r in range(R):
+        if n_members[r] >= 2:
+            view_spread[r] = np.sqrt(view_squares[r] / n_members[r])
+    power_total, power_implementing = np.zeros(R), np.zeros(R)
+    for j in range(len(org_index)):
+        o = org_index[j]
+        power_total[rep[o]] += power[o]
+        if stage[o] >= IMPLEMENTATION:
+            power_implementing[rep[o]] += power[o]
+    policy_adoption = np.zeros(R)
+    for r in range(R):
+        if power_total[r] > 0:
+            policy_adoption[r] = power_implementing[r] / power_total[r]
+    action_sum, with_members = np.zeros(R), np.zeros(R, np.int64)
+    attendance_sum, met = np.zeros((R, 3)), np.zeros((R, 3), np.int64)
+    conflicts = np.zeros(R, np.int64)
+    for p in range(len(rep_p)):
+        r = rep_p[p]
+        if platform_size[p] > 0:
+            action_sum[r] += joint_action[p]
+            with_members[r] += 1
+        if attendance[p] == attendance[p]:  # NaN: a platform that has not met
+            attendance_sum[r, platform_level[p]] += attendance[p]
+            met[r, platform_level[p]] += 1
+        conflicts[r] += open_conflicts[p]
+    mean_action, mean_attendance = np.full(R, np.nan), np.full((R, 3), np.nan)
+    for r in range(R):
+        if with_members[r] > 0:
+            mean_action[r] = action_sum[r] / with_members[r]
+        for v in range(3):
+            if met[r, v] > 0:
+                mean_attendance[r, v] = attendance_sum[r, v] / met[r, v]
+    return (implementing, decided, members_by_level, n_members, mean_awareness, share_marginalised, fit_marginalised,
+            view_spread, policy_adoption, mean_action, mean_attendance, conflicts)
 
 
 @njit(cache=True, nogil=True)

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import kernels
 from .outputs import COUNTERS, FINAL_OF, SERIES, SERIES_NAMES, SUMMARY_NAMES, TOTAL_OF
-from .states import LEVEL, STAGE
+from .states import LEVEL
 
 NAN = float("nan")
 
@@ -35,37 +35,28 @@ def per_alliance(report):
 # (not/marginalised), 3/4 outside communities (not/marginalised); the sets of groups the shares are over
 SETS = {"communities": [1, 2, 3, 4], "pilot": [1, 2], "outside": [3, 4], "marginalised": [2, 4], "others": [1, 3],
         "pilot_marginalised": [2], "pilot_others": [1]}
-IN_SET = np.array([[g in groups for groups in SETS.values()] for g in range(5)], dtype=float)  # group x set
+IN_SET = np.array([[g in groups for groups in SETS.values()] for g in range(5)])  # group x set
 SET = {name: k for k, name in enumerate(SETS)}
 
 
 def tally(a) -> dict:
-    """Counts the community reporters share, per alliance: the share of each set of groups (:data:`SETS`) at
-    the implementation stage or beyond and at the decision stage or beyond (NaN, undefined, where a set is
-    empty), members by level and the other stakeholder sums of the reporters (the loop:
-    :func:`model.kernels.tally_stakeholders`). Shared by the reporters only while the record is taken; any other call
-    counts afresh, so a reporter called after the state changed mid-month never returns stale numbers."""
+    """The numbers the reporters read, per alliance (the loop: :func:`model.kernels.tally_month`): the share of
+    each set of groups (:data:`SETS`) at the implementation stage or beyond and at the decision stage or beyond
+    (NaN, undefined, where a set is empty), members by level and in all, and the other sums of the reporters.
+    Shared by the reporters only while the record is taken; any other call counts afresh, so a reporter called
+    after the state changed mid-month never returns stale numbers."""
     cached = a.__dict__.get("_tally")
     if cached is not None:
         return cached
-    R = a.replicates
-    (by_stage, members_by_level, awareness_sum, marginalised_members, fit_sum, marginalised, view_squares,
-     n_members) = kernels.tally_stakeholders(R, a.rep_s, a.report_group, a.stage, a.members, a.level, a.marginalised,
-                                             a.awareness, a.view, a.fit)
-    at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1]  # [alliance x group, stage]: at that stage or beyond
-    counts = at_least[:, [0, STAGE.IMPLEMENTATION, STAGE.DECISION]].reshape(R, 5, 3).transpose(0, 2, 1) @ IN_SET
-    total = counts[:, 0]  # [alliance, set]; sums of a few integers, exact in any order
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(total[:, None] > 0, counts[:, 1:] / total[:, None], NAN)
-        return {
-            "implementing": shares[:, 0],
-            "decided": shares[:, 1],
-            "members_by_level": members_by_level,
-            "awareness": awareness_sum / np.diff(a.s_start),  # every alliance has stakeholders
-            "share_marginalised": np.where(n_members > 0, marginalised_members / n_members, NAN),
-            "agenda_fit_marginalised": np.where(marginalised > 0, fit_sum / marginalised, NAN),
-            "view_spread": np.where(n_members >= 2, np.sqrt(view_squares / n_members), NAN),
-        }
+    return dict(zip(TALLIED, kernels.tally_month(
+        a.replicates, a.rep_s, a.report_group, a.stage, a.members, a.level, a.marginalised, a.awareness, a.view, a.fit,
+        IN_SET, a.org_index, a.power, a.rep_p, a.platform_size, a.joint_action, a.platform_level, a.attendance,
+        a.open_conflicts)))
+
+
+# what kernels.tally_month returns, in its order
+TALLIED = ("implementing", "decided", "members_by_level", "members", "awareness", "share_marginalised",
+           "agenda_fit_marginalised", "view_spread", "policy_adoption", "joint_action", "attendance", "conflicts_open")
 
 
 def _share(t: dict, key: str, groups: str) -> np.ndarray:
@@ -128,8 +119,8 @@ def enabling_env(a):
 
 @per_alliance
 def policy_adoption(a):
-    o = a.org_index
-    return a.weighted_share(a.rep_s[o], a.stage[o] >= STAGE.IMPLEMENTATION, a.power[o])
+    """Power-weighted share of organisations implementing MUS (0 when they have no power)."""
+    return tally(a)["policy_adoption"]
 
 
 @per_alliance
@@ -139,7 +130,7 @@ def opposition(a):
 
 @per_alliance
 def members(a):
-    return tally(a)["members_by_level"].sum(axis=1)
+    return tally(a)["members"]
 
 
 @per_alliance
@@ -175,8 +166,8 @@ def view_spread(a):
 
 @per_alliance
 def joint_action(a):
-    has = a.platform_size > 0
-    return a.mean_of(a.rep_p[has], a.joint_action[has])
+    """Mean joint action over the platforms with members (undefined without)."""
+    return tally(a)["joint_action"]
 
 
 @per_alliance
@@ -186,8 +177,7 @@ def agenda_fit_marginalised(a):
 
 def _attendance_at(a, level: int) -> np.ndarray:
     """Mean share of members present at the latest meeting of each platform of a level (NaN before any)."""
-    at = (a.platform_level == level) & (a.attendance == a.attendance)  # NaN: platforms that have not met
-    return a.mean_of(a.rep_p[at], a.attendance[at])
+    return tally(a)["attendance"][:, level]
 
 
 @per_alliance
@@ -202,7 +192,7 @@ def attendance_community(a):
 
 @per_alliance
 def conflicts_open(a):
-    return np.bincount(np.repeat(a.rep_p, a.open_conflicts), minlength=a.replicates)
+    return tally(a)["conflicts_open"]
 
 
 @per_alliance
@@ -234,16 +224,30 @@ def collect(a) -> list[np.ndarray]:
 
 class Recorder(mesa.DataCollector):
     """Mesa's DataCollector of a single run: each month it keeps the values its alliance recorded
-    (:func:`collect`), as plain numbers."""
+    (:func:`collect`), as plain numbers. They are read into ``model_vars`` when it is first read after a month (a
+    run nobody reads while it steps never pays for them)."""
 
     def __init__(self, model):
+        self._alliance = model.alliances
+        self._read = 0  # months of the alliance's record already in model_vars
         super().__init__(model_reporters=MODEL_REPORTERS)
-        self._columns = [self.model_vars[var] for var in self.model_reporters]
+        self._columns = [self._model_vars[var] for var in self.model_reporters]
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        rows = self._alliance.rows
+        for row in rows[self._read:len(self._collection_steps)]:
+            for values, column in zip(row, self._columns):
+                column.append(values[0].item())
+        self._read = max(self._read, len(self._collection_steps))
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict) -> None:
+        self._model_vars = value
 
     def collect(self, model) -> None:
         self._collection_steps.append(model.time)
-        for values, column in zip(model.alliances.rows[-1], self._columns):
-            column.append(values[0].item())
 
 
 # one reporter per monthly output of the output registry (model.outputs.SERIES), in its order

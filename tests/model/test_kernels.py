@@ -230,22 +230,71 @@ def test_ties_to_members_are_the_array_rule(batch):
     assert np.array_equal(ours, counts[who].astype(float)) and ours.max() >= 2
 
 
+def tally_with_arrays(a, m):
+    """The reporters' numbers as they were written with arrays (model/reporters.py before the loop), members ``m``."""
+    from model.reporters import SETS
+
+    R, rs, NAN = a.replicates, a.rep_s, np.nan
+    in_set = np.array([[g in groups for groups in SETS.values()] for g in range(5)], dtype=float)
+    by_stage = np.bincount((rs * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R * 5, 6)
+    at_least = by_stage[:, ::-1].cumsum(axis=1)[:, ::-1]
+    counts = at_least[:, [0, STAGE.IMPLEMENTATION, STAGE.DECISION]].reshape(R, 5, 3).transpose(0, 2, 1) @ in_set
+    total = counts[:, 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total[:, None] > 0, counts[:, 1:] / total[:, None], NAN)
+    by_level = np.bincount(rs[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3)
+    n = a.total(rs[m])
+    o = a.org_index
+    has = a.platform_size > 0
+    attendance = np.full((R, 3), NAN)
+    for level in range(3):
+        at = (a.platform_level == level) & (a.attendance == a.attendance)
+        attendance[:, level] = a.mean_of(a.rep_p[at], a.attendance[at])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (shares[:, 0], shares[:, 1], by_level, by_level.sum(axis=1), a.total(rs, a.awareness) / np.diff(a.s_start),
+                np.where(n > 0, a.total(rs[m & a.marginalised]) / n, NAN),
+                a.mean_of(rs[a.marginalised], a.fit[a.marginalised]),
+                np.where(n >= 2, a.std_of(rs[m], a.view[m]), NAN),
+                a.weighted_share(rs[o], a.stage[o] >= STAGE.IMPLEMENTATION, a.power[o]),
+                a.mean_of(a.rep_p[has], a.joint_action[has]), attendance,
+                np.bincount(np.repeat(a.rep_p, a.open_conflicts), minlength=R))
+
+
 def test_the_reporters_tally_is_the_array_rule_to_the_bit(batch):
-    a = batch
+    from model.reporters import IN_SET
+
+    a, g = batch, np.random.default_rng(12)
     R, rs, m = a.replicates, a.rep_s, a.members.copy()
     m[a.s_start[1]:a.s_start[2]] = False  # an alliance without members: its view spread and shares are undefined
     m[a.s_start[2]:a.s_start[3]] &= np.arange(a.s_start[3] - a.s_start[2]) == np.flatnonzero(m[a.s_start[2]:a.s_start[3]])[0]  # one member
-    by_stage, by_level, aware, marg_members, fit_sum, marg, squares, n = kernels.tally_stakeholders(
-        R, rs, a.report_group, a.stage, m, a.level, a.marginalised, a.awareness, a.view, a.fit)
-    assert np.array_equal(by_stage, np.bincount((rs * 5 + a.report_group) * 6 + a.stage, minlength=30 * R).reshape(R * 5, 6))
-    assert np.array_equal(by_level, np.bincount(rs[m] * 3 + a.level[m], minlength=3 * R).reshape(R, 3))
-    assert np.array_equal(aware, a.total(rs, a.awareness))
-    assert np.array_equal(marg_members, a.total(rs[m & a.marginalised])) and np.array_equal(n, a.total(rs[m]))
-    assert np.array_equal(fit_sum / marg, a.mean_of(rs[a.marginalised], a.fit[a.marginalised]))
-    spread = np.where(n >= 2, np.sqrt(squares / np.maximum(n, 1)), np.nan)
-    expected = np.where(a.total(rs[m]) >= 2, a.std_of(rs[m], a.view[m]), np.nan)
-    assert np.array_equal(spread, expected, equal_nan=True)
-    assert np.isnan(spread[1]) and np.isnan(spread[2]) and np.isfinite(spread[0])
+    stage = a.stage.copy()
+    stage[(a.report_group >= 3) & (rs == 3)] = STAGE.UNAWARE  # an alliance whose outside communities none use MUS
+    report_group = np.where((a.report_group >= 3) & (rs == 4), 1, a.report_group)  # one without outside communities
+    attendance = np.where(g.random(a.n_platforms) < 0.3, np.nan, g.random(a.n_platforms))
+    attendance[a.rep_p == 1] = np.nan  # an alliance whose platforms have not met
+    power = np.where((rs == 2) & a.org, 0.0, a.power)  # one whose organisations have no power
+    conflicts = g.integers(0, 3, a.n_platforms)
+    joint = g.random(a.n_platforms)
+    state = dict(stage=stage, report_group=report_group, attendance=attendance, power=power, open_conflicts=conflicts,
+                 joint_action=joint)
+    saved = {k: getattr(a, k) for k in state}
+    try:
+        for k, v in state.items():
+            setattr(a, k, v)
+        expected = tally_with_arrays(a, m)
+        ours = kernels.tally_month(R, rs, report_group, stage, m, a.level, a.marginalised, a.awareness, a.view, a.fit,
+                                   IN_SET, a.org_index, power, a.rep_p, a.platform_size, joint, a.platform_level,
+                                   attendance, conflicts)
+    finally:
+        for k, v in saved.items():
+            setattr(a, k, v)
+    assert len(ours) == len(expected)
+    for x, y in zip(ours, expected):
+        assert x.dtype.kind == y.dtype.kind and np.array_equal(x, y, equal_nan=True)
+    implementing, view_spread, policy, attend = ours[0], ours[7], ours[8], ours[10]
+    assert np.isnan(view_spread[1]) and np.isnan(view_spread[2]) and np.isfinite(view_spread[0])
+    assert np.isnan(implementing[4, 2]) and implementing[3, 2] == 0.0  # empty set: undefined; nobody: 0
+    assert policy[2] == 0.0 and np.isnan(attend[1]).all() and np.isfinite(attend[0]).any()
 
 
 def test_platform_trust_is_the_array_rule_to_the_bit(batch):

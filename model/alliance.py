@@ -17,7 +17,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from . import reporters
+from . import kernels, reporters
 from .adoption import Adoption
 from .agents import Stakeholder
 from .conflict import Conflict
@@ -279,10 +279,8 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         """Mask of current members. This and the views below are cached until membership changes through
         :meth:`set_membership` (many mechanisms read them every month)."""
         if self._members is None:
-            self._members = self.membership == MEMBER
-            self._seated_members = self._members & self.seated
-            self._seated_platform = self.platform[self._seated_members]
-            self._platform_size = np.bincount(self._seated_platform, minlength=self.n_platforms)
+            self._members, self._seated_members, self._seated_platform, self._platform_size = kernels.seat_members(
+                self.membership, MEMBER, self.seated, self.platform, self.n_platforms)
             self._member_ties = None
             self._member_ends = None
         return self._members
@@ -308,19 +306,21 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
     @property
     def member_ends(self) -> tuple[np.ndarray, np.ndarray]:
         """Masks over the ties: is the tie's ``src`` a current member, is its ``dst``."""
-        m = self.members
-        if self._member_ends is None:
-            self._member_ends = (m[self.src], m[self.dst])
+        self.tie_members()
         return self._member_ends
 
     @property
     def live_ties(self) -> np.ndarray:
         """Mask of ties between two current members who share a platform."""
-        self.members  # a membership change forgets the cached views
-        if self._member_ties is None:
-            member_src, member_dst = self.member_ends
-            self._member_ties = (self.edge_platform >= 0) & member_src & member_dst
+        self.tie_members()
         return self._member_ties
+
+    def tie_members(self) -> None:
+        """The cached views of the ties (member_ends, live_ties), worked out again after membership changed."""
+        m = self.members  # a membership change forgets the cached views
+        if self._member_ties is None:
+            member_src, member_dst, self._member_ties = kernels.tie_members(m, self.src, self.dst, self.edge_platform)
+            self._member_ends = (member_src, member_dst)
 
     def set_membership(self, who, state: int) -> None:
         """The only way membership changes, so the cached views stay true."""

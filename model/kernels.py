@@ -396,6 +396,43 @@ def tally_month(replicates, rep, report_group, stage, members, level, marginalis
 
 
 @njit(cache=True, nogil=True)
+def seat_members(membership, member, seated, platform, n_platforms):
+    """Who is a member (model/alliance.py: Alliances.members), who of them holds a primary seat (``seated``), each
+    seated member's platform in stakeholder order and the number of members seated on each platform."""
+    n = len(membership)
+    members, seated_members = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    platform_size = np.zeros(n_platforms, np.int64)
+    seats = 0
+    for i in range(n):
+        if membership[i] == member:
+            members[i] = True
+            if seated[i]:
+                seated_members[i] = True
+                platform_size[platform[i]] += 1
+                seats += 1
+    seated_platform = np.empty(seats, platform.dtype)
+    k = 0
+    for i in range(n):
+        if seated_members[i]:
+            seated_platform[k] = platform[i]
+            k += 1
+    return members, seated_members, seated_platform, platform_size
+
+
+@njit(cache=True, nogil=True)
+def tie_members(members, src, dst, edge_platform):
+    """For each tie (model/alliance.py: Alliances.member_ends, live_ties): is its source a member, is its target,
+    and is it live: both ends members who share a platform."""
+    T = len(src)
+    member_src, member_dst, live = np.empty(T, np.bool_), np.empty(T, np.bool_), np.empty(T, np.bool_)
+    for e in range(T):
+        a, b = members[src[e]], members[dst[e]]
+        member_src[e], member_dst[e] = a, b
+        live[e] = a & b & (edge_platform[e] >= 0)
+    return member_src, member_dst, live
+
+
+@njit(cache=True, nogil=True)
 def mean_on_live_ties(n_groups, live_ties, group, trust, fallback):
     """Mean trust on the live ties of each group (a platform: model/trust.py, Trust.platform_trust; an alliance:
     model/reporters.py, mean_trust), added in tie order; ``fallback`` where a group has none."""

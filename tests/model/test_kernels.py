@@ -422,3 +422,19 @@ def test_joint_action_is_the_array_rule_to_the_bit(batch):
     expected = np.cbrt(vision * clarity * a.platform_trust())
     a.assess_joint_action()
     assert np.array_equal(a.joint_action, expected) and (spread > 0).any() and (a.platform_size == 0).any()
+
+
+def test_membership_views_are_the_array_rule(batch):
+    a, g = batch, np.random.default_rng(13)
+    membership = g.integers(0, 4, a.n).astype(a.membership.dtype)  # every membership state, members on and off seats
+    members, seated_members, seated_platform, platform_size = kernels.seat_members(
+        membership, Membership.MEMBER, a.seated, a.platform, a.n_platforms)
+    expected = membership == Membership.MEMBER
+    assert np.array_equal(members, expected) and np.array_equal(seated_members, expected & a.seated)
+    assert np.array_equal(seated_platform, a.platform[expected & a.seated])
+    assert np.array_equal(platform_size, np.bincount(a.platform[expected & a.seated], minlength=a.n_platforms))
+    assert (expected & ~a.seated).any() and (platform_size == 0).any()
+    member_src, member_dst, live = kernels.tie_members(members, a.src, a.dst, a.edge_platform)
+    assert np.array_equal(member_src, expected[a.src]) and np.array_equal(member_dst, expected[a.dst])
+    assert np.array_equal(live, (a.edge_platform >= 0) & expected[a.src] & expected[a.dst])
+    assert (member_src & member_dst & ~live).any() and live.any()  # members on no common platform: not live

@@ -61,23 +61,10 @@ class Spread:
         carriers = self.attend_bridge | (self.attend & self.has_second_seat)
         carriers = decisions.overrule(self, "carry_news", carriers, self.has_second_seat & (self.attend | self.attend_bridge),
                                       ("carried the alliance's news to the other level", "kept the news to itself"))
-        if not carriers.any():
-            return
-        P = self.n_platforms
-        m = self.seated_members
-        c = carriers.nonzero()[0]
-        a, b = self.platform[c], self.bridge_platform[c]
-        links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
-        strength = (self.q["vertical_sharing"][self.rep_p] * np.minimum(1.0, links / 2))[self.home]
-        m = m & self.any_of(self.rep_s[c])[self.rep_s]  # alliances without carriers this month share nothing
-        strength = np.where(m, strength, 0.0)
-        openness = self.openness()
-        for state, only_up in ((self.awareness, True), (self.view, False)):
-            mean = self.platform_mean(state)
-            linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)
-            target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[self.home]
-            gap = target - state
-            state += strength * (np.maximum(gap, 0.0) if only_up else gap * openness)
+        if carriers.any():
+            kernels.carry_between_levels(self.awareness, self.view, self.openness(), carriers, self.platform,
+                                         self.bridge_platform, self.seated_members, self.home, self.rep_s, self.rep_p,
+                                         self.q["vertical_sharing"], self.replicates)
 
     def reach_through_intermediaries(self) -> None:
         """Trusted intermediaries: communities hear about and try MUS through those they trust. A change

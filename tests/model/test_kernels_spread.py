@@ -1,0 +1,100 @@
+"""The spread and adoption loops (model/kernels.py, section "spread") against the rules written with NumPy arrays,
+on batches of random alliances in mid-run states: the same numbers to the bit, and the rules' boundaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import kernels
+from model.alliance import Alliances
+
+SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
+
+
+@pytest.fixture(scope="module")
+def batch() -> Alliances:
+    """Five alliances of different parameters and mobilisation orders, 30 months in (members, bridges, decisions
+    and pilots all under way)."""
+    g = np.random.default_rng(12)
+    orders = ["core_group", "top_down", "bottom_up", "champions_first", "blockers_early"]
+    parts = [Alliances({**SIZES, "mobilisation_order": o, "vertical_sharing": float(g.random()),
+                        "mediation": float(g.random()), "evidence_scale": float(0.01 + g.random())},
+                       np.random.default_rng(20 + k))
+             for k, o in enumerate(orders)]
+    a = Alliances.together(parts)
+    for _ in range(30):
+        a.step()
+    return a
+
+
+# --- sharing between levels ------------------------------------------------------------------------------------
+def shared_with_arrays(a, carriers, vertical, openness):
+    """Spread.share_between_levels as it was written with arrays (the oracle): new (awareness, view)."""
+    awareness, view = a.awareness.copy(), a.view.copy()
+    P = a.n_platforms
+    m = a.seated_members
+    c = carriers.nonzero()[0]
+    pa, pb = a.platform[c], a.bridge_platform[c]
+    links = np.bincount(pa, minlength=P) + np.bincount(pb, minlength=P)
+    strength = (vertical[a.rep_p] * np.minimum(1.0, links / 2))[a.home]
+    m = m & a.any_of(a.rep_s[c])[a.rep_s]
+    strength = np.where(m, strength, 0.0)
+    for state, only_up in ((awareness, True), (view, False)):
+        mean = a.platform_mean(state)
+        linked = np.bincount(pa, weights=mean[pb], minlength=P) + np.bincount(pb, weights=mean[pa], minlength=P)
+        target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[a.home]
+        gap = target - state
+        state += strength * (np.maximum(gap, 0.0) if only_up else gap * openness)
+    return awareness, view
+
+
+def shared_with_the_loop(a, carriers, vertical, openness):
+    awareness, view = a.awareness.copy(), a.view.copy()
+    kernels.carry_between_levels(awareness, view, openness, carriers, a.platform, a.bridge_platform, a.seated_members,
+                                 a.home, a.rep_s, a.rep_p, vertical, a.replicates)
+    return awareness, view
+
+
+def may_carry(a):
+    return a.seated_members & a.has_second_seat
+
+
+@pytest.mark.parametrize("share", [0.5, 0.8, 1.0])
+def test_sharing_between_levels_is_the_array_rule_to_the_bit(batch, share):
+    a, g = batch, np.random.default_rng(int(share * 10))
+    carriers = may_carry(a) & (g.random(a.n) < share)
+    carriers[a.s_start[3]:a.s_start[4]] = False  # an alliance without carriers this month shares nothing
+    openness = a.openness()
+    ours, expected = shared_with_the_loop(a, carriers, a.q["vertical_sharing"], openness), \
+        shared_with_arrays(a, carriers, a.q["vertical_sharing"], openness)
+    for mine, theirs, before in zip(ours, expected, (a.awareness, a.view)):
+        np.testing.assert_array_equal(mine, theirs)
+        assert (mine != before).any()
+        s = slice(a.s_start[3], a.s_start[4])
+        np.testing.assert_array_equal(mine[s], before[s])
+    assert carriers.sum() >= 3
+
+
+def test_sharing_at_the_ends_of_vertical_sharing_and_with_one_carrier(batch):
+    a = batch
+    openness = np.random.default_rng(3).random(a.n)  # entrenched to open, one stakeholder to the next
+    carriers = np.zeros(a.n, dtype=bool)
+    for r in range(a.replicates):  # one carrier in each alliance: links 1, half the strength
+        carriers[np.flatnonzero(may_carry(a) & (a.rep_s == r))[0]] = True
+    vertical = np.array([0.0, 1.0, 0.5, 1.0, 0.0])
+    ours = shared_with_the_loop(a, carriers, vertical, openness)
+    expected = shared_with_arrays(a, carriers, vertical, openness)
+    for mine, theirs, before in zip(ours, expected, (a.awareness, a.view)):
+        np.testing.assert_array_equal(mine, theirs)
+        for r in (0, 4):  # vertical_sharing 0: nothing moves
+            s = slice(a.s_start[r], a.s_start[r + 1])
+            np.testing.assert_array_equal(mine[s], before[s])
+    assert (ours[0] >= a.awareness).all() and (ours[0] > a.awareness).any()  # awareness only upwards
+
+
+def test_no_carriers_share_nothing(batch):
+    a = batch
+    awareness, view = shared_with_the_loop(a, np.zeros(a.n, dtype=bool), a.q["vertical_sharing"], a.openness())
+    np.testing.assert_array_equal(awareness, a.awareness)
+    np.testing.assert_array_equal(view, a.view)

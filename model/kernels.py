@@ -544,3 +544,22 @@ def hear_linked_platforms(state, strength, openness, carriers, platform, bridge_
             state[i] += strength[i] * gap
         else:
             state[i] += strength[i] * (gap * openness[i])
+
+
+@njit(cache=True, nogil=True)
+def evidence_level(evidence, evidence_scale, pilot_communities, credibility):
+    """How convincing each alliance's documented evidence is (model/spread.py: Spread.evidence_level):
+    E / (E + ``evidence_scale`` x pilot-district communities (at least 1) / credibility)."""
+    out = np.empty(len(evidence))
+    for r in range(len(evidence)):
+        scale = evidence_scale[r] * max(1, pilot_communities[r]) / credibility[r]
+        out[r] = evidence[r] / (evidence[r] + scale)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def fade_push(push, push_memory, rep):
+    """The dissemination push keeps ``push_memory`` of itself a month, in place (model/spread.py:
+    Spread.disseminate)."""
+    for i in range(len(push)):
+        push[i] *= push_memory[rep[i]]

@@ -16,9 +16,9 @@ class Spread:
         communities / credibility), E the documented successes and credibility the initiator type's
         (population.INITIATORS: a knowledge institute's evidence convinces more). A share, so a country twice
         the size needs twice the pilots for the same conviction."""
-        e, q = self.counts["evidence"], self.q
-        scale = q["evidence_scale"] * np.maximum(1, q["n_pilot_communities"]) / self.profile["evidence_credibility"]
-        return e / (e + scale)
+        q = self.q
+        return kernels.evidence_level(self.counts["evidence"], q["evidence_scale"], q["n_pilot_communities"],
+                                      self.profile["evidence_credibility"])
 
     def disseminate(self) -> None:
         """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and
@@ -31,11 +31,13 @@ class Spread:
         events renew the push rather than stack it. Events do not change views: persuading a blocker takes
         dialogue inside the alliance."""
         q, rs, s = self.q, self.rep_s, self.s_start
-        self.push *= q["push_memory"][rs]
+        kernels.fade_push(self.push, q["push_memory"], rs)
         self.share_between_levels()
         rate = q["dissemination_events_per_year"] / 12 * self.support
         n_events = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
         self.counts["dissemination_events"] += n_events
+        if not n_events.any():
+            return
         evidence = self.evidence_level()
         push = q["event_push"] * (0.2 + 0.8 * evidence)
         u = np.empty(self.n)
@@ -59,8 +61,10 @@ class Spread:
         the platforms linked to its own (awareness only upwards; views by their openness, as in
         :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
         carriers = self.attend_bridge | (self.attend & self.has_second_seat)
-        carriers = decisions.overrule(self, "carry_news", carriers, self.has_second_seat & (self.attend | self.attend_bridge),
-                                      ("carried the alliance's news to the other level", "kept the news to itself"))
+        if decisions.of(self) is not None:
+            carriers = decisions.overrule(self, "carry_news", carriers,
+                                          self.has_second_seat & (self.attend | self.attend_bridge),
+                                          ("carried the alliance's news to the other level", "kept the news to itself"))
         if carriers.any():
             kernels.carry_between_levels(self.awareness, self.view, self.openness(), carriers, self.platform,
                                          self.bridge_platform, self.seated_members, self.home, self.rep_s, self.rep_p,

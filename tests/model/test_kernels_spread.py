@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import kernels
+from model import decisions, kernels
 from model.alliance import Alliances
+from model.states import Membership
+
+from .scripted import seat_everyone, small
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 
@@ -98,3 +101,45 @@ def test_no_carriers_share_nothing(batch):
     awareness, view = shared_with_the_loop(a, np.zeros(a.n, dtype=bool), a.q["vertical_sharing"], a.openness())
     np.testing.assert_array_equal(awareness, a.awareness)
     np.testing.assert_array_equal(view, a.view)
+
+
+def test_a_played_bridge_member_keeps_the_news_or_carries_it():
+    bridge = 12  # a community member of platform 3 with a second seat on platform 1
+    runs = {}
+    for choice in (None, False, True):
+        m = seat_everyone(small(vertical_sharing=1.0))
+        m.attend[:] = m.attend_bridge[:] = False
+        m.attend[bridge] = choice is None  # the model's own rule: it came, so it carries
+        m.attend_bridge[bridge] = choice is not None  # a player decides only where it came
+        if choice is not None:
+            m.decisions = decisions.Decisions({bridge: decisions.Decision(carry_news=choice)})
+        aw0 = m.awareness.copy()
+        m.share_between_levels()
+        runs[choice] = (aw0, m.awareness.copy(), m)
+    for choice, (aw0, awareness, m) in runs.items():
+        assert (awareness != aw0).any() == (choice is not False)
+    assert runs[False][2].events.records[-1]["text"].endswith("kept the news to itself.")
+    np.testing.assert_array_equal(runs[None][1], runs[True][1])
+
+
+# --- the evidence level and the push's memory --------------------------------------------------------------------
+def test_the_evidence_level_is_the_array_rule_to_the_bit(batch):
+    a, q, g = batch, batch.q, np.random.default_rng(7)
+    evidence = np.r_[0.0, g.integers(1, 40, a.replicates - 1).astype(float)]  # none yet, then some
+    credibility = np.r_[1.0, 1.5, g.random(a.replicates - 2) + 0.5]
+    for pilots in (q["n_pilot_communities"], np.zeros(a.replicates, dtype=np.int64)):  # none: counts as one
+        expected = evidence / (evidence + q["evidence_scale"] * np.maximum(1, pilots) / credibility)
+        ours = kernels.evidence_level(evidence, q["evidence_scale"], pilots, credibility)
+        assert np.array_equal(ours, expected) and ours[0] == 0.0 and (ours[1:] > 0).all()
+    assert np.array_equal(a.evidence_level(), kernels.evidence_level(
+        a.counts["evidence"], q["evidence_scale"], q["n_pilot_communities"], a.profile["evidence_credibility"]))
+
+
+def test_the_push_fades_as_the_array_rule(batch):
+    a = batch
+    push = np.random.default_rng(8).random(a.n)
+    memory = np.array([0.0, 1.0, 0.3, 0.5, 0.8])  # forgotten at once, never, and in between
+    expected = push * memory[a.rep_s]
+    kernels.fade_push(push, memory, a.rep_s)
+    assert np.array_equal(push, expected)
+    assert (push[a.rep_s == 0] == 0).all() and (push[a.rep_s == 1] > 0).all()

@@ -563,3 +563,15 @@ def fade_push(push, push_memory, rep):
     Spread.disseminate)."""
     for i in range(len(push)):
         push[i] *= push_memory[rep[i]]
+
+
+# ---- spread: the adoption decision (model/adoption.py) --------------------------------------------------------------
+@njit(cache=True, nogil=True)
+def decide_under_barrier(stage, can_adopt, u, chance, stage_gating, adoption_barrier, env, design_fit_weight, fit, rep,
+                         national_orgs):
+    """Rogers' decision in an enabling environment E (model/adoption.py: Adoption.adopt), in place: :func:`decide`
+    with each alliance's barrier 1 - ``adoption_barrier`` x (1 - E). Returns the national organisations that
+    decided."""
+    barrier = 1 - adoption_barrier * (1 - env)
+    deciding = decide(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight, fit, rep)
+    return national_orgs[deciding[national_orgs]]

@@ -8,7 +8,7 @@ import pytest
 
 from model import decisions, kernels
 from model.alliance import Alliances
-from model.states import Membership
+from model.states import STAGE
 
 from .scripted import seat_everyone, small
 
@@ -143,3 +143,31 @@ def test_the_push_fades_as_the_array_rule(batch):
     kernels.fade_push(push, memory, a.rep_s)
     assert np.array_equal(push, expected)
     assert (push[a.rep_s == 0] == 0).all() and (push[a.rep_s == 1] > 0).all()
+
+
+# --- the adoption decision ---------------------------------------------------------------------------------------
+def decided_with_arrays(a, stage, u, chance, adoption_barrier, env):
+    """Rogers' decision of Adoption.adopt as it was written with arrays (the oracle): (deciding, stage after)."""
+    q, rs = a.q, a.rep_s
+    barrier = 1 - adoption_barrier * (1 - env)
+    readiness = 1 - q["stage_gating"][rs] * (stage < STAGE.PERSUASION)
+    worth = 1 - q["design_fit_weight"][rs] * (1 - a.fit)
+    deciding = (stage < STAGE.DECISION) & a.can_adopt & (u < chance * readiness * barrier[rs] * worth)
+    return deciding, np.where(deciding, STAGE.DECISION, stage).astype(stage.dtype)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_decision_under_the_barrier_is_the_array_rule_to_the_bit(batch, seed):
+    a, q, g = batch, batch.q, np.random.default_rng(seed)
+    stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
+    u, chance = g.random(a.n), g.random(a.n)
+    adoption_barrier = np.array([0.0, 1.0, 1.0, 0.4, 0.7])  # no barrier, the full barrier, and in between
+    env = np.array([0.3, 0.0, 1.0, 0.5, g.random()])  # E at its ends: all barrier, none
+    national = a.national_orgs
+    u[national] = chance[national] * 0.9  # organisations the model's rule lets decide, barrier permitting
+    deciding, after = decided_with_arrays(a, stage, u, chance, adoption_barrier, env)
+    ours = kernels.decide_under_barrier(stage, a.can_adopt, u, chance, q["stage_gating"], adoption_barrier, env,
+                                        q["design_fit_weight"], a.fit, a.rep_s, national)
+    np.testing.assert_array_equal(stage, after)
+    np.testing.assert_array_equal(ours, national[deciding[national]])
+    assert len(ours) and not deciding[a.rep_s == 1].any() and deciding[a.rep_s == 2].any()

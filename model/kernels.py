@@ -492,8 +492,10 @@ def carry_between_levels(awareness, view, openness, carriers, platform, bridge_p
                          rep_p, vertical_sharing, replicates):
     """Bridge members carry news between levels, in place (model/spread.py: Spread.share_between_levels): each
     platform links to the platforms its ``carriers`` bridge it with; each seated member of an alliance with a
-    carrier moves ``vertical_sharing`` x min(1, links/2) of the way towards the mean over its platform's links
-    of the linked platforms' member means, awareness only upwards, views by ``openness``."""
+    carrier moves ``vertical_sharing`` x min(1, links/2) of the way towards the linked platforms' member means
+    (each platform's mean, 0 where it has no members, added over its links in carrier order: those it is the
+    primary platform of, then those it is the second seat of, and divided by its links), awareness only upwards,
+    views by ``openness``."""
     P = len(rep_p)
     links = np.zeros(P, np.int64)
     sharing = np.zeros(replicates, np.bool_)
@@ -502,48 +504,38 @@ def carry_between_levels(awareness, view, openness, carriers, platform, bridge_p
             links[platform[i]] += 1
             links[bridge_platform[i]] += 1
             sharing[rep_s[i]] = True
-    on_platform = np.empty(P)
-    for p in range(P):
-        on_platform[p] = vertical_sharing[rep_p[p]] * min(1.0, links[p] / 2)
-    strength = np.empty(len(carriers))
+    # columns: awareness, view
+    total, count = np.zeros((P, 2)), np.zeros(P, np.int64)
     for i in range(len(carriers)):
-        strength[i] = on_platform[home[i]] if seated_members[i] and sharing[rep_s[i]] else 0.0
-    hear_linked_platforms(awareness, strength, None, carriers, platform, bridge_platform, seated_members, home, links)
-    hear_linked_platforms(view, strength, openness, carriers, platform, bridge_platform, seated_members, home, links)
-
-
-@njit(cache=True, nogil=True)
-def hear_linked_platforms(state, strength, openness, carriers, platform, bridge_platform, seated_members, home, links):
-    """One state's move towards the linked platforms' means (see :func:`carry_between_levels`), in place: the
-    members' mean of each platform (0 where none), added over the links in carrier order (the primary platform's
-    sums first, then the second seats'), over the links; without ``openness`` only gaps upwards close."""
-    P = len(links)
-    total, count = np.zeros(P), np.zeros(P, np.int64)
-    for i in range(len(state)):
         if seated_members[i]:
-            total[platform[i]] += state[i]
+            total[platform[i], 0] += awareness[i]
+            total[platform[i], 1] += view[i]
             count[platform[i]] += 1
-    mean = np.zeros(P)
+    mean = np.zeros((P, 2))
     for p in range(P):
         if count[p] > 0:
-            mean[p] = total[p] / count[p]
-    from_primary, from_second = np.zeros(P), np.zeros(P)
+            mean[p, 0], mean[p, 1] = total[p, 0] / count[p], total[p, 1] / count[p]
+    from_primary, from_second = np.zeros((P, 2)), np.zeros((P, 2))
     for i in range(len(carriers)):
         if carriers[i]:
-            from_primary[platform[i]] += mean[bridge_platform[i]]
-            from_second[bridge_platform[i]] += mean[platform[i]]
-    target = np.zeros(P)
+            for k in range(2):
+                from_primary[platform[i], k] += mean[bridge_platform[i], k]
+                from_second[bridge_platform[i], k] += mean[platform[i], k]
+    target, on_platform = np.zeros((P, 2)), np.empty(P)
     for p in range(P):
+        on_platform[p] = vertical_sharing[rep_p[p]] * min(1.0, links[p] / 2)
         if links[p] > 0:
-            target[p] = (from_primary[p] + from_second[p]) / links[p]
-    for i in range(len(state)):
-        gap = target[home[i]] - state[i]
-        if openness is None:
-            if gap < 0.0:
-                gap = 0.0
-            state[i] += strength[i] * gap
-        else:
-            state[i] += strength[i] * (gap * openness[i])
+            for k in range(2):
+                target[p, k] = (from_primary[p, k] + from_second[p, k]) / links[p]
+    for i in range(len(carriers)):
+        p = home[i]
+        strength = on_platform[p] if seated_members[i] and sharing[rep_s[i]] else 0.0
+        gap = target[p, 0] - awareness[i]
+        if gap < 0.0:
+            gap = 0.0
+        awareness[i] += strength * gap
+        gap = target[p, 1] - view[i]
+        view[i] += strength * (gap * openness[i])
 
 
 @njit(cache=True, nogil=True)

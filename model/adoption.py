@@ -26,9 +26,9 @@ class Adoption:
         kernels.weigh_mus(stage, self.awareness, self.view, rs, q["awareness_threshold"])
         u = self.uniform_rows(3)
         chance = rules.bass_probability(self.innovation(), q["bass_q"][rs], self.peer_share(decided))
-        deciding = kernels.decide(stage, self.can_adopt, u[0], chance, q["stage_gating"],
-                                  1 - q["adoption_barrier"] * (1 - self.env), q["design_fit_weight"], self.fit, rs)
-        self.announce_policy_adoption(deciding)
+        self.announce_policy_adoption(kernels.decide_under_barrier(
+            stage, self.can_adopt, u[0], chance, q["stage_gating"], q["adoption_barrier"], self.env,
+            q["design_fit_weight"], self.fit, rs, self.national_orgs))
         self.implement(u[1])
         self.confirm_or_discontinue(u[2])
 
@@ -56,7 +56,7 @@ class Adoption:
                                   self.org_index, self.org_kind, self.kind, self.inverse_kind_count)
 
     def announce_policy_adoption(self, deciding: np.ndarray) -> None:
-        for i in self.national_orgs[deciding[self.national_orgs]]:
+        for i in deciding:
             self.log(self.rep_s[i], EventKind.ADOPTION, f"{self.names[i]} decided to take MUS into its mandate.")
 
     def confirm_or_discontinue(self, u: np.ndarray) -> None:

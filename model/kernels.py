@@ -585,3 +585,86 @@ def left_from(platforms, membership, dropped, seated, home, not_initiator):
             out[k] = i
             k += 1
     return out[:k]
+
+
+# ---- spread: sharing between levels, the evidence level (model/spread.py) -------------------------------------------
+@njit(cache=True, nogil=True)
+def carry_between_levels(awareness, view, openness, carriers, platform, bridge_platform, seated_members, home, rep_s,
+                         rep_p, vertical_sharing, replicates):
+    """Bridge members carry news between levels, in place (model/spread.py: Spread.share_between_levels): each
+    platform links to the platforms its ``carriers`` bridge it with; each seated member of an alliance with a
+    carrier moves ``vertical_sharing`` x min(1, links/2) of the way towards the linked platforms' member means
+    (each platform's mean, 0 where it has no members, added over its links in carrier order: those it is the
+    primary platform of, then those it is the second seat of, and divided by its links), awareness only upwards,
+    views by ``openness``."""
+    P = len(rep_p)
+    links = np.zeros(P, np.int64)
+    sharing = np.zeros(replicates, np.bool_)
+    for i in range(len(carriers)):
+        if carriers[i]:
+            links[platform[i]] += 1
+            links[bridge_platform[i]] += 1
+            sharing[rep_s[i]] = True
+    # columns: awareness, view
+    total, count = np.zeros((P, 2)), np.zeros(P, np.int64)
+    for i in range(len(carriers)):
+        if seated_members[i]:
+            total[platform[i], 0] += awareness[i]
+            total[platform[i], 1] += view[i]
+            count[platform[i]] += 1
+    mean = np.zeros((P, 2))
+    for p in range(P):
+        if count[p] > 0:
+            mean[p, 0], mean[p, 1] = total[p, 0] / count[p], total[p, 1] / count[p]
+    from_primary, from_second = np.zeros((P, 2)), np.zeros((P, 2))
+    for i in range(len(carriers)):
+        if carriers[i]:
+            for k in range(2):
+                from_primary[platform[i], k] += mean[bridge_platform[i], k]
+                from_second[bridge_platform[i], k] += mean[platform[i], k]
+    target, on_platform = np.zeros((P, 2)), np.empty(P)
+    for p in range(P):
+        on_platform[p] = vertical_sharing[rep_p[p]] * min(1.0, links[p] / 2)
+        if links[p] > 0:
+            for k in range(2):
+                target[p, k] = (from_primary[p, k] + from_second[p, k]) / links[p]
+    for i in range(len(carriers)):
+        p = home[i]
+        strength = on_platform[p] if seated_members[i] and sharing[rep_s[i]] else 0.0
+        gap = target[p, 0] - awareness[i]
+        if gap < 0.0:
+            gap = 0.0
+        awareness[i] += strength * gap
+        gap = target[p, 1] - view[i]
+        view[i] += strength * (gap * openness[i])
+
+
+@njit(cache=True, nogil=True)
+def evidence_level(evidence, evidence_scale, pilot_communities, credibility):
+    """How convincing each alliance's documented evidence is (model/spread.py: Spread.evidence_level):
+    E / (E + ``evidence_scale`` x pilot-district communities (at least 1) / credibility)."""
+    out = np.empty(len(evidence))
+    for r in range(len(evidence)):
+        scale = evidence_scale[r] * max(1, pilot_communities[r]) / credibility[r]
+        out[r] = evidence[r] / (evidence[r] + scale)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def fade_push(push, push_memory, rep):
+    """The dissemination push keeps ``push_memory`` of itself a month, in place (model/spread.py:
+    Spread.disseminate)."""
+    for i in range(len(push)):
+        push[i] *= push_memory[rep[i]]
+
+
+# ---- spread: the adoption decision (model/adoption.py) --------------------------------------------------------------
+@njit(cache=True, nogil=True)
+def decide_under_barrier(stage, can_adopt, u, chance, stage_gating, adoption_barrier, env, design_fit_weight, fit, rep,
+                         national_orgs):
+    """Rogers' decision in an enabling environment E (model/adoption.py: Adoption.adopt), in place: :func:`decide`
+    with each alliance's barrier 1 - ``adoption_barrier`` x (1 - E). Returns the national organisations that
+    decided."""
+    barrier = 1 - adoption_barrier * (1 - env)
+    deciding = decide(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight, fit, rep)
+    return national_orgs[deciding[national_orgs]]

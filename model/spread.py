@@ -16,9 +16,9 @@ class Spread:
         communities / credibility), E the documented successes and credibility the initiator type's
         (population.INITIATORS: a knowledge institute's evidence convinces more). A share, so a country twice
         the size needs twice the pilots for the same conviction."""
-        e, q = self.counts["evidence"], self.q
-        scale = q["evidence_scale"] * np.maximum(1, q["n_pilot_communities"]) / self.profile["evidence_credibility"]
-        return e / (e + scale)
+        q = self.q
+        return kernels.evidence_level(self.counts["evidence"], q["evidence_scale"], q["n_pilot_communities"],
+                                      self.profile["evidence_credibility"])
 
     def disseminate(self) -> None:
         """Dissemination and sharing. Within the alliance, bridge members who attend carry awareness and
@@ -31,11 +31,13 @@ class Spread:
         events renew the push rather than stack it. Events do not change views: persuading a blocker takes
         dialogue inside the alliance."""
         q, rs, s = self.q, self.rep_s, self.s_start
-        self.push *= q["push_memory"][rs]
+        kernels.fade_push(self.push, q["push_memory"], rs)
         self.share_between_levels()
         rate = q["dissemination_events_per_year"] / 12 * self.support
         n_events = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
         self.counts["dissemination_events"] += n_events
+        if not n_events.any():
+            return
         evidence = self.evidence_level()
         push = q["event_push"] * (0.2 + 0.8 * evidence)
         u = np.empty(self.n)
@@ -59,25 +61,14 @@ class Spread:
         the platforms linked to its own (awareness only upwards; views by their openness, as in
         :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
         carriers = self.attend_bridge | (self.attend & self.has_second_seat)
-        carriers = decisions.overrule(self, "carry_news", carriers, self.has_second_seat & (self.attend | self.attend_bridge),
-                                      ("carried the alliance's news to the other level", "kept the news to itself"))
-        if not carriers.any():
-            return
-        P = self.n_platforms
-        m = self.seated_members
-        c = carriers.nonzero()[0]
-        a, b = self.platform[c], self.bridge_platform[c]
-        links = np.bincount(a, minlength=P) + np.bincount(b, minlength=P)
-        strength = (self.q["vertical_sharing"][self.rep_p] * np.minimum(1.0, links / 2))[self.home]
-        m = m & self.any_of(self.rep_s[c])[self.rep_s]  # alliances without carriers this month share nothing
-        strength = np.where(m, strength, 0.0)
-        openness = self.openness()
-        for state, only_up in ((self.awareness, True), (self.view, False)):
-            mean = self.platform_mean(state)
-            linked = np.bincount(a, weights=mean[b], minlength=P) + np.bincount(b, weights=mean[a], minlength=P)
-            target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[self.home]
-            gap = target - state
-            state += strength * (np.maximum(gap, 0.0) if only_up else gap * openness)
+        if decisions.of(self) is not None:
+            carriers = decisions.overrule(self, "carry_news", carriers,
+                                          self.has_second_seat & (self.attend | self.attend_bridge),
+                                          ("carried the alliance's news to the other level", "kept the news to itself"))
+        if carriers.any():
+            kernels.carry_between_levels(self.awareness, self.view, self.openness(), carriers, self.platform,
+                                         self.bridge_platform, self.seated_members, self.home, self.rep_s, self.rep_p,
+                                         self.q["vertical_sharing"], self.replicates)
 
     def reach_through_intermediaries(self) -> None:
         """Trusted intermediaries: communities hear about and try MUS through those they trust. A change

@@ -668,3 +668,249 @@ def decide_under_barrier(stage, can_adopt, u, chance, stage_gating, adoption_bar
     barrier = 1 - adoption_barrier * (1 - env)
     deciding = decide(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight, fit, rep)
     return national_orgs[deciding[national_orgs]]
+
+
+# ---- membership: who is found, invited, joins, leaves and comes back (model/membership.py) ------------------
+@njit(cache=True, nogil=True)
+def analysis_due(month, every):
+    """Whether each alliance's stakeholder analysis is due this month (model/membership.py:
+    MembershipProcess.analyse_stakeholders): in the first month, and every ``every`` months after it where
+    ``every`` > 0."""
+    due = np.zeros(len(every), np.bool_)
+    for r in range(len(every)):
+        due[r] = month == 1 or (every[r] > 0 and (month - 1) % max(every[r], 1) == 0)
+    return due
+
+
+@njit(cache=True, nogil=True)
+def find_stakeholders(identified, u, chance, membership, outside, view, org, rep, replicates):
+    """One round of the stakeholder analysis, in place (model/membership.py:
+    MembershipProcess.analyse_stakeholders): each stakeholder not yet identified and not outside is found when
+    its draw ``u`` falls below its ``chance``. Returns, per alliance, the stakeholders found, the blocking
+    organisations (view < 1/3) among them and the blocking organisations still unseen."""
+    found, blockers, missed = (np.zeros(replicates, np.int64), np.zeros(replicates, np.int64),
+                               np.zeros(replicates, np.int64))
+    for i in range(len(identified)):
+        r = rep[i]
+        blocker = view[i] < 1 / 3 and org[i]
+        if not identified[i] and membership[i] != outside and u[i] < chance[i]:
+            identified[i] = True
+            found[r] += 1
+            if blocker:
+                blockers[r] += 1
+        if blocker and not identified[i]:
+            missed[r] += 1
+    return found, blockers, missed
+
+
+@njit(cache=True, nogil=True)
+def maximum(a, b):
+    """``np.maximum`` of two numbers: the larger, NaN if either is NaN (the first of equals)."""
+    return a if a >= b or a != a else b
+
+
+@njit(cache=True, nogil=True)
+def at_most_one(x):
+    """``np.minimum(1.0, x)``: x capped at 1, NaN staying NaN."""
+    return 1.0 if 1.0 <= x else x
+
+
+@njit(cache=True, nogil=True)
+def mobilisation_pool(identified, membership, not_invited, next_invite, month, rep, mobilisation_rate, drive,
+                      ownership):
+    """Whom mobilisation can invite this month (model/membership.py: MembershipProcess.mobilise): the identified
+    stakeholders not invited (or declined) whose ``next_invite`` month has come, in index order, their number
+    per alliance, and each alliance's chance of inviting each of them, ``mobilisation_rate`` x the larger of
+    the initiator's drive and the members' ownership, at most 1."""
+    R = len(mobilisation_rate)
+    pool, count = np.empty(len(identified), np.int64), np.zeros(R, np.int64)
+    k = 0
+    for i in range(len(identified)):
+        if identified[i] and membership[i] == not_invited and next_invite[i] <= month:
+            pool[k] = i
+            k += 1
+            count[rep[i]] += 1
+    chance = np.empty(R)
+    for r in range(R):
+        chance[r] = at_most_one(mobilisation_rate[r] * maximum(drive[r], ownership[r]))
+    return pool[:k], count, chance
+
+
+@njit(cache=True, nogil=True)
+def sorts_before(a, b):
+    """NumPy's sort order of two floats: a comes before b (NaN last, equal to NaN)."""
+    return a < b or (b != b and a == a)
+
+
+@njit(cache=True, nogil=True)
+def asked_first(x, y, alliance, asked_before, later, u):
+    """Whether position x comes strictly before position y in invitation order: by alliance, the never asked
+    before those who declined earlier, by ``later`` (minus the order's key), then by draw."""
+    if alliance[x] != alliance[y]:
+        return alliance[x] < alliance[y]
+    if asked_before[x] != asked_before[y]:
+        return asked_before[y]
+    if sorts_before(later[x], later[y]):
+        return True
+    if sorts_before(later[y], later[x]):
+        return False
+    return sorts_before(u[x], u[y])
+
+
+@njit(cache=True, nogil=True)
+def invitation_order(candidates, key, u, next_invite, rep):
+    """Positions of ``candidates`` in invitation order (model/membership.py: MembershipProcess.invitation_order):
+    alliance by alliance, those never asked (``next_invite`` 0) before those who declined earlier, larger
+    ``key`` first, ties by the draw ``u``, equals in their given order: the order of
+    ``np.lexsort((u, -key, next_invite > 0, alliance))``, by a stable sort (insertion sort of runs of 16, then
+    merges)."""
+    n = len(candidates)
+    alliance, asked_before, later = np.empty(n, np.int64), np.empty(n, np.bool_), np.empty(n)
+    for j in range(n):
+        alliance[j] = rep[candidates[j]]
+        asked_before[j] = next_invite[candidates[j]] > 0
+        later[j] = -key[j]
+    order, spare = np.arange(n), np.empty(n, np.int64)
+    run = 16
+    for lo in range(0, n, run):
+        for k in range(lo + 1, min(lo + run, n)):
+            x = order[k]
+            j = k
+            while j > lo and asked_first(x, order[j - 1], alliance, asked_before, later, u):
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = x
+    width = run
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            a, b = lo, mid
+            for k in range(lo, hi):
+                if b < hi and (a >= mid or asked_first(order[b], order[a], alliance, asked_before, later, u)):
+                    spare[k] = order[b]
+                    b += 1
+                else:
+                    spare[k] = order[a]
+                    a += 1
+        order, spare = spare, order
+        width *= 2
+    return order
+
+
+@njit(cache=True, nogil=True)
+def first_invited(candidates, order, rep, n_invite):
+    """The first ``n_invite`` of each alliance's candidates in invitation order (model/membership.py:
+    MembershipProcess.mobilise; ``order`` lists each alliance's candidates together), and their number per
+    alliance."""
+    invited, count = np.empty(len(order), np.int64), np.zeros(len(n_invite), np.int64)
+    k = 0
+    for j in order:
+        i = candidates[j]
+        r = rep[i]
+        if count[r] < n_invite[r]:
+            invited[k] = i
+            k += 1
+            count[r] += 1
+    return invited[:k], count
+
+
+@njit(cache=True, nogil=True)
+def join_chance(invited, trust_in_inviter, n_platforms, seated_members, platform, role_clarity, breadth, view, power,
+                marginalised, inclusiveness, is_community, community_reach, rep):
+    """Chance that each invited stakeholder accepts (model/membership.py: MembershipProcess.join_chance):
+    expected benefit (0.5 breadth + 0.5 x the larger of view and power) x (1 + trust in the inviter)/2 x
+    (1 + its platform's mean role clarity over the members seated on it, 0 where none)/2, x
+    0.2 + 0.8 ``inclusiveness`` for marginalised groups, x ``community_reach`` for communities, at most 1."""
+    clarity_sum, seats = np.zeros(n_platforms), np.zeros(n_platforms, np.int64)
+    for i in range(len(platform)):
+        if seated_members[i]:
+            clarity_sum[platform[i]] += role_clarity[i]
+            seats[platform[i]] += 1
+    out = np.empty(len(invited))
+    for j in range(len(invited)):
+        i, r = invited[j], rep[invited[j]]
+        p = platform[i] if platform[i] >= 0 else platform[i] + n_platforms  # as NumPy reads index -1
+        clarity = clarity_sum[p] / seats[p] if seats[p] > 0 else 0.0
+        benefit = 0.5 * breadth[i] + 0.5 * maximum(view[i], power[i])
+        include = 0.2 + 0.8 * inclusiveness[r] if marginalised[i] else 1.0
+        reach = community_reach[r] if is_community[i] else 1.0
+        out[j] = at_most_one(benefit * (1 + trust_in_inviter[j]) / 2 * (1 + clarity) / 2 * include * reach)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def answer_invitations(invited, u, chance, next_invite, month, reinvite_delay, rep, is_community, replicates):
+    """The invited answer (model/membership.py: MembershipProcess.mobilise): each accepts when its draw ``u``
+    falls below its ``chance``; one who declines is not asked again for ``reinvite_delay`` months
+    (``next_invite``, in place). Returns those who join, those of them who are not communities, and the
+    communities joining per alliance."""
+    joining, named = np.empty(len(invited), np.int64), np.empty(len(invited), np.int64)
+    communities = np.zeros(replicates, np.int64)
+    k = m = 0
+    for j in range(len(invited)):
+        i, r = invited[j], rep[invited[j]]
+        if u[j] < chance[j]:
+            joining[k] = i
+            k += 1
+            if is_community[i]:
+                communities[r] += 1
+            else:
+                named[m] = i
+                m += 1
+        else:
+            next_invite[i] = month + reinvite_delay[r]
+    return joining[:k], named[:m], communities
+
+
+@njit(cache=True, nogil=True)
+def choose_leavers(commitment, fatigue, role_clarity, open_conflicts, home, seated, level, last_win, month, win_memory,
+                   local_burden, dropout_rate, exclusion, rep, u, members, not_initiator):
+    """Dropping out (model/membership.py: MembershipProcess.drop_out): commitment fades and each stakeholder's
+    chance of leaving is weighed (:func:`tire_and_weigh_leaving`); a member other than the initiator leaves
+    when its draw ``u`` falls below that chance. Returns (leaving, conflict, burden)."""
+    hazard, conflict, burden = tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, home, seated,
+                                                      level, last_win, month, win_memory, local_burden, dropout_rate,
+                                                      exclusion, rep)
+    leaving = np.zeros(len(u), np.bool_)
+    for i in range(len(u)):
+        leaving[i] = members[i] and not_initiator[i] and u[i] < hazard[i]
+    return leaving, conflict, burden
+
+
+@njit(cache=True, nogil=True)
+def strongest_reasons(gone, role_clarity, commitment, conflict, exclusion, burden):
+    """Why each of ``gone`` left (model/membership.py: MembershipProcess.drop_out): the index of the strongest of
+    1 - role clarity, 1 - commitment, conflict, exclusion and burden/2, the first of equals (a NaN first, as
+    ``np.argmax``)."""
+    out = np.empty(len(gone), np.int64)
+    weight = np.empty(5)
+    for j in range(len(gone)):
+        i = gone[j]
+        weight[0], weight[1] = 1 - role_clarity[i], 1 - commitment[i]
+        weight[2], weight[3], weight[4] = conflict[i] * 1.0, exclusion[i], burden[i] / 2
+        best = 0
+        for k in range(5):
+            if weight[k] != weight[k]:
+                best = k
+                break
+            if weight[k] > weight[best]:
+                best = k
+        out[j] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def rejoin_pool(membership, dropped, not_initiator, month, last_win, home, win_memory, rejoin_rate, rep, replicates):
+    """Those who left and may come back of their own accord (model/membership.py: MembershipProcess.rejoin),
+    the initiator aside, in index order, their number per alliance, and each one's chance: ``rejoin_rate``,
+    doubled when its platform had a small win within ``win_memory`` months."""
+    pool, count, chance = np.empty(len(membership), np.int64), np.zeros(replicates, np.int64), np.empty(len(membership))
+    k = 0
+    for i in range(len(membership)):
+        if membership[i] == dropped and not_initiator[i]:
+            r = rep[i]
+            pool[k] = i
+            chance[k] = rejoin_rate[r] * (1 + (month - last_win[home[i]] <= win_memory[r]))
+            k += 1
+            count[r] += 1
+    return pool[:k], count, chance[:k]

@@ -18,21 +18,16 @@ class MembershipProcess:
         overlooks half of the groups with little voice (Faysse 2006: platform composition); missed ones are not
         invited. Repeated every ``analysis_interval`` months, since 'stakeholder analysis often continues
         throughout a learning process' (Tool 24)."""
-        every = self.q["analysis_interval"]
-        due = (self.month == 1) | ((every > 0) & ((self.month - 1) % np.maximum(every, 1) == 0))
+        due = kernels.analysis_due(self.month, self.q["analysis_interval"])
         if not due.any():
             return
         s = self.s_start
         u = np.full(self.n, 2.0)  # no draw, no find, in an alliance whose analysis is not due
         for r in np.flatnonzero(due):
             u[s[r]:s[r + 1]] = self.rngs[r].random(int(s[r + 1] - s[r]))
-        unseen = ~self.identified & (self.membership != MEMBERSHIP.OUTSIDE)
-        blocker = (self.view < 1 / 3) & self.org
-        found = unseen & (u < self.identification_chance())
-        self.identified |= found
-        rs = self.rep_s
-        n_found, n_blockers = self.total(rs[found]), self.total(rs[found & blocker])
-        missed_blockers = self.total(rs[~self.identified & blocker])
+        n_found, n_blockers, missed_blockers = kernels.find_stakeholders(
+            self.identified, u, self.identification_chance(), self.membership, int(MEMBERSHIP.OUTSIDE), self.view,
+            self.org, self.rep_s, self.replicates)
         for r in np.flatnonzero(n_found):
             self.log(r, EventKind.ANALYSIS,
                      f"Stakeholder analysis identified {n_found[r]} more stakeholders "
@@ -55,41 +50,35 @@ class MembershipProcess:
         (population.INITIATORS), at most 1. Marginalised invitees are held back unless the alliance values
         inclusiveness. One who declines is not asked again for ``reinvite_delay`` months,
         so an order works through its whole list instead of asking the same decliners every month."""
-        decisions.invite(self)
+        if self.decisions is not None:
+            decisions.invite(self)
         q, rs = self.q, self.rep_s
-        candidates = (self.identified & (self.membership == MEMBERSHIP.NOT_INVITED)
-                      & (self.next_invite <= self.month)).nonzero()[0]
-        n_candidates = self.total(rs[candidates])
-        chance = np.minimum(1.0, q["mobilisation_rate"] * np.maximum(self.drive, self.ownership))
-        n_invite = np.array([self.rngs[r].binomial(k, chance[r]) if k else 0 for r, k in enumerate(n_candidates)])
+        candidates, n_candidates, chance = kernels.mobilisation_pool(
+            self.identified, self.membership, int(MEMBERSHIP.NOT_INVITED), self.next_invite, self.month, rs,
+            q["mobilisation_rate"], self.drive, self.ownership)
+        n_invite = np.array([self.rngs[r].binomial(k, p) if k else 0
+                             for r, (k, p) in enumerate(zip(n_candidates.tolist(), chance.tolist()))])
         if not n_invite.any():
             return
-        asking = n_invite[rs[candidates]] > 0
-        candidates = candidates[asking]
-        ordered = candidates[self.invitation_order(candidates)]
-        start = np.searchsorted(rs[ordered], np.arange(self.replicates))
-        rank = np.arange(len(ordered)) - start[rs[ordered]]  # place in its alliance's list
-        invited = ordered[rank < n_invite[rs[ordered]]]
-        accepts = self.uniform(self.total(rs[invited])) < self.join_chance(invited)
-        joining = invited[accepts]
-        declined = invited[~accepts]
-        self.next_invite[declined] = self.month + q["reinvite_delay"][rs[declined]]
-        self.admit(joining, commitment=q["joining_commitment"], clarity=0.0)
-        for i in joining[~self.is_community[joining]]:
+        if not n_invite.all():  # only the alliances that invite this month order their candidates
+            candidates = candidates[n_invite[rs[candidates]] > 0]
+        invited, n_invited = kernels.first_invited(candidates, self.invitation_order(candidates), rs, n_invite)
+        joining, named, n_comm = kernels.answer_invitations(
+            invited, self.uniform(n_invited), self.join_chance(invited), self.next_invite, self.month,
+            q["reinvite_delay"], rs, self.is_community, self.replicates)
+        if len(joining):
+            self.admit(joining, commitment=q["joining_commitment"], clarity=0.0)
+        for i in named:
             self.log(rs[i], EventKind.JOIN, f"{self.names[i]} joined the {self.platform_names[self.platform[i]]}.")
-        n_comm = self.total(rs[joining[self.is_community[joining]]])
         for r in np.flatnonzero(n_comm):
             self.log(r, EventKind.JOIN, f"{n_comm[r]} communities joined community platforms.")
 
     def join_chance(self, invited: np.ndarray) -> np.ndarray:
         """Chance that each invited stakeholder accepts (see :meth:`mobilise`)."""
-        rep = self.rep_s[invited]
-        trust_in_inviter = self.trust_in_members(invited)
-        clarity = self.platform_mean(self.role_clarity)[self.platform[invited]]
-        benefit = 0.5 * self.breadth[invited] + 0.5 * np.maximum(self.view[invited], self.power[invited])
-        include = np.where(self.marginalised[invited], 0.2 + 0.8 * self.q["inclusiveness"][rep], 1.0)
-        reach = np.where(self.is_community[invited], self.profile["community_reach"][rep], 1.0)
-        return np.minimum(1.0, benefit * (1 + trust_in_inviter) / 2 * (1 + clarity) / 2 * include * reach)
+        return kernels.join_chance(invited, self.trust_in_members(invited), self.n_platforms, self.seated_members,
+                                   self.platform, self.role_clarity, self.breadth, self.view, self.power,
+                                   self.marginalised, self.q["inclusiveness"], self.is_community,
+                                   self.profile["community_reach"], self.rep_s)
 
     def invitation_order(self, candidates: np.ndarray) -> np.ndarray:
         """Positions of ``candidates`` (sorted by alliance) in invitation order for each alliance's
@@ -104,8 +93,7 @@ class MembershipProcess:
             for order in set(orders.tolist()):
                 mine = orders[rep] == order
                 key[mine] = self.order_key(order, candidates[mine])
-        asked_before = self.next_invite[candidates] > 0  # an order works through its list before asking again
-        return np.lexsort((self.uniform(self.total(rep)), -key, asked_before, rep))
+        return kernels.invitation_order(candidates, key, self.uniform(self.total(rep)), self.next_invite, self.rep_s)
 
     def order_key(self, order: str, candidates: np.ndarray) -> np.ndarray:
         """How early each candidate comes in ``order`` (larger first; see :meth:`invitation_order`)."""
@@ -150,35 +138,34 @@ class MembershipProcess:
         Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
         it."""
         q, rs = self.q, self.rep_s
-        hazard, conflict, burden = kernels.tire_and_weigh_leaving(
+        leaving, conflict, burden = kernels.choose_leavers(
             self.commitment, q["commitment_fatigue"], self.role_clarity, self.open_conflicts, self.home, self.seated,
             self.level, self.last_win, self.month, q["win_memory"], q["local_burden"], q["dropout_rate"],
-            self.exclusion, rs)
-        m = self.members & self.not_initiator
-        leaving = m & (self.uniform_rows(1)[0] < hazard)
-        leaving = decisions.overrule(self, "leave", leaving, m, ("left the alliance", "stayed in the alliance"))
+            self.exclusion, rs, self.uniform_rows(1)[0], self.members, self.not_initiator)
+        if self.decisions is not None:
+            leaving = decisions.overrule(self, "leave", leaving, self.members & self.not_initiator,
+                                         ("left the alliance", "stayed in the alliance"))
         if not leaving.any():
             return
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += self.total(rs[leaving])
         gone = leaving.nonzero()[0]
-        reasons = np.stack([1 - self.role_clarity[gone], 1 - self.commitment[gone], conflict[gone] * 1.0,
-                            self.exclusion[gone], burden[gone] / 2])
+        reasons = kernels.strongest_reasons(gone, self.role_clarity, self.commitment, conflict, self.exclusion, burden)
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
-        for i, reason in zip(gone, np.argmax(reasons, axis=0)):  # the strongest reason (the first of equals)
-            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[int(reason)]}.")
+        for i, reason in zip(gone, reasons):
+            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[reason]}.")
 
     def rejoin(self) -> None:
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
         doubled when its platform had a small win in the last year (monitoring also invites members back,
         see :meth:`reinvite_dropped`)."""
-        dropped = ((self.membership == MEMBERSHIP.DROPPED) & self.not_initiator).nonzero()[0]
+        dropped, n_dropped, chance = kernels.rejoin_pool(
+            self.membership, int(MEMBERSHIP.DROPPED), self.not_initiator, self.month, self.last_win, self.home,
+            self.q["win_memory"], self.q["rejoin_rate"], self.rep_s, self.replicates)
         if not len(dropped):
             return
-        rep = self.rep_s[dropped]
-        boost = 1 + (self.month - self.last_win[self.home[dropped]] <= self.q["win_memory"][rep])
-        self.welcome_back(dropped[self.uniform(self.total(rep)) < self.q["rejoin_rate"][rep] * boost], "")
+        self.welcome_back(dropped[self.uniform(n_dropped) < chance], "")
 
     def reinvite_dropped(self, platforms: np.ndarray) -> None:
         """Corrective action: those who left a stalled platform are invited back and decide as any

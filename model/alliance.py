@@ -332,11 +332,14 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         over the alliances)."""
         who = np.asarray(who, dtype=np.int64)
         self.set_membership(who, MEMBER)
-        self.counts["joins"] += self.total(self.rep_s[who])
-        self.joined[who] = self.month
-        rep = self.rep_s[who]
-        self.commitment[who] = np.maximum(self.commitment[who], np.broadcast_to(commitment, self.replicates)[rep])
-        self.role_clarity[who] = np.maximum(self.role_clarity[who], np.broadcast_to(clarity, self.replicates)[rep])
+        kernels.admit(who, self.rep_s, self.counts["joins"], self.joined, self.month, self.commitment,
+                      self.role_clarity, self.each_alliance(commitment), self.each_alliance(clarity))
+
+    def each_alliance(self, value) -> np.ndarray:
+        """A number, or an array with one value per alliance, as an array with one value per alliance."""
+        if isinstance(value, np.ndarray) and value.shape == (self.replicates,):
+            return value.astype(float, copy=False)
+        return np.full(self.replicates, value, dtype=float)
 
     def platform_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over current members of each platform (primary seats), 0 where none."""

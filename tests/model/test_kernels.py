@@ -438,3 +438,23 @@ def test_membership_views_are_the_array_rule(batch):
     assert np.array_equal(member_src, expected[a.src]) and np.array_equal(member_dst, expected[a.dst])
     assert np.array_equal(live, (a.edge_platform >= 0) & expected[a.src] & expected[a.dst])
     assert (member_src & member_dst & ~live).any() and live.any()  # members on no common platform: not live
+
+
+@pytest.mark.parametrize("floors", ["per alliance", "numbers"])
+def test_admission_is_the_array_rule(batch, floors):
+    import copy
+
+    a, g = copy.deepcopy(batch), np.random.default_rng(14)
+    who = np.sort(g.choice(a.n, 40, replace=False))
+    a.commitment[who[::2]] = 0.99  # already committed beyond the floor: kept
+    R, rs = a.replicates, a.rep_s
+    commitment, clarity = (g.random(R), g.random(R)) if floors == "per alliance" else (0.4, 0.0)
+    joins, c0, k0 = a.counts["joins"].copy(), a.commitment.copy(), a.role_clarity.copy()
+    a.month = 17
+    a.admit(who, commitment=commitment, clarity=clarity)
+    assert np.array_equal(a.counts["joins"], joins + a.total(rs[who]))
+    assert (a.joined[who] == 17).all() and (a.membership[who] == Membership.MEMBER).all() and a.members[who].all()
+    c0[who] = np.maximum(c0[who], np.broadcast_to(commitment, R)[rs[who]])
+    k0[who] = np.maximum(k0[who], np.broadcast_to(clarity, R)[rs[who]])
+    assert np.array_equal(a.commitment, c0) and np.array_equal(a.role_clarity, k0)
+    assert (a.commitment[who[::2]] == 0.99).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .states import STAGE
+from . import kernels
 
 
 class Environment:
@@ -16,22 +16,18 @@ class Environment:
         into negotiation; outside, into single-use mandates and earmarked finance (Hermans et al. 2017:
         influential actors outside the platform). Mediation's return here is proportional to the blockers
         brought inside: nil in an alliance without them."""
-        o = self.org_index
-        rep = self.rep_s[o]
-        inside = self.q["inside_obstruction"] * (1 - 0.5 * self.q["mediation"] * self.support)
-        weight = np.where(self.members[o], inside[rep], 1.0)
-        return self.weighted_share(rep, self.view[o] < 1 / 3, self.power[o] * weight)
+        q = self.q
+        return kernels.obstruction(self.org_index, self.rep_s, self.members, self.view, self.power,
+                                   q["inside_obstruction"], q["mediation"], self.support)
 
     def update_environment(self) -> None:
         """Enabling environment E: raised by adoption of powerful national and district organisations and by
         documented evidence the alliance carries to policy makers (evidence x support: after the project
         leaves only as far as the alliance goes on), held down by obstruction (:meth:`opposition`):
         E += env_gain x (adoption + evidence x support)/2 x (1 - E) - env_drag x obstruction x E."""
-        o = self.org_index
-        adoption = self.weighted_share(self.rep_s[o], self.stage[o] >= STAGE.IMPLEMENTATION, self.power[o])
-        carried = self.evidence_level() * self.support
-        gain = self.q["env_gain"] * (adoption + carried) / 2 * (1 - self.env)
-        self.env = np.minimum(1.0, np.maximum(0.0, self.env + gain - self.q["env_drag"] * self.opposition() * self.env))
+        q, evidence = self.q, self.evidence_level()
+        self.env = kernels.enable(self.env, self.org_index, self.rep_s, self.stage, self.power, evidence,
+                                  self.support, q["env_gain"], q["env_drag"], self.opposition())
 
     def institutional_pull(self) -> np.ndarray:
         """How hard the alliance pushes organisations to take MUS into their mandates: coherence x convinced
@@ -39,9 +35,5 @@ class Environment:
         members (a divided alliance does not convince); convinced power is the power-weighted share of all
         organisations that are members with a favourable view (>= 0.5): powerful stakeholders inside and
         convinced; evidence is :meth:`evidence_level` (policy needs documented local results)."""
-        o = self.org_index
-        rep_o, view_o, inside = self.rep_s[o], self.view[o], self.members[o]  # organisations, then members among them
-        rep = rep_o[inside]
-        coherence = np.maximum(0.0, 1 - 2 * self.std_of(rep, view_o[inside]))
-        convinced = self.weighted_share(rep_o, inside & (view_o >= 0.5), self.power[o])
-        return np.where(self.total(rep) >= 2, coherence * convinced * self.evidence_level(), 0.0)
+        return kernels.pull_to_mandates(self.org_index, self.rep_s, self.members, self.view, self.power,
+                                        self.evidence_level())

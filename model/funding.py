@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import decisions
+from . import decisions, kernels
 from .events import EventKind
-from .states import MEMBERSHIP, STAGE
+from .states import MEMBERSHIP
 
 
 class Funding:
@@ -33,49 +33,25 @@ class Funding:
         initiator type's drive (population.INITIATORS) x (1 - ownership) while the initiator is a member."""
         q, rs = self.q, self.rep_s
         members = self.members
-        rep = rs[members]
-        maturity = np.minimum(1.0, (self.month - self.joined[members]) / q["ownership_months"][rep])
-        n = self.total(rep)
-        owned = self.total(rep, self.commitment[members] * self.role_clarity[members] * maturity)
-        self.ownership = np.divide(owned, n, out=np.zeros(self.replicates), where=n > 0)
-        leaving = self.month == q["project_exit_month"] + 1
+        self.ownership = kernels.ownership_of(members, rs, self.month, self.joined, q["ownership_months"],
+                                              self.commitment, self.role_clarity, self.replicates)
+        leaving = q["project_exit_month"] == self.month - 1
         if leaving.any():
             self.leave_project(leaving)
-        g = self.government
-        self.embedded = self.weighted_share(rs[g], self.stage[g] >= STAGE.IMPLEMENTATION, self.power[g])
-        planned = self.planned_cost()
-        m = members & self.can_adopt  # the project office pays as the project
-        agreed = self.total(rs[m], self.capacity[m] * self.commitment[m] * self.role_clarity[m]
-                            * decisions.contribution_shares(self)[m])
-        contributions = q["contribution_rate"] * (0.5 + 0.5 * q["transparency"]) * agreed
-        initiator_active = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        line = np.where(initiator_active & self.government[self.initiator], self.profile["budget_line"], 0.0)
-        budget = q["government_budget"] * q["n_districts"] * np.maximum(self.embedded, line)
-        funded = self.month <= q["project_exit_month"]
-        by_members = np.minimum(contributions, planned)
-        by_government = np.minimum(budget, planned - by_members)
-        paying = planned > 0
-        support = np.where(funded, 1.0, np.divide(by_members + by_government, planned, out=np.ones(self.replicates),
-                                                  where=paying))
-        spent = planned * support
-        # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
-        by_project = np.maximum(0.0, spent - by_members - by_government)  # never below 0 by rounding
-        payers = np.empty((self.replicates, 3))
-        for k, (purse, none_spent) in enumerate(((by_project, 0.0), (by_members, 1.0), (by_government, 0.0))):
-            payers[:, k] = np.divide(purse, spent, out=np.full(self.replicates, none_spent), where=spent > 0)
-        # nothing planned (no members): the project pays until it leaves, members' own time after
-        payers[~paying] = np.where(funded[~paying, None], (1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
-        self.support, self.payers = support, payers
-        self.drive = np.where(initiator_active, q["initiator_drive"] * self.profile["drive"] * (1 - self.ownership), 0.0)
+        self.embedded, self.support, self.payers, self.drive = kernels.pay_for_activities(
+            self.planned_cost(), members, self.can_adopt, rs, self.capacity, self.commitment, self.role_clarity,
+            decisions.contribution_shares(self), self.government, self.stage, self.power, self.membership,
+            MEMBERSHIP.MEMBER, self.initiator, self.profile["budget_line"], self.profile["drive"], self.ownership,
+            self.month, q["contribution_rate"], q["transparency"], q["government_budget"], q["n_districts"],
+            q["project_exit_month"], q["initiator_drive"])
 
     def planned_cost(self) -> np.ndarray:
         """Cost of a month of activities at full intensity (k$), per alliance (0 for one without members)."""
         q = self.q
-        platforms = self.total(self.rep_p[self.platform_size > 1])
-        cost = (q["cost_facilitator_month"] + q["meetings_per_year"] / 12 * platforms * q["cost_meeting"]
-                + q["pilots_per_year"] / 12 * q["cost_pilot"]
-                + q["dissemination_events_per_year"] / 12 * q["cost_dissemination_event"])
-        return np.where(self.any_of(self.rep_s[self.members]), cost, 0.0)
+        return kernels.planned_costs(self.platform_size, self.rep_p, self.members, self.rep_s,
+                                     q["cost_facilitator_month"], q["meetings_per_year"], q["cost_meeting"],
+                                     q["pilots_per_year"], q["cost_pilot"], q["dissemination_events_per_year"],
+                                     q["cost_dissemination_event"])
 
     def leave_project(self, leaving: np.ndarray) -> None:
         """The external project leaves the alliances in ``leaving`` (those whose exit month has just passed)."""
@@ -93,12 +69,8 @@ class Funding:
         at the unit costs of the ``cost_*`` parameters, split between the purses that paid (:meth:`fund`).
         The facilitator works at the support level."""
         c, q = self.counts, self.q
-        n_members = self.total(self.rep_s[self.members])
-        c["member_months"] += n_members
-        c["facilitator_months"] += np.where(n_members > 0, self.support, 0.0)
-        cost = (c["facilitator_months"] * q["cost_facilitator_month"] + c["meetings"] * q["cost_meeting"]
-                + c["pilots_run"] * q["cost_pilot"] + c["dissemination_events"] * q["cost_dissemination_event"])
-        spent = cost - c["cost"]
-        c["cost"] = cost
-        for k, purse in enumerate(("cost_project", "cost_members", "cost_government")):
-            c[purse] += spent * self.payers[:, k]
+        c["cost"] = kernels.account(self.members, self.rep_s, self.support, self.payers, c["member_months"],
+                                    c["facilitator_months"], c["meetings"], c["pilots_run"], c["dissemination_events"],
+                                    c["cost"], c["cost_project"], c["cost_members"], c["cost_government"],
+                                    q["cost_facilitator_month"], q["cost_meeting"], q["cost_pilot"],
+                                    q["cost_dissemination_event"])

@@ -930,3 +930,223 @@ def rejoin_pool(membership, dropped, not_initiator, month, last_win, home, win_m
             k += 1
             count[r] += 1
     return pool[:k], count, chance[:k]
+
+
+# ---- funding: resources, ownership and the enabling environment (model/funding.py, model/environment.py)
+@njit(cache=True, nogil=True)
+def smaller(a, b):
+    """``np.minimum`` of two numbers (NaN if either is)."""
+    return a if a <= b or a != a else b
+
+
+@njit(cache=True, nogil=True)
+def larger(a, b):
+    """``np.maximum`` of two numbers (NaN if either is)."""
+    return a if a >= b or a != a else b
+
+
+@njit(cache=True, nogil=True)
+def share_of(flagged, total):
+    """Each alliance's flagged weight over its total weight, 0 where there is no weight
+    (model/replicates.py: Replicates.weighted_share)."""
+    out = np.zeros(len(total))
+    for r in range(len(total)):
+        if total[r] > 0:
+            out[r] = flagged[r] / total[r]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def ownership_of(members, rep, month, joined, ownership_months, commitment, role_clarity, replicates):
+    """Ownership (model/funding.py: Funding.fund): per alliance, the mean over members of commitment x role
+    clarity x min(1, months of membership / ``ownership_months``); 0 without members."""
+    n = np.zeros(replicates, np.int64)
+    owned = np.zeros(replicates)
+    for i in range(len(members)):
+        if members[i]:
+            r = rep[i]
+            maturity = smaller(1.0, (month - joined[i]) / ownership_months[r])
+            n[r] += 1
+            owned[r] += commitment[i] * role_clarity[i] * maturity
+    out = np.zeros(replicates)
+    for r in range(replicates):
+        if n[r] > 0:
+            out[r] = owned[r] / n[r]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def planned_costs(platform_size, rep_p, members, rep_s, cost_facilitator_month, meetings_per_year, cost_meeting,
+                  pilots_per_year, cost_pilot, dissemination_events_per_year, cost_dissemination_event):
+    """A month of activities at full intensity (model/funding.py: Funding.planned_cost), per alliance: the
+    facilitator, ``meetings_per_year`` / 12 on each platform with more than one member, ``pilots_per_year`` / 12
+    and ``dissemination_events_per_year`` / 12, at their unit costs; 0 for an alliance without members."""
+    R = len(cost_facilitator_month)
+    platforms = np.zeros(R, np.int64)
+    for p in range(len(platform_size)):
+        if platform_size[p] > 1:
+            platforms[rep_p[p]] += 1
+    any_member = np.zeros(R, np.bool_)
+    for i in range(len(members)):
+        if members[i]:
+            any_member[rep_s[i]] = True
+    out = np.zeros(R)
+    for r in range(R):
+        if any_member[r]:
+            out[r] = (cost_facilitator_month[r] + meetings_per_year[r] / 12 * platforms[r] * cost_meeting[r]
+                      + pilots_per_year[r] / 12 * cost_pilot[r]
+                      + dissemination_events_per_year[r] / 12 * cost_dissemination_event[r])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def pay_for_activities(planned, members, can_adopt, rep, capacity, commitment, role_clarity, shares, government, stage,
+                       power, membership, member, initiator, budget_line, initiator_type_drive, ownership, month,
+                       contribution_rate, transparency, government_budget, n_districts, project_exit_month,
+                       initiator_drive):
+    """Who pays for the planned activities (model/funding.py: Funding.fund), per alliance. Members pay their
+    agreed contributions (``contribution_rate`` x (0.5 + 0.5 ``transparency``) x the sum of capacity x
+    commitment x role clarity x the share each pays, over members who can adopt), at most the plan; government
+    pays ``government_budget`` x ``n_districts`` x the larger of its embedding (the power-weighted share of
+    government bodies implementing MUS) and a member government initiator's budget line, at most what is left;
+    the project pays the rest until its exit month. Returns the embedding, the support (the share of the plan
+    that happens: 1 while the project pays, what members and government pay for after), the share of the
+    month's spending each purse paid (project, members, government; with nothing planned, the project until
+    it leaves and members' own time after) and the initiator's drive, ``initiator_drive`` x its type's drive
+    x (1 - ownership) while it is a member."""
+    R = len(planned)
+    power_total = np.zeros(R)
+    power_implementing = np.zeros(R)
+    agreed = np.zeros(R)
+    for i in range(len(members)):
+        r = rep[i]
+        if government[i]:
+            power_total[r] += power[i]
+            power_implementing[r] += power[i] * (1.0 if stage[i] >= IMPLEMENTATION else 0.0)
+        if members[i] and can_adopt[i]:  # the project office pays as the project
+            agreed[r] += capacity[i] * commitment[i] * role_clarity[i] * shares[i]
+    embedded = share_of(power_implementing, power_total)
+    support = np.empty(R)
+    payers = np.empty((R, 3))
+    drive = np.zeros(R)
+    for r in range(R):
+        contributions = contribution_rate[r] * (0.5 + 0.5 * transparency[r]) * agreed[r]
+        initiator_active = membership[initiator[r]] == member
+        line = budget_line[r] if initiator_active and government[initiator[r]] else 0.0
+        budget = government_budget[r] * n_districts[r] * larger(embedded[r], line)
+        funded = month <= project_exit_month[r]
+        by_members = smaller(contributions, planned[r])
+        by_government = smaller(budget, planned[r] - by_members)
+        paying = planned[r] > 0
+        support[r] = 1.0
+        if not funded and paying:
+            support[r] = (by_members + by_government) / planned[r]
+        spent = planned[r] * support[r]
+        # when nothing is paid for, what still happens (a meeting called before the exit) is members' own time
+        by_project = larger(0.0, spent - by_members - by_government)  # never below 0 by rounding
+        if not paying:  # nothing planned (no members): the project pays until it leaves, members' own time after
+            payers[r, 0], payers[r, 1], payers[r, 2] = (1.0, 0.0, 0.0) if funded else (0.0, 1.0, 0.0)
+        elif spent > 0:
+            payers[r, 0], payers[r, 1], payers[r, 2] = by_project / spent, by_members / spent, by_government / spent
+        else:
+            payers[r, 0], payers[r, 1], payers[r, 2] = 0.0, 1.0, 0.0
+        if initiator_active:
+            drive[r] = initiator_drive[r] * initiator_type_drive[r] * (1 - ownership[r])
+    return embedded, support, payers, drive
+
+
+@njit(cache=True, nogil=True)
+def account(members, rep, support, payers, member_months, facilitator_months, meetings, pilots_run,
+            dissemination_events, cost, cost_project, cost_members, cost_government, cost_facilitator_month,
+            cost_meeting, cost_pilot, cost_dissemination_event):
+    """This month's resources (model/funding.py: Funding.account_costs), in place: member-months, facilitator
+    months at the support level (none without members), and the cumulative cost of facilitator months,
+    meetings, pilots and events at their unit costs, the month's increase split between the purses by their
+    ``payers`` shares. Returns the new cumulative cost."""
+    R = len(support)
+    n_members = np.zeros(R, np.int64)
+    for i in range(len(members)):
+        if members[i]:
+            n_members[rep[i]] += 1
+    total = np.empty(R)
+    for r in range(R):
+        member_months[r] += n_members[r]
+        facilitator_months[r] += support[r] if n_members[r] > 0 else 0.0
+        total[r] = (facilitator_months[r] * cost_facilitator_month[r] + meetings[r] * cost_meeting[r]
+                    + pilots_run[r] * cost_pilot[r] + dissemination_events[r] * cost_dissemination_event[r])
+        spent = total[r] - cost[r]
+        cost_project[r] += spent * payers[r, 0]
+        cost_members[r] += spent * payers[r, 1]
+        cost_government[r] += spent * payers[r, 2]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def obstruction(org_index, rep, members, view, power, inside_obstruction, mediation, support):
+    """Power-weighted obstruction by blockers (view < 1/3) among the organisations (model/environment.py:
+    Environment.opposition), per alliance: a member's power counts ``inside_obstruction`` x (1 - mediation x
+    support / 2), an outsider's in full."""
+    R = len(support)
+    total = np.zeros(R)
+    blocking = np.zeros(R)
+    for o in org_index:
+        r = rep[o]
+        weight = inside_obstruction[r] * (1 - 0.5 * mediation[r] * support[r]) if members[o] else 1.0
+        w = power[o] * weight
+        total[r] += w
+        blocking[r] += w * (1.0 if view[o] < 1 / 3 else 0.0)
+    return share_of(blocking, total)
+
+
+@njit(cache=True, nogil=True)
+def enable(env, org_index, rep, stage, power, evidence, support, env_gain, env_drag, obstruction):
+    """The enabling environment's month (model/environment.py: Environment.update_environment), per alliance:
+    E += ``env_gain`` x (adoption + evidence x support) / 2 x (1 - E) - ``env_drag`` x obstruction x E, within
+    [0, 1], adoption the power-weighted share of organisations implementing MUS. Returns the new E."""
+    R = len(env)
+    total = np.zeros(R)
+    implementing = np.zeros(R)
+    for o in org_index:
+        r = rep[o]
+        total[r] += power[o]
+        implementing[r] += power[o] * (1.0 if stage[o] >= IMPLEMENTATION else 0.0)
+    adoption = share_of(implementing, total)
+    out = np.empty(R)
+    for r in range(R):
+        carried = evidence[r] * support[r]
+        gain = env_gain[r] * (adoption[r] + carried) / 2 * (1 - env[r])
+        out[r] = smaller(1.0, larger(0.0, env[r] + gain - env_drag[r] * obstruction[r] * env[r]))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def pull_to_mandates(org_index, rep, members, view, power, evidence):
+    """Institutional pull (model/environment.py: Environment.institutional_pull), per alliance with at least two
+    member organisations (0 otherwise): coherence x convinced power x evidence, coherence 1 - 2 x the standard
+    deviation of member organisations' views (at least 0), convinced power the power-weighted share of
+    organisations that are members with a favourable view (>= 0.5)."""
+    R = len(evidence)
+    n = np.zeros(R, np.int64)
+    views = np.zeros(R)
+    total = np.zeros(R)
+    convinced_power = np.zeros(R)
+    for o in org_index:
+        r = rep[o]
+        total[r] += power[o]
+        convinced_power[r] += power[o] * (1.0 if members[o] and view[o] >= 0.5 else 0.0)
+        if members[o]:
+            n[r] += 1
+            views[r] += view[o]
+    convinced = share_of(convinced_power, total)
+    squares = np.zeros(R)
+    for o in org_index:
+        if members[o]:
+            r = rep[o]
+            d = view[o] - views[r] / n[r]
+            squares[r] += d * d
+    out = np.zeros(R)
+    for r in range(R):
+        if n[r] >= 2:
+            coherence = larger(0.0, 1 - 2 * np.sqrt(squares[r] / n[r]))
+            out[r] = coherence * convinced[r] * evidence[r]
+    return out

@@ -435,17 +435,14 @@ def tie_members(members, src, dst, edge_platform):
 @njit(cache=True, nogil=True)
 def admit(who, rep, joins, joined, month, commitment, role_clarity, commitment_floor, clarity_floor):
     """``who`` joined this month (model/alliance.py: Alliances.admit), in place: each alliance's joins counted,
-    and each newcomer's commitment and role clarity raised to at least its alliance's floor (the larger of the
-    two, NaN if either is, as ``np.maximum``)."""
+    and each newcomer's commitment and role clarity raised to at least its alliance's floor."""
     for k in range(len(who)):
         i = who[k]
         r = rep[i]
         joins[r] += 1.0
         joined[i] = month
-        c, f = commitment[i], commitment_floor[r]
-        commitment[i] = c if c >= f or c != c else f
-        c, f = role_clarity[i], clarity_floor[r]
-        role_clarity[i] = c if c >= f or c != c else f
+        commitment[i] = larger(commitment[i], commitment_floor[r])
+        role_clarity[i] = larger(role_clarity[i], clarity_floor[r])
 
 
 @njit(cache=True, nogil=True)

@@ -229,7 +229,7 @@ MUTANTS: tuple[Mutant, ...] = (
       ("tests/model/test_kernels.py::test_membership_views_are_the_array_rule",
        f"{R}::test_mean_trust_ignores_ties_between_members_on_no_common_platform")),
     M("admission sets commitment to the floor, even below what the newcomer had", "model/kernels.py",
-      "commitment[i] = c if c >= f or c != c else f", "commitment[i] = f",
+      "commitment[i] = larger(commitment[i], commitment_floor[r])", "commitment[i] = commitment_floor[r]",
       ("tests/model/test_kernels.py::test_admission_is_the_array_rule",)),
     M("the cached views of membership go stale when membership changes", "model/alliance.py",
       "        self.membership[who] = state\n        self._members = None\n",

@@ -72,7 +72,8 @@ def test_the_round_timer_closes_the_round_by_itself(workshop):
     deadline = time.monotonic() + 60  # generous: only a stalled machine takes long; no timing is asserted
     while workshop.is_open and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert workshop.round == 1 and workshop.history[0]["fell back to the model"] is True
+    with workshop.lock:  # read as the page does: after the closing round's months are played (they hold the lock)
+        assert workshop.round == 1 and workshop.history[0]["fell back to the model"] is True
 
 
 def test_the_model_s_own_play_is_the_model_from_the_same_seed_and_decisions_make_the_played_one_differ(workshop):

@@ -583,7 +583,8 @@ def finishing_pilots(pilot_host, pilot_end, done, rep, replicates):
     finished = 0
     for j in range(m):
         finished += done[j]
-    hosts, kept_host, kept_end = np.empty(finished, np.int64), np.empty(m - finished, np.int64), np.empty(m - finished, np.int64)
+    hosts = np.empty(finished, np.int64)
+    kept_host, kept_end = np.empty(m - finished, np.int64), np.empty(m - finished, np.int64)
     start = np.zeros(replicates + 1, np.int64)
     a = b = 0
     for j in range(m):

@@ -642,13 +642,12 @@ def documentation_chance(membership, initiator, documentation, documents):
 
 
 @njit(cache=True, nogil=True)
-def judge_pilots(u, chance, start, membership, initiator, documentation, documents):
+def judge_pilots(u, chance, documenting, start):
     """Which finished pilots succeed and which are documented (model/pilots.py: Pilots.finish_pilots): alliance
     r's block of draws ``u[2 start[r]:2 start[r + 1]]`` holds first one draw per pilot for success (below its
-    chance) and then one per pilot for documentation (below :func:`documentation_chance` of r), as the
-    alliance draws alone. Returns (success, documented, and per alliance successes, documented pilots,
-    documented successes)."""
-    documenting = documentation_chance(membership, initiator, documentation, documents)
+    chance) and then one per pilot for documentation (below ``documenting`` of r), as the alliance draws
+    alone. Returns (success, documented, and per alliance successes, documented pilots, documented
+    successes)."""
     R = len(documenting)
     m = start[R]
     success, documented = np.empty(m, np.bool_), np.empty(m, np.bool_)

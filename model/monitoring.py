@@ -13,8 +13,7 @@ class Monitoring:
     def monitor_process(self) -> None:
         """A stall - attendance under ``stall_attendance`` at the last planned meeting, or a conflict open for
         more than ``conflict_stall_months`` - is detected with chance ``monitoring`` x support and corrected:
-        an extra meeting is called and those who left are re-invited (the detection:
-        :func:`model.kernels.stalls`)."""
+        an extra meeting is called and those who left are re-invited."""
         q = self.q
         detected, stale = kernels.stalls(self.open_conflicts, self.conflict_since, self.month,
                                          q["conflict_stall_months"], self.attendance, q["stall_attendance"],

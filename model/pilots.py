@@ -39,8 +39,7 @@ class Pilots:
 
     def host_weight(self, hosts: np.ndarray) -> np.ndarray:
         """Relative chance of each candidate host to get a pilot: ((1 - equity) x capacity + equity x need)
-        x voice, need = (1 if marginalised else 0.3) x (1 - capacity) (see :meth:`run_action_research`; the
-        loop: :func:`model.kernels.host_weight`)."""
+        x voice, need = (1 if marginalised else 0.3) x (1 - capacity) (see :meth:`run_action_research`)."""
         return kernels.host_weight(hosts, self.marginalised, self.capacity, self.q["equity"], self.voice(), self.rep_s)
 
     def pilot_platforms(self, host: int) -> list[int]:
@@ -61,7 +60,7 @@ class Pilots:
         weight ``joint_action_weight``): pilots are chosen, designed and run by the platform, so its shared
         vision, clear roles and trust decide how well. Fit is how well the design fits the host's water uses
         (:meth:`fit_designs`, weight ``design_fit_weight``): without brokering, designs drift to the
-        powerful members' uses (P9). The loop: :func:`model.kernels.success_chance`."""
+        powerful members' uses (P9)."""
         q = self.q
         return kernels.success_chance(hosts, self.pilot_host, self.rep_s, q["pilot_base_success"], self.capacity,
                                       q["guidance"], self.support, q["pilots_guided_per_district"],
@@ -86,8 +85,7 @@ class Pilots:
         self.pilot_host, self.pilot_end = under_way, ends
         # each alliance draws for its pilots' success, then for their documentation, as it draws alone
         success, documented, succeeded, written, evidence = kernels.judge_pilots(
-            self.uniform(draws), chance, start, self.membership, self.initiator, self.q["documentation"],
-            self.profile["documents"])
+            self.uniform(draws), chance, self.documentation_chance(), start)
         self.counts["pilots_succeeded"] += succeeded
         self.counts["pilots_documented"] += written
         self.counts["evidence"] += evidence
@@ -105,7 +103,7 @@ class Pilots:
         trust of the platforms' live ties and the commitment of the members seated on them; a failure teaches
         the host (capacity +0.05) and moves that trust towards 0 at half the rate x (1 - ``mutual_trust``)
         (see :meth:`finish_pilots`). An alliance's pilots act one after another, in the order it started them
-        (a later one reads the trust an earlier one left); the loop: :func:`model.kernels.record_pilots_at`."""
+        (a later one reads the trust an earlier one left); the loop: :func:`model.kernels.record_pilots`."""
         q = self.q
         kernels.record_pilots_at(hosts, success, self.platform, self.district_platform, self.bridge_platform,
                                  *self.platform_index("_ties_on", self.edge_platform), self.live_ties, self.trust,

@@ -253,8 +253,7 @@ def test_finishing_pilots_draw_and_count_as_the_array_rule(months):
     for x, y in zip(ours[:3], (hosts, under_way, ends)):
         np.testing.assert_array_equal(x, y)
     start, draws = ours[3], ours[4]
-    judged = kernels.judge_pilots(a.uniform(draws), a.success_chance(hosts), start, a.membership, a.initiator,
-                                  a.q["documentation"], a.profile["documents"])
+    judged = kernels.judge_pilots(a.uniform(draws), a.success_chance(hosts), a.documentation_chance(), start)
     for x, y in zip(judged, (success, documented, *counts)):
         np.testing.assert_array_equal(x, y)
     assert all(g.random() == h.random() for g, h in zip(a.rngs, b.rngs))  # as many draws

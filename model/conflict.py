@@ -17,21 +17,19 @@ class Conflict:
         who, plat = self.seat_who, self.seat_platform
         if len(who) < 2:
             return
-        P = self.n_platforms
-        meeting = self.total(self.rep_s[who]) >= 2  # alliances with two or more seats taken this month
-        count = np.bincount(plat, minlength=P)
-        chance = self.escalation_chance()
-        new = (count >= 2) & (self.uniform_platforms(meeting) < chance)
+        count, meeting = kernels.seats_taken(who, plat, self.rep_s, self.n_platforms, self.replicates)
+        new = kernels.conflicts_raised(count, self.uniform_platforms(meeting), self.escalation_chance())
         new = decisions.raised_conflicts(self, new)
-        trust = self.platform_trust() if new.any() else None  # for the event log only: most months see no conflict
+        if not new.any():
+            return
+        trust = self.platform_trust()  # for the event log only: most months see no conflict
         for k in new.nonzero()[0]:
             members_here = who[plat == k]
             use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
             self.log(self.rep_p[k], EventKind.CONFLICT,
                      f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
-        self.conflict_since = np.where(new & (self.open_conflicts == 0), self.month, self.conflict_since)
-        self.open_conflicts += new
-        self.counts["conflicts_arisen"] += self.total(self.rep_p[new])
+        self.counts["conflicts_arisen"] += kernels.open_conflicts_at(new, self.open_conflicts, self.conflict_since,
+                                                                     self.month, self.rep_p, self.replicates)
 
     def escalation_chance(self) -> np.ndarray:
         """Chance that this month's meeting of each platform starts a conflict, from tension and distrust among
@@ -44,32 +42,28 @@ class Conflict:
         they become conflicts ('mediating communication'). Mediation thus removes a share of the escalations
         there are: its return is proportional to tension x distrust, large in a hostile context and nil in a
         calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high)."""
-        tension = kernels.tension_at(self.n_platforms, self.seat_who, self.seat_platform, self.interests, self.power,
-                                     self.view)
-        q, rep = self.q, self.rep_p
-        return (q["conflict_propensity"][rep] * tension * (1 - self.platform_trust())
-                * (1.5 - q["mutual_trust"][rep]) * (1 - 0.5 * q["mediation"] * self.support)[rep])
+        q = self.q
+        return kernels.escalation_chance(self.n_platforms, self.seat_who, self.seat_platform, self.interests,
+                                         self.power, self.view, self.platform_trust(), q["conflict_propensity"],
+                                         q["mutual_trust"], q["mediation"], self.support, self.rep_p)
 
     def manage_conflicts(self) -> None:
         """Facilitation 'managing conflict': each open conflict is resolved in a month with chance
         ``conflict_management`` x support. Unresolved conflicts break trust fast - every member tie in the
         platform moves towards 0 at :meth:`breaking_rate` - and wear members' commitment down by half
         that rate."""
-        open_ = self.open_conflicts > 0
-        if not open_.any():
+        if not self.open_conflicts.any():
             return
         chance = np.minimum(1.0, self.q["conflict_management"] * self.support)
         resolved = np.zeros(self.n_platforms, dtype=self.open_conflicts.dtype)
-        p = self.p_start
-        for r in np.flatnonzero(self.any_of(self.rep_p[open_])):
-            resolved[p[r]:p[r + 1]] = self.rngs[r].binomial(self.open_conflicts[p[r]:p[r + 1]], chance[r])
+        for k in self.open_conflicts.nonzero()[0]:  # as the alliance draws alone, one draw per open platform
+            r = self.rep_p[k]
+            resolved[k] = self.rngs[r].binomial(self.open_conflicts[k], chance[r])
         resolved = decisions.mediated(self, resolved)
         for k in resolved.nonzero()[0]:
             self.log(self.rep_p[k], EventKind.RESOLVED, f"The facilitator resolved a conflict in the "
                      f"{self.platform_names[k]} after {self.month - self.conflict_since[k]} months.")
-        self.open_conflicts -= resolved
-        self.counts["conflicts_resolved"] += self.total(self.rep_p, resolved)
-        self.conflict_since = np.where(self.open_conflicts == 0, -1, self.conflict_since)
-        kernels.strain_under_conflict(self.trust, self.commitment, self.live_ties, self.edge_platform,
-                                      self.open_conflicts > 0, self.breaking_rate(), self.rep_t, self.seated_members,
-                                      self.home, self.rep_s)
+        self.counts["conflicts_resolved"] += kernels.settle_conflicts(
+            self.open_conflicts, resolved, self.conflict_since, self.rep_p, self.replicates, self.trust,
+            self.commitment, self.live_ties, self.edge_platform, self.breaking_rate(), self.rep_t,
+            self.seated_members, self.home, self.rep_s)

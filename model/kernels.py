@@ -12,9 +12,10 @@ implementations than the compiled ones and differ in the last bit).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
-from .states import LEVEL, STAGE
+from .states import LEVEL, MEMBERSHIP, STAGE
 
 UNAWARE, KNOWLEDGE, PERSUASION, DECISION = int(STAGE.UNAWARE), int(STAGE.KNOWLEDGE), int(STAGE.PERSUASION), int(STAGE.DECISION)
 IMPLEMENTATION, CONFIRMATION = int(STAGE.IMPLEMENTATION), int(STAGE.CONFIRMATION)
@@ -1147,3 +1148,291 @@ def pull_to_mandates(org_index, rep, members, view, power, evidence):
             coherence = larger(0.0, 1 - 2 * np.sqrt(squares[r] / n[r]))
             out[r] = coherence * convinced[r] * evidence[r]
     return out
+
+
+# ---- pilots: action research (pilots started, judged and recorded), process monitoring, conflicts -------------
+
+MEMBER = int(MEMBERSHIP.MEMBER)
+
+
+def of_alliance(x, r):
+    """Alliance r's value of ``x``: ``x[r]`` when there is one value per alliance (an array), ``x`` itself when
+    one value holds for all (a number: support set by hand)."""
+    return x[r] if np.ndim(x) else x
+
+
+@overload(of_alliance)
+def _of_alliance(x, r):
+    if isinstance(x, types.Array):
+        return lambda x, r: x[r]
+    return lambda x, r: x
+
+
+@njit(cache=True, nogil=True)
+def pilot_candidates(is_community, members, stage, pilot_host, n_new, rep):
+    """Communities that can host a new pilot (model/pilots.py: Pilots.run_action_research): member communities
+    not yet implementing MUS and hosting no pilot under way, in index order. Returns (hosts, bounds, starting):
+    alliance r's candidates are ``hosts[bounds[r]:bounds[r + 1]]``, and it starts ``n_new[r]`` pilots, at most
+    one per candidate."""
+    n, R = len(stage), len(n_new)
+    hosting = np.zeros(n, np.bool_)
+    for h in pilot_host:
+        hosting[h] = True
+    hosts = np.empty(n, np.int64)
+    bounds = np.zeros(R + 1, np.int64)
+    m = 0
+    for i in range(n):
+        if is_community[i] and members[i] and not hosting[i] and stage[i] < IMPLEMENTATION:
+            hosts[m] = i
+            m += 1
+            bounds[rep[i] + 1] += 1
+    starting = np.empty(R, np.int64)
+    for r in range(R):
+        starting[r] = n_new[r] if n_new[r] < bounds[r + 1] else bounds[r + 1]
+        bounds[r + 1] += bounds[r]
+    return hosts[:m], bounds, starting
+
+
+@njit(cache=True, nogil=True)
+def host_weight(hosts, marginalised, capacity, equity, voice, rep):
+    """Each candidate host's relative chance to get a pilot (model/pilots.py: Pilots.host_weight):
+    ((1 - equity) x capacity + equity x need) x voice + 1e-9, need = (1 if marginalised else 0.3) x
+    (1 - capacity)."""
+    out = np.empty(len(hosts))
+    for j in range(len(hosts)):
+        i = hosts[j]
+        e = equity[rep[i]]
+        need = (1.0 if marginalised[i] else 0.3) * (1 - capacity[i])
+        out[j] = ((1 - e) * capacity[i] + e * need) * voice[i] + 1e-9
+    return out
+
+
+@njit(cache=True, nogil=True)
+def enrol_pilots(pilot_host, pilot_end, chosen, month, duration, marginalised, rep, replicates):
+    """The pilots under way once ``chosen`` start (model/pilots.py: Pilots.run_action_research): those under way
+    and then the new ones, each ending ``duration`` of its alliance after ``month``, put in alliance order
+    keeping that order within an alliance (a stable sort by alliance). Returns (hosts, ends, marginalised
+    hosts among the new ones per alliance)."""
+    m = len(pilot_host) + len(chosen)
+    host, end = np.empty(m, np.int64), np.empty(m, np.int64)
+    for j in range(len(pilot_host)):
+        host[j], end[j] = pilot_host[j], pilot_end[j]
+    for j in range(len(chosen)):
+        c = chosen[j]
+        host[len(pilot_host) + j], end[len(pilot_host) + j] = c, month + duration[rep[c]]
+    place = np.zeros(replicates + 1, np.int64)
+    for j in range(m):
+        place[rep[host[j]] + 1] += 1
+    for r in range(replicates):
+        place[r + 1] += place[r]
+    sorted_host, sorted_end = np.empty(m, np.int64), np.empty(m, np.int64)
+    for j in range(m):
+        r = rep[host[j]]
+        sorted_host[place[r]], sorted_end[place[r]] = host[j], end[j]
+        place[r] += 1
+    new_marginalised = np.zeros(replicates, np.int64)
+    for c in chosen:
+        if marginalised[c]:
+            new_marginalised[rep[c]] += 1
+    return sorted_host, sorted_end, new_marginalised
+
+
+@njit(cache=True, nogil=True)
+def finishing_pilots(pilot_host, pilot_end, done, rep, replicates):
+    """The pilots flagged ``done`` and those still under way, each in their order (model/pilots.py:
+    Pilots.finish_pilots). Returns (finished hosts, hosts and ends of those under way, start, draws): alliance
+    r's finished pilots are ``start[r]:start[r + 1]``, and it draws twice as many (success, documentation)."""
+    m = len(pilot_host)
+    finished = 0
+    for j in range(m):
+        finished += done[j]
+    hosts = np.empty(finished, np.int64)
+    kept_host, kept_end = np.empty(m - finished, np.int64), np.empty(m - finished, np.int64)
+    start = np.zeros(replicates + 1, np.int64)
+    a = b = 0
+    for j in range(m):
+        if done[j]:
+            hosts[a] = pilot_host[j]
+            start[rep[pilot_host[j]] + 1] += 1
+            a += 1
+        else:
+            kept_host[b], kept_end[b] = pilot_host[j], pilot_end[j]
+            b += 1
+    draws = np.empty(replicates, np.int64)
+    for r in range(replicates):
+        draws[r] = 2 * start[r + 1]
+        start[r + 1] += start[r]
+    return hosts, kept_host, kept_end, start, draws
+
+
+@njit(cache=True, nogil=True)
+def success_chance(hosts, pilot_host, rep, base, capacity, guidance, support, guided_per_district, n_districts, env,
+                   joint_action, platform, district_platform, joint_action_weight, fit, design_fit_weight):
+    """Chance each finished pilot succeeds (model/pilots.py: Pilots.success_chance): base x (0.6 + 0.4
+    capacity) x (0.6 + 0.4 guidance') x (0.8 + 0.2 enabling env) x (1 - w_j + w_j x joint action) x (1 - w_f
+    + w_f x fit), guidance' = ``guidance`` x ``support`` x min(1, ``guided_per_district`` x
+    districts / pilots under way, at least 1), joint action the mean of the host's community and district
+    platforms'."""
+    R = len(base)
+    under_way = np.zeros(R, np.int64)
+    for h in pilot_host:
+        under_way[rep[h]] += 1
+    guided = np.empty(R)
+    for r in range(R):
+        share = guided_per_district[r] * n_districts[r] / (under_way[r] if under_way[r] > 1 else 1)
+        guided[r] = guidance[r] * of_alliance(support, r) * (share if share < 1.0 else 1.0)
+    out = np.empty(len(hosts))
+    for j in range(len(hosts)):
+        i = hosts[j]
+        r = rep[i]
+        quality = 0.5 * (joint_action[platform[i]] + joint_action[district_platform[i]])
+        wj, wf = joint_action_weight[r], design_fit_weight[r]
+        out[j] = (base[r] * (0.6 + 0.4 * capacity[i]) * (0.6 + 0.4 * guided[r])
+                  * (0.8 + 0.2 * env[r]) * (1 - wj + wj * quality) * (1 - wf + wf * fit[i]))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def documentation_chance(membership, initiator, documentation, documents):
+    """Chance a finished pilot's result is documented, per alliance (model/pilots.py:
+    Pilots.documentation_chance): ``documentation`` + the initiator type's ``documents`` while the initiator is
+    a member, at most 1."""
+    out = np.empty(len(documentation))
+    for r in range(len(documentation)):
+        c = documentation[r] + documents[r] * (1.0 if membership[initiator[r]] == MEMBER else 0.0)
+        out[r] = c if c < 1.0 else 1.0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def judge_pilots(u, chance, documenting, start):
+    """Which finished pilots succeed and which are documented (model/pilots.py: Pilots.finish_pilots): alliance
+    r's block of draws ``u[2 start[r]:2 start[r + 1]]`` holds first one draw per pilot for success (below its
+    chance) and then one per pilot for documentation (below ``documenting`` of r), as the alliance draws
+    alone. Returns (success, documented, and per alliance successes, documented pilots, documented
+    successes)."""
+    R = len(documenting)
+    m = start[R]
+    success, documented = np.empty(m, np.bool_), np.empty(m, np.bool_)
+    succeeded, written, evidence = np.zeros(R, np.int64), np.zeros(R, np.int64), np.zeros(R, np.int64)
+    for r in range(R):
+        k = start[r + 1] - start[r]
+        for j in range(start[r], start[r + 1]):
+            success[j] = u[start[r] + j] < chance[j]
+            documented[j] = u[start[r] + j + k] < documenting[r]
+            succeeded[r] += success[j]
+            written[r] += documented[j]
+            evidence[r] += success[j] and documented[j]
+    return success, documented, succeeded, written, evidence
+
+
+@njit(cache=True, nogil=True)
+def pilot_platform_table(hosts, platform, district_platform, bridge_platform):
+    """(3, hosts) platforms of each host's pilot: its community platform, its district's platform and its second
+    seat, -1 where none (model/pilots.py: Pilots.pilot_platform_table)."""
+    out = np.empty((3, len(hosts)), platform.dtype)
+    for j in range(len(hosts)):
+        h = hosts[j]
+        out[0, j], out[1, j], out[2, j] = platform[h], district_platform[h], bridge_platform[h]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def record_pilots_at(hosts, success, platform, district_platform, bridge_platform, tie_order, tie_start, live_ties,
+                     trust, seat_order, seat_start, members, commitment, stage, implementing_since, view, last_win,
+                     capacity, gain, mutual_trust, rep, month):
+    """What finished pilots do (:func:`record_pilots`), each on its platforms (:func:`pilot_platform_table`)."""
+    record_pilots(hosts, success, pilot_platform_table(hosts, platform, district_platform, bridge_platform),
+                  tie_order, tie_start, live_ties, trust, seat_order, seat_start, members, commitment, stage,
+                  implementing_since, view, last_win, capacity, gain, mutual_trust, rep, month)
+
+
+@njit(cache=True, nogil=True)
+def stalls(open_conflicts, conflict_since, month, conflict_stall_months, attendance, stall_attendance,
+           extra_meeting, u, monitoring, support, rep):
+    """Stalls detected by process monitoring (model/monitoring.py: Monitoring.monitor_process): a platform with
+    a conflict open for more than ``conflict_stall_months`` (stale) or attendance under ``stall_attendance``
+    at its last planned meeting, and no extra meeting called yet, is flagged when its draw ``u`` falls below
+    ``monitoring`` x ``support`` of its alliance; an extra meeting is called there (in place). Returns
+    (detected, stale)."""
+    P = len(open_conflicts)
+    detected, stale = np.zeros(P, np.bool_), np.zeros(P, np.bool_)
+    for p in range(P):
+        r = rep[p]
+        stale[p] = open_conflicts[p] > 0 and month - conflict_since[p] > conflict_stall_months[r]
+        thin = attendance[p] < stall_attendance[r]
+        if (stale[p] or thin) and not extra_meeting[p] and u[p] < monitoring[r] * of_alliance(support, r):
+            detected[p] = True
+            extra_meeting[p] = True
+    return detected, stale
+
+
+@njit(cache=True, nogil=True)
+def seats_taken(seat_who, seat_platform, rep, n_platforms, replicates):
+    """Seats taken at this month's meetings per platform, and whether each alliance has two or more
+    (model/conflict.py: Conflict.arise_conflicts)."""
+    count = np.zeros(n_platforms, np.int64)
+    per_alliance = np.zeros(replicates, np.int64)
+    for s in range(len(seat_who)):
+        count[seat_platform[s]] += 1
+        per_alliance[rep[seat_who[s]]] += 1
+    return count, per_alliance >= 2
+
+
+@njit(cache=True, nogil=True)
+def escalation_chance(n_platforms, who, seat_platform, interests, power, view, platform_trust, propensity,
+                      mutual_trust, mediation, support, rep):
+    """Chance this month's meeting of each platform starts a conflict (model/conflict.py:
+    Conflict.escalation_chance): ``propensity`` x tension (:func:`tension_at`) x (1 - platform trust) x
+    (1.5 - ``mutual_trust``) x (1 - ``mediation`` x ``support`` / 2)."""
+    tension = tension_at(n_platforms, who, seat_platform, interests, power, view)
+    out = np.empty(n_platforms)
+    for p in range(n_platforms):
+        r = rep[p]
+        out[p] = (propensity[r] * tension[p] * (1 - platform_trust[p]) * (1.5 - mutual_trust[r])
+                  * (1 - 0.5 * mediation[r] * of_alliance(support, r)))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def conflicts_raised(count, u, chance):
+    """Platforms whose meeting starts a conflict (model/conflict.py: Conflict.arise_conflicts): two or more
+    seats and a draw ``u`` below the chance (NaN: no draw, no conflict)."""
+    new = np.zeros(len(count), np.bool_)
+    for p in range(len(count)):
+        new[p] = count[p] >= 2 and u[p] < chance[p]
+    return new
+
+
+@njit(cache=True, nogil=True)
+def open_conflicts_at(new, open_conflicts, conflict_since, month, rep, replicates):
+    """New conflicts open, in place (model/conflict.py: Conflict.arise_conflicts): each flagged platform has one
+    more, dated ``month`` where none was open. Returns the new conflicts per alliance."""
+    arisen = np.zeros(replicates, np.int64)
+    for p in range(len(new)):
+        if new[p]:
+            if open_conflicts[p] == 0:
+                conflict_since[p] = month
+            open_conflicts[p] += 1
+            arisen[rep[p]] += 1
+    return arisen
+
+
+@njit(cache=True, nogil=True)
+def settle_conflicts(open_conflicts, resolved, conflict_since, rep_p, replicates, trust, commitment, live_ties,
+                     edge_platform, rate, rep_t, seated_members, home, rep_s):
+    """This month's end of conflict management, in place (model/conflict.py: Conflict.manage_conflicts): the
+    ``resolved`` conflicts close (a platform with none left open is dated -1), then the conflicts still open
+    take their toll (:func:`strain_under_conflict`). Returns the resolved conflicts per alliance (added as
+    floats in platform order)."""
+    closed = np.zeros(replicates)
+    hurting = np.zeros(len(open_conflicts), np.bool_)
+    for p in range(len(open_conflicts)):
+        open_conflicts[p] -= resolved[p]
+        closed[rep_p[p]] += resolved[p]
+        if open_conflicts[p] == 0:
+            conflict_since[p] = -1
+        hurting[p] = open_conflicts[p] > 0
+    strain_under_conflict(trust, commitment, live_ties, edge_platform, hurting, rate, rep_t, seated_members, home,
+                          rep_s)
+    return closed

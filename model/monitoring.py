@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .events import EventKind
 
 
@@ -13,16 +14,16 @@ class Monitoring:
         """A stall - attendance under ``stall_attendance`` at the last planned meeting, or a conflict open for
         more than ``conflict_stall_months`` - is detected with chance ``monitoring`` x support and corrected:
         an extra meeting is called and those who left are re-invited."""
-        q, rep = self.q, self.rep_p
-        stale = (self.open_conflicts > 0) & (self.month - self.conflict_since > q["conflict_stall_months"][rep])
-        thin = self.attendance < q["stall_attendance"][rep]
-        stalled = (stale | thin) & ~self.extra_meeting
-        detected = stalled & (self.uniform_platforms() < (q["monitoring"] * self.support)[rep])
+        q = self.q
+        detected, stale = kernels.stalls(self.open_conflicts, self.conflict_since, self.month,
+                                         q["conflict_stall_months"], self.attendance, q["stall_attendance"],
+                                         self.extra_meeting, self.uniform_platforms(), q["monitoring"], self.support,
+                                         self.rep_p)
+        if not detected.any():
+            return
         for k in detected.nonzero()[0]:
             why = "an unresolved conflict" if stale[k] else f"falling attendance ({self.attendance[k]:.0%})"
-            self.log(rep[k], EventKind.MONITORING, f"Process monitoring flagged {why} in the "
+            self.log(self.rep_p[k], EventKind.MONITORING, f"Process monitoring flagged {why} in the "
                      f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")
-        self.extra_meeting |= detected
         self.attendance = np.where(detected, np.nan, self.attendance)
-        if detected.any():
-            self.reinvite_dropped(detected)
+        self.reinvite_dropped(detected)

@@ -7,7 +7,6 @@ import numpy as np
 
 from . import decisions, kernels, rules
 from .events import EventKind
-from .states import MEMBERSHIP, STAGE
 
 
 class Pilots:
@@ -20,37 +19,28 @@ class Pilots:
         in :meth:`finish_pilots`."""
         self.finish_pilots()
         rate = self.q["pilots_per_year"] / 12 * self.support
-        n_new = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
+        n_new = np.array([g.poisson(x) for g, x in zip(self.rngs, rate.tolist())])
         if not n_new.any():
             return
-        hosting = np.zeros(self.n, dtype=bool)
-        hosting[self.pilot_host] = True
-        hosts = (self.is_community & self.members & ~hosting & (self.stage < STAGE.IMPLEMENTATION)).nonzero()[0]
-        rep = self.rep_s[hosts]
-        n_new = np.minimum(n_new, self.total(rep))
+        hosts, bounds, n_new = kernels.pilot_candidates(self.is_community, self.members, self.stage, self.pilot_host,
+                                                        n_new, self.rep_s)
         if not n_new.any():
             return
         weight = self.host_weight(hosts)
         chosen = []
-        bounds = np.searchsorted(rep, np.arange(self.replicates + 1))  # hosts are sorted by alliance
-        for r in np.flatnonzero(n_new):  # each alliance draws its pilots from its own candidates
+        for r in n_new.nonzero()[0]:  # each alliance draws its pilots from its own candidates
             mine = slice(bounds[r], bounds[r + 1])
             chosen.append(hosts[mine][rules.weighted_sample(self.rngs[r], n_new[r], weight[mine])])
-        chosen = np.concatenate(chosen)
-        duration = self.q["pilot_duration"][self.rep_s[chosen]]
-        host = np.concatenate((self.pilot_host, chosen))
-        end = np.concatenate((self.pilot_end, self.month + duration))
-        by_alliance = np.argsort(self.rep_s[host], kind="stable")  # each alliance's pilots in the order it started them
-        self.pilot_host, self.pilot_end = host[by_alliance], end[by_alliance]
+        self.pilot_host, self.pilot_end, marginalised = kernels.enrol_pilots(
+            self.pilot_host, self.pilot_end, np.concatenate(chosen), self.month, self.q["pilot_duration"],
+            self.marginalised, self.rep_s, self.replicates)
         self.counts["pilots_run"] += n_new
-        self.counts["pilots_marginalised"] += self.total(self.rep_s[chosen[self.marginalised[chosen]]])
+        self.counts["pilots_marginalised"] += marginalised
 
     def host_weight(self, hosts: np.ndarray) -> np.ndarray:
         """Relative chance of each candidate host to get a pilot: ((1 - equity) x capacity + equity x need)
         x voice, need = (1 if marginalised else 0.3) x (1 - capacity) (see :meth:`run_action_research`)."""
-        need = np.where(self.marginalised[hosts], 1.0, 0.3) * (1 - self.capacity[hosts])
-        equity = self.q["equity"][self.rep_s[hosts]]
-        return ((1 - equity) * self.capacity[hosts] + equity * need) * self.voice()[hosts] + 1e-9
+        return kernels.host_weight(hosts, self.marginalised, self.capacity, self.q["equity"], self.voice(), self.rep_s)
 
     def pilot_platforms(self, host: int) -> list[int]:
         """The platforms that run a pilot: the host's community platform, its district's platform and any
@@ -59,7 +49,7 @@ class Pilots:
 
     def pilot_platform_table(self, hosts: np.ndarray) -> np.ndarray:
         """(3, hosts) platforms of each host's pilot (see :meth:`pilot_platforms`); -1 where it has none."""
-        return np.stack([self.platform[hosts], self.district_platform[hosts], self.bridge_platform[hosts]])
+        return kernels.pilot_platform_table(hosts, self.platform, self.district_platform, self.bridge_platform)
 
     def success_chance(self, hosts: np.ndarray) -> np.ndarray:
         """Chance a finished pilot succeeds: ``pilot_base_success`` x (0.6 + 0.4 capacity) x
@@ -72,14 +62,11 @@ class Pilots:
         (:meth:`fit_designs`, weight ``design_fit_weight``): without brokering, designs drift to the
         powerful members' uses (P9)."""
         q = self.q
-        under_way = np.maximum(1, self.total(self.rep_s[self.pilot_host]))  # the finishing ones included
-        guidance = q["guidance"] * self.support * np.minimum(1.0, q["pilots_guided_per_district"] * q["n_districts"]
-                                                             / under_way)
-        quality = 0.5 * (self.joint_action[self.platform[hosts]] + self.joint_action[self.district_platform[hosts]])
-        rep = self.rep_s[hosts]
-        wj, wf = q["joint_action_weight"][rep], q["design_fit_weight"][rep]
-        return (q["pilot_base_success"][rep] * (0.6 + 0.4 * self.capacity[hosts]) * (0.6 + 0.4 * guidance[rep])
-                * (0.8 + 0.2 * self.env[rep]) * (1 - wj + wj * quality) * (1 - wf + wf * self.fit[hosts]))
+        return kernels.success_chance(hosts, self.pilot_host, self.rep_s, q["pilot_base_success"], self.capacity,
+                                      q["guidance"], self.support, q["pilots_guided_per_district"],
+                                      q["n_districts"], self.env, self.joint_action, self.platform,
+                                      self.district_platform, q["joint_action_weight"], self.fit,
+                                      q["design_fit_weight"])
 
     def finish_pilots(self) -> None:
         """A success is a small win: the host implements MUS and the members of the pilot's platforms gain
@@ -91,29 +78,24 @@ class Pilots:
         done = self.pilot_end <= self.month
         if not done.any():
             return
-        hosts = self.pilot_host[done]
+        hosts, under_way, ends, start, draws = kernels.finishing_pilots(self.pilot_host, self.pilot_end, done,
+                                                                        self.rep_s, self.replicates)
         chance = self.success_chance(hosts)
         chance = decisions.pilot_chance(self, hosts, chance)
-        self.pilot_host, self.pilot_end = self.pilot_host[~done], self.pilot_end[~done]
-        rep = self.rep_s[hosts]
-        finishing = self.total(rep)
-        success, documented = np.empty(len(hosts), dtype=bool), np.empty(len(hosts), dtype=bool)
-        start = np.r_[0, np.cumsum(finishing)]
-        documenting = self.documentation_chance()
-        for r in np.flatnonzero(finishing):  # success draws, then documentation draws, as an alliance alone draws
-            mine = slice(start[r], start[r + 1])
-            success[mine] = self.rngs[r].random(finishing[r]) < chance[mine]
-            documented[mine] = self.rngs[r].random(finishing[r]) < documenting[r]
-        self.counts["pilots_succeeded"] += self.total(rep[success])
-        self.counts["pilots_documented"] += self.total(rep[documented])
-        self.counts["evidence"] += self.total(rep[success & documented])
+        self.pilot_host, self.pilot_end = under_way, ends
+        # each alliance draws for its pilots' success, then for their documentation, as it draws alone
+        success, documented, succeeded, written, evidence = kernels.judge_pilots(
+            self.uniform(draws), chance, self.documentation_chance(), start)
+        self.counts["pilots_succeeded"] += succeeded
+        self.counts["pilots_documented"] += written
+        self.counts["evidence"] += evidence
         self.record_pilots(hosts, success, documented)
 
     def documentation_chance(self) -> float:
         """Chance that a finished pilot's result is documented: ``documentation`` + the initiator type's
         ``documents`` while the initiator is a member, at most 1 (see :meth:`finish_pilots`)."""
-        member = self.membership[self.initiator] == MEMBERSHIP.MEMBER
-        return np.minimum(1.0, self.q["documentation"] + self.profile["documents"] * member)
+        return kernels.documentation_chance(self.membership, self.initiator, self.q["documentation"],
+                                            self.profile["documents"])
 
     def record_pilots(self, hosts: np.ndarray, success: np.ndarray, documented: np.ndarray) -> None:
         """What finished pilots (sorted by alliance) do to their hosts and their platforms: a success makes
@@ -123,11 +105,11 @@ class Pilots:
         (see :meth:`finish_pilots`). An alliance's pilots act one after another, in the order it started them
         (a later one reads the trust an earlier one left); the loop: :func:`model.kernels.record_pilots`."""
         q = self.q
-        kernels.record_pilots(hosts, success, self.pilot_platform_table(hosts),
-                              *self.platform_index("_ties_on", self.edge_platform), self.live_ties, self.trust,
-                              *self.platform_index("_seated_on", self.platform), self.members, self.commitment,
-                              self.stage, self.implementing_since, self.view, self.last_win, self.capacity,
-                              q["small_win_gain"], q["mutual_trust"], self.rep_s, self.month)
+        kernels.record_pilots_at(hosts, success, self.platform, self.district_platform, self.bridge_platform,
+                                 *self.platform_index("_ties_on", self.edge_platform), self.live_ties, self.trust,
+                                 *self.platform_index("_seated_on", self.platform), self.members, self.commitment,
+                                 self.stage, self.implementing_since, self.view, self.last_win, self.capacity,
+                                 q["small_win_gain"], q["mutual_trust"], self.rep_s, self.month)
         for host, ok, doc in zip(hosts.tolist(), success.tolist(), documented.tolist()):
             verdict = "succeeded: a small win" if ok else "failed: lessons learnt, some trust lost"
             doc = "documented" if doc else "not documented"

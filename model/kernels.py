@@ -518,14 +518,15 @@ def call_meetings(u_platforms, u, seats, extra_meeting, meetings_per_year, meeti
 
 @njit(cache=True, nogil=True)
 def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, commitment, home, u, chance, members,
-         has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment, guidance, support, rep):
+         has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment, guidance, support, rep,
+         meetings, meetings_missed):
     """The planned meetings that take place and what attending does (model/meetings.py: Meetings.hold_meetings):
     attendance is the share of a planned meeting's members who came; a meeting takes place when at least
     ``quorum`` x its members and at least two came; attending learns as :func:`learn_at_meetings` has it, useful
     ``meeting_commitment`` x (0.5 + 0.5 ``guidance`` x support). The seats taken, each alliance's as a run of it
     alone lists them: its attendants at their primary platform, then its bridges at their second one, each in
-    index order. Returns (attendance, meets, meetings held and fell through per alliance, attend,
-    attend_bridge, seat_who, seat_platform)."""
+    index order. The meetings held and those that fell through are added to each alliance's ``meetings`` and
+    ``meetings_missed``, in place. Returns (attendance, meets, attend, attend_bridge, seat_who, seat_platform)."""
     P, R, n = len(seats), len(support), len(come)
     present = np.zeros(P, np.int64)
     for i in range(n):
@@ -544,6 +545,8 @@ def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, c
                 missed[rep_p[p]] += 1
     useful = np.empty(R)
     for r in range(R):
+        meetings[r] += held[r]
+        meetings_missed[r] += missed[r]
         useful[r] = meeting_commitment[r] * (0.5 + 0.5 * guidance[r] * support[r])
     attend, bridge = learn_at_meetings(awareness, commitment, come, meets, home, u, chance, members, has_second_seat,
                                        second_home, meeting_awareness, useful, rep)
@@ -566,7 +569,7 @@ def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, c
         if bridge[i]:
             seat_who[at[rep[i]]], seat_platform[at[rep[i]]] = i, bridge_platform[i]
             at[rep[i]] += 1
-    return attendance, meets, held, missed, attend, bridge, seat_who, seat_platform
+    return attendance, meets, attend, bridge, seat_who, seat_platform
 
 
 @njit(cache=True, nogil=True)
@@ -780,10 +783,21 @@ def build_trust_at(trust, shared_ties, shared_seat, src, dst, attend, attend_bri
 
 
 @njit(cache=True, nogil=True)
-def joint_action_cubed(view, role_clarity, seated_members, platform, platform_size, platform_trust):
+def trust_on_platforms(live_ties, edge_platform, trust, initial_trust, rep_p):
+    """Mean trust on the live ties of each platform, the initial trust of its alliance where it has none
+    (model/trust.py: Trust.platform_trust; :func:`mean_on_live_ties`)."""
+    fallback = np.empty(len(rep_p))
+    for p in range(len(rep_p)):
+        fallback[p] = float(initial_trust[rep_p[p]])
+    return mean_on_live_ties(len(rep_p), live_ties, edge_platform, trust, fallback)
+
+
+@njit(cache=True, nogil=True)
+def joint_action_cubed(view, role_clarity, seated_members, platform, platform_size, live_ties, edge_platform, trust,
+                       initial_trust, rep_p):
     """The cube of each platform's joint action quality (model/vision.py: Vision.assess_joint_action): shared
     vision x role clarity x trust, shared vision 1 - 2 x the spread of its members' views (:func:`spread_of`)
-    within [0, 1], role clarity its members' mean (0 where none), trust ``platform_trust``."""
+    within [0, 1], role clarity its members' mean (0 where none), trust :func:`trust_on_platforms`."""
     P = len(platform_size)
     count = np.empty(P, np.int64)
     for p in range(P):
@@ -800,6 +814,7 @@ def joint_action_cubed(view, role_clarity, seated_members, platform, platform_si
             clarity[platform[i]] += role_clarity[i]
             s += 1
     spread = spread_of(seat_view, seat_platform, count)
+    platform_trust = trust_on_platforms(live_ties, edge_platform, trust, initial_trust, rep_p)
     out = np.empty(P)
     for p in range(P):
         vision = 1 - 2 * spread[p]

@@ -21,11 +21,8 @@ class Meetings:
             q["empowerment"], self.support, self.rep_p, self.commitment, self.busy, self.marginalised, self.rep_s,
             self.members, self.seated, self.home)
         come = decisions.overrule(self, "attend", come, could, ("came to the meeting", "stayed away from the meeting"))
-        (self.attendance, self.meets, held, missed, self.attend, self.attend_bridge, self.seat_who,
-         self.seat_platform) = kernels.meet(
+        self.attendance, self.meets, self.attend, self.attend_bridge, self.seat_who, self.seat_platform = kernels.meet(
             come, planned, self.platform_size, self.platform, self.attendance, q["quorum"], self.rep_p, self.awareness,
             self.commitment, self.home, u[1], coming, self.members, self.has_second_seat, self.second_home,
             self.bridge_platform, q["meeting_awareness"], q["meeting_commitment"], q["guidance"], self.support,
-            self.rep_s)
-        self.counts["meetings"] += held
-        self.counts["meetings_missed"] += missed
+            self.rep_s, self.counts["meetings"], self.counts["meetings_missed"])

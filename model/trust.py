@@ -30,5 +30,5 @@ class Trust:
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
-        return kernels.mean_on_live_ties(self.n_platforms, self.live_ties, self.edge_platform, self.trust,
-                                         self.q["initial_trust"][self.rep_p].astype(float))
+        return kernels.trust_on_platforms(self.live_ties, self.edge_platform, self.trust, self.q["initial_trust"],
+                                          self.rep_p)

@@ -76,7 +76,8 @@ class Vision:
         members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
         cube = kernels.joint_action_cubed(self.view, self.role_clarity, self.seated_members, self.platform,
-                                          self.platform_size, self.platform_trust())
+                                          self.platform_size, self.live_ties, self.edge_platform, self.trust,
+                                          self.q["initial_trust"], self.rep_p)  # trust: :meth:`platform_trust`
         self.joint_action = np.cbrt(cube)
 
     def design_for(self) -> np.ndarray:

@@ -181,21 +181,24 @@ def test_meetings_are_the_array_rule_to_the_bit(batch, alone, which, fixed):
     planned, come, could, coming = kernels.call_meetings(
         u_platforms, u[0], a.platform_size, mine_extra, q["meetings_per_year"], q["meetings_tolerated"],
         q["empowerment"], a.support, a.rep_p, mine_c, a.busy, a.marginalised, a.rep_s, a.members, a.seated, a.home)
+    counted = g.integers(0, 50, (2, a.replicates)).astype(float)  # the counters so far
+    held, missed = counted.copy()
     met = kernels.meet(come, planned, a.platform_size, a.platform, a.attendance, q["quorum"], a.rep_p, mine_a, mine_c,
                        a.home, u[1], coming, a.members, a.has_second_seat, a.second_home, a.bridge_platform,
-                       q["meeting_awareness"], q["meeting_commitment"], q["guidance"], a.support, a.rep_s)
-    ours = (planned, come, could, coming, *met)
+                       q["meeting_awareness"], q["meeting_commitment"], q["guidance"], a.support, a.rep_s, held, missed)
+    ours = (planned, come, could, coming, met[0], met[1], held, missed, *met[2:])
+    expected = (*expected[:6], counted[0] + expected[6], counted[1] + expected[7], *expected[8:])
     for name, x, y in zip(["planned", "come", "could", "coming", "attendance", "meets", "held", "missed", "attend",
                            "attend_bridge", "seat_who", "seat_platform"], ours, expected):
         np.testing.assert_array_equal(x, y, err_msg=name)
-        assert x.dtype == y.dtype or name in ("held", "missed"), name
+        assert x.dtype == y.dtype, name
     np.testing.assert_array_equal(mine_a, aw)
     np.testing.assert_array_equal(mine_c, co)
     assert not mine_extra.any() and not extra.any()
     if fixed.get("meetings_per_year") == 0.0:  # only the extra meetings called are planned
         np.testing.assert_array_equal(planned, called & (a.platform_size > 1))
     if fixed.get("quorum") == 0.0:  # meetings that two members came to take place
-        assert met[1].any() and met[4].any() and (planned & ~met[1]).any()
+        assert met[1].any() and met[2].any() and (planned & ~met[1]).any() and (held > counted[0]).any()
 
 
 def test_no_meeting_planned_leaves_attendance_and_seats_empty(alone):
@@ -207,13 +210,16 @@ def test_no_meeting_planned_leaves_attendance_and_seats_empty(alone):
         q["meetings_tolerated"], q["empowerment"], a.support, a.rep_p, a.commitment.copy(), a.busy, a.marginalised,
         a.rep_s, a.members, a.seated, a.home)
     assert not planned.any() and not come.any() and not could.any()
-    attendance, meets, held, missed, attend, bridge, who, where = kernels.meet(
+    held, missed = np.zeros(1), np.zeros(1)
+    attendance, meets, attend, bridge, who, where = kernels.meet(
         come, planned, a.platform_size, a.platform, a.attendance, q["quorum"], a.rep_p, a.awareness.copy(),
         a.commitment.copy(), a.home, np.ones(a.n), coming, a.members, a.has_second_seat, a.second_home,
-        a.bridge_platform, q["meeting_awareness"], q["meeting_commitment"], q["guidance"], a.support, a.rep_s)
+        a.bridge_platform, q["meeting_awareness"], q["meeting_commitment"], q["guidance"], a.support, a.rep_s, held,
+        missed)
     np.testing.assert_array_equal(attendance, a.attendance)
     assert attendance is not a.attendance
     assert not meets.any() and held.sum() == missed.sum() == 0 and len(who) == len(where) == 0
+    assert not attend.any() and not bridge.any()
 
 
 # --- voice and openness ------------------------------------------------------------------------------------------
@@ -410,7 +416,22 @@ def test_joint_action_is_the_array_rule_to_the_bit(batch, alone):
             count = np.maximum(a.platform_size, 1)
             spread = kernels.spread_of(view[m], where, count)
             vision = np.minimum(1.0, np.maximum(0.0, 1 - 2 * spread))
-            expected = vision * (np.bincount(where, weights=clarity[m], minlength=P) / count) * a.platform_trust()
-            ours = kernels.joint_action_cubed(view, clarity, m, a.platform, a.platform_size, a.platform_trust())
+            trust = kernels.mean_on_live_ties(P, a.live_ties, a.edge_platform, a.trust,
+                                              a.q["initial_trust"][a.rep_p].astype(float))
+            expected = vision * (np.bincount(where, weights=clarity[m], minlength=P) / count) * trust
+            ours = kernels.joint_action_cubed(view, clarity, m, a.platform, a.platform_size, a.live_ties,
+                                              a.edge_platform, a.trust, a.q["initial_trust"], a.rep_p)
             np.testing.assert_array_equal(ours, expected)
         assert (a.platform_size == 0).any() and (a.platform_size > 1).any()
+
+
+def test_platform_trust_is_the_array_rule_to_the_bit(batch, alone):
+    for a in both(batch, alone):
+        for initial in (a.q["initial_trust"], np.zeros(a.replicates), np.ones(a.replicates, dtype=np.int64)):
+            expected = kernels.mean_on_live_ties(a.n_platforms, a.live_ties, a.edge_platform, a.trust,
+                                                 initial[a.rep_p].astype(float))
+            ours = kernels.trust_on_platforms(a.live_ties, a.edge_platform, a.trust, initial, a.rep_p)
+            np.testing.assert_array_equal(ours, expected)
+        np.testing.assert_array_equal(a.platform_trust(), kernels.trust_on_platforms(
+            a.live_ties, a.edge_platform, a.trust, a.q["initial_trust"], a.rep_p))
+        assert (~a.live_ties).any() and a.live_ties.any()

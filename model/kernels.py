@@ -573,6 +573,16 @@ def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, c
 
 
 @njit(cache=True, nogil=True)
+def power_distortion_of(power_distortion, empowerment, support):
+    """The exponent of each alliance's voices (model/vision.py: Vision.voice): 2 ``power_distortion`` x
+    (1 - ``empowerment`` x support)."""
+    out = np.empty(len(support))
+    for r in range(len(support)):
+        out[r] = 2 * power_distortion[r] * (1 - empowerment[r] * support[r])
+    return out
+
+
+@njit(cache=True, nogil=True)
 def openness_of(entrenchment, mediation, support):
     """How far a stakeholder's view can move: 1 - entrenchment x (1 - mediation x support)."""
     return 1 - entrenchment * (1 - mediation * support)
@@ -745,7 +755,16 @@ def tailor_in(alliances, is_community, interests, platform_design, design_platfo
     tailoring = np.empty(R)
     for r in range(R):
         tailoring[r] = 0.5 * mediation[r] * support[r]
-    communities = np.flatnonzero(is_community & alliances[rep])
+    m = 0
+    for i in range(len(rep)):
+        if is_community[i] and alliances[rep[i]]:
+            m += 1
+    communities = np.empty(m, np.int64)
+    m = 0
+    for i in range(len(rep)):
+        if is_community[i] and alliances[rep[i]]:
+            communities[m] = i
+            m += 1
     return communities, tailor_designs(communities, interests, platform_design, design_platform, tailoring, rep)
 
 

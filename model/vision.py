@@ -15,9 +15,8 @@ class Vision:
         """Weight of the voice of each stakeholder (of ``who``, all by default): power ^ (2 ``power_distortion`` x
         (1 - empowerment x support)); 1 for all when nobody's power distorts the dialogue or the facilitator brokers fully
         (Faysse 2006; NBDC innovation brokering; pattern P9)."""
-        q = self.q
-        distortion = 2 * q["power_distortion"] * (1 - q["empowerment"] * self.support)
-        return self.power[who] ** distortion[self.rep_s[who]]
+        distortion = kernels.power_distortion_of(self.q["power_distortion"], self.q["empowerment"], self.support)
+        return self.power[who] ** distortion[self.rep_s[who]]  # the power in NumPy: its last bit, not the loops
 
     def openness(self) -> np.ndarray:
         """How far each stakeholder's view can move: 1 - entrenchment x (1 - mediation x support) (blockers'

@@ -230,6 +230,10 @@ def test_voice_of_some_is_the_voice_of_all_at_them(batch):
     for who in (a.seat_who, np.flatnonzero(a.members), np.arange(a.n)[::-3], np.empty(0, dtype=np.int64)):
         np.testing.assert_array_equal(a.voice(who), everyone[who])
     assert len(np.unique(everyone)) > 10
+    for pd, emp in ((0.0, 0.7), (1.0, 0.0), (1.0, 1.0)):
+        pd_, emp_ = np.full(a.replicates, pd), np.full(a.replicates, emp)
+        np.testing.assert_array_equal(kernels.power_distortion_of(pd_, emp_, a.support),
+                                      2 * pd_ * (1 - emp_ * a.support))
 
 
 @pytest.mark.parametrize("mediation", [0.0, 1.0, None])

@@ -812,11 +812,10 @@ def trust_on_platforms(live_ties, edge_platform, trust, initial_trust, rep_p):
 
 
 @njit(cache=True, nogil=True)
-def joint_action_cubed(view, role_clarity, seated_members, platform, platform_size, live_ties, edge_platform, trust,
-                       initial_trust, rep_p):
+def joint_action_cubed(view, role_clarity, seated_members, platform, platform_size, platform_trust):
     """The cube of each platform's joint action quality (model/vision.py: Vision.assess_joint_action): shared
     vision x role clarity x trust, shared vision 1 - 2 x the spread of its members' views (:func:`spread_of`)
-    within [0, 1], role clarity its members' mean (0 where none), trust :func:`trust_on_platforms`."""
+    within [0, 1], role clarity its members' mean (0 where none), trust ``platform_trust``."""
     P = len(platform_size)
     count = np.empty(P, np.int64)
     for p in range(P):
@@ -833,7 +832,6 @@ def joint_action_cubed(view, role_clarity, seated_members, platform, platform_si
             clarity[platform[i]] += role_clarity[i]
             s += 1
     spread = spread_of(seat_view, seat_platform, count)
-    platform_trust = trust_on_platforms(live_ties, edge_platform, trust, initial_trust, rep_p)
     out = np.empty(P)
     for p in range(P):
         vision = 1 - 2 * spread[p]

@@ -12,9 +12,10 @@ USES = 4  # water uses: domestic, irrigation, livestock, enterprise
 
 class Vision:
     def voice(self, who: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """Weight of the voice of each stakeholder (of ``who``, all by default): power ^ (2 ``power_distortion`` x
-        (1 - empowerment x support)); 1 for all when nobody's power distorts the dialogue or the facilitator brokers fully
+        """Weight of each stakeholder's voice: power ^ (2 ``power_distortion`` x (1 - empowerment x
+        support)); 1 for all when nobody's power distorts the dialogue or the facilitator brokers fully
         (Faysse 2006; NBDC innovation brokering; pattern P9)."""
+        # of ``who`` only (all by default): the power is computed for those who need it
         distortion = kernels.power_distortion_of(self.q["power_distortion"], self.q["empowerment"], self.support)
         return self.power[who] ** distortion[self.rep_s[who]]  # the power in NumPy: its last bit, not the loops
 
@@ -75,8 +76,7 @@ class Vision:
         members and their ties (the intermediate outcomes of Ansell & Gash's 2008 cycle: dialogue -> trust
         -> commitment -> shared understanding). A geometric mean: any one of the three missing spoils it."""
         cube = kernels.joint_action_cubed(self.view, self.role_clarity, self.seated_members, self.platform,
-                                          self.platform_size, self.live_ties, self.edge_platform, self.trust,
-                                          self.q["initial_trust"], self.rep_p)  # trust: :meth:`platform_trust`
+                                          self.platform_size, self.platform_trust())
         self.joint_action = np.cbrt(cube)
 
     def design_for(self) -> np.ndarray:

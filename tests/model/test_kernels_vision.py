@@ -423,8 +423,7 @@ def test_joint_action_is_the_array_rule_to_the_bit(batch, alone):
             trust = kernels.mean_on_live_ties(P, a.live_ties, a.edge_platform, a.trust,
                                               a.q["initial_trust"][a.rep_p].astype(float))
             expected = vision * (np.bincount(where, weights=clarity[m], minlength=P) / count) * trust
-            ours = kernels.joint_action_cubed(view, clarity, m, a.platform, a.platform_size, a.live_ties,
-                                              a.edge_platform, a.trust, a.q["initial_trust"], a.rep_p)
+            ours = kernels.joint_action_cubed(view, clarity, m, a.platform, a.platform_size, trust)
             np.testing.assert_array_equal(ours, expected)
         assert (a.platform_size == 0).any() and (a.platform_size > 1).any()
 

@@ -573,6 +573,21 @@ def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, c
 
 
 @njit(cache=True, nogil=True)
+def hold_meetings_at(u_platforms, u, seats, extra_meeting, meetings_per_year, meetings_tolerated, empowerment, support,
+                     rep_p, commitment, busy, marginalised, rep, members, seated, home, platform, attendance, quorum,
+                     awareness, has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment,
+                     guidance, meetings, meetings_missed):
+    """A month's meetings when nobody's attendance is played (model/meetings.py: Meetings.hold_meetings):
+    :func:`call_meetings` with the first row of draws ``u``, then :func:`meet` with the second. Returns what
+    :func:`meet` returns."""
+    planned, come, could, coming = call_meetings(u_platforms, u[0], seats, extra_meeting, meetings_per_year,
+                                                 meetings_tolerated, empowerment, support, rep_p, commitment, busy,
+                                                 marginalised, rep, members, seated, home)
+    return meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, commitment, home, u[1], coming,
+                members, has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment, guidance,
+                support, rep, meetings, meetings_missed)
+
+@njit(cache=True, nogil=True)
 def power_distortion_of(power_distortion, empowerment, support):
     """The exponent of each alliance's voices (model/vision.py: Vision.voice): 2 ``power_distortion`` x
     (1 - ``empowerment`` x support)."""

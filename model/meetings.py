@@ -16,6 +16,16 @@ class Meetings:
         ``meeting_commitment`` x (0.5 + 0.5 guidance x support): a well-guided meeting is worth coming to."""
         q = self.q
         u_platforms, u = self.uniform_platforms(), self.uniform_rows(2)
+        if decisions.of(self) is None:  # nobody's attendance is played: the two loops below as one
+            self.attendance, self.meets, self.attend, self.attend_bridge, self.seat_who, self.seat_platform = (
+                kernels.hold_meetings_at(
+                    u_platforms, u, self.platform_size, self.extra_meeting, q["meetings_per_year"],
+                    q["meetings_tolerated"], q["empowerment"], self.support, self.rep_p, self.commitment, self.busy,
+                    self.marginalised, self.rep_s, self.members, self.seated, self.home, self.platform,
+                    self.attendance, q["quorum"], self.awareness, self.has_second_seat, self.second_home,
+                    self.bridge_platform, q["meeting_awareness"], q["meeting_commitment"], q["guidance"],
+                    self.counts["meetings"], self.counts["meetings_missed"]))
+            return
         planned, come, could, coming = kernels.call_meetings(
             u_platforms, u[0], self.platform_size, self.extra_meeting, q["meetings_per_year"], q["meetings_tolerated"],
             q["empowerment"], self.support, self.rep_p, self.commitment, self.busy, self.marginalised, self.rep_s,

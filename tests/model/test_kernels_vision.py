@@ -176,6 +176,7 @@ def test_meetings_are_the_array_rule_to_the_bit(batch, alone, which, fixed):
     extra = g.random(a.n_platforms) < 0.3
     called = extra.copy()
     aw, co = a.awareness.copy(), a.commitment.copy()
+    aw_before, co_before = aw.copy(), co.copy()
     mine_extra, mine_a, mine_c = extra.copy(), aw.copy(), co.copy()
     expected = meetings_with_arrays(a, q, u_platforms, u, extra, aw, co)
     planned, come, could, coming = kernels.call_meetings(
@@ -195,6 +196,15 @@ def test_meetings_are_the_array_rule_to_the_bit(batch, alone, which, fixed):
     np.testing.assert_array_equal(mine_a, aw)
     np.testing.assert_array_equal(mine_c, co)
     assert not mine_extra.any() and not extra.any()
+    one_extra, one_a, one_c, one_held, one_missed = called.copy(), aw_before.copy(), co_before.copy(), *counted.copy()
+    at_once = kernels.hold_meetings_at(
+        u_platforms, u, a.platform_size, one_extra, q["meetings_per_year"], q["meetings_tolerated"], q["empowerment"],
+        a.support, a.rep_p, one_c, a.busy, a.marginalised, a.rep_s, a.members, a.seated, a.home, a.platform,
+        a.attendance, q["quorum"], one_a, a.has_second_seat, a.second_home, a.bridge_platform, q["meeting_awareness"],
+        q["meeting_commitment"], q["guidance"], one_held, one_missed)
+    for x, y in zip((*at_once, one_held, one_missed, one_a, one_c, one_extra), (*met, held, missed, aw, co, extra)):
+        np.testing.assert_array_equal(x, y)
+        assert x.dtype == y.dtype
     if fixed.get("meetings_per_year") == 0.0:  # only the extra meetings called are planned
         np.testing.assert_array_equal(planned, called & (a.platform_size > 1))
     if fixed.get("quorum") == 0.0:  # meetings that two members came to take place

@@ -1436,3 +1436,373 @@ def settle_conflicts(open_conflicts, resolved, conflict_since, rep_p, replicates
     strain_under_conflict(trust, commitment, live_ties, edge_platform, hurting, rate, rep_t, seated_members, home,
                           rep_s)
     return closed
+
+
+# ---- vision: meetings, agenda, dialogue, roles, trust and joint action (model/meetings.py, vision.py, trust.py) ----
+DISTRICT, COMMUNITY = int(LEVEL.DISTRICT), int(LEVEL.COMMUNITY)
+
+
+@njit(cache=True, nogil=True)
+def call_meetings(u_platforms, u, seats, extra_meeting, meetings_per_year, meetings_tolerated, empowerment, support,
+                  rep_p, commitment, busy, marginalised, rep, members, seated, home):
+    """Which platforms plan a meeting and who comes (model/meetings.py: Meetings.hold_meetings): a platform with
+    two or more members plans one when its draw falls below min(1, ``meetings_per_year``/12) x support or an
+    extra meeting was called (the calls cleared, in place); members come as :func:`come_to_meetings` has it,
+    fatigue min(1, ``meetings_tolerated`` / max(meetings_per_year, 1e-9)), empowered ``empowerment`` x
+    support. Returns (planned, comes, could come, chance)."""
+    R = len(support)
+    chance, fatigue, empowered = np.empty(R), np.empty(R), np.empty(R)
+    for r in range(R):
+        per_month = meetings_per_year[r] / 12
+        chance[r] = (per_month if per_month < 1.0 else 1.0) * support[r]
+        per_year = meetings_per_year[r] if meetings_per_year[r] > 1e-9 else 1e-9
+        tolerated = meetings_tolerated[r] / per_year
+        fatigue[r] = tolerated if tolerated < 1.0 else 1.0
+        empowered[r] = empowerment[r] * support[r]
+    planned = np.zeros(len(seats), np.bool_)
+    for p in range(len(seats)):
+        planned[p] = seats[p] > 1 and (u_platforms[p] < chance[rep_p[p]] or extra_meeting[p])
+        extra_meeting[p] = False
+    come, could, coming = come_to_meetings(u, commitment, busy, fatigue, marginalised, empowered, rep, members, seated,
+                                           planned, home)
+    return planned, come, could, coming
+
+
+@njit(cache=True, nogil=True)
+def meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, commitment, home, u, chance, members,
+         has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment, guidance, support, rep,
+         meetings, meetings_missed):
+    """The planned meetings that take place and what attending does (model/meetings.py: Meetings.hold_meetings):
+    attendance is the share of a planned meeting's members who came; a meeting takes place when at least
+    ``quorum`` x its members and at least two came; attending learns as :func:`learn_at_meetings` has it, useful
+    ``meeting_commitment`` x (0.5 + 0.5 ``guidance`` x support). The seats taken, each alliance's as a run of it
+    alone lists them: its attendants at their primary platform, then its bridges at their second one, each in
+    index order. The meetings held and those that fell through are added to each alliance's ``meetings`` and
+    ``meetings_missed``, in place. Returns (attendance, meets, attend, attend_bridge, seat_who, seat_platform)."""
+    P, R, n = len(seats), len(support), len(come)
+    present = np.zeros(P, np.int64)
+    for i in range(n):
+        if come[i]:
+            present[platform[i]] += 1
+    attendance = attendance.copy()
+    meets = np.zeros(P, np.bool_)
+    held, missed = np.zeros(R, np.int64), np.zeros(R, np.int64)
+    for p in range(P):
+        if planned[p]:
+            attendance[p] = present[p] / max(seats[p], 1)
+            meets[p] = (present[p] >= quorum[rep_p[p]] * seats[p]) and present[p] >= 2
+            if meets[p]:
+                held[rep_p[p]] += 1
+            else:
+                missed[rep_p[p]] += 1
+    useful = np.empty(R)
+    for r in range(R):
+        meetings[r] += held[r]
+        meetings_missed[r] += missed[r]
+        useful[r] = meeting_commitment[r] * (0.5 + 0.5 * guidance[r] * support[r])
+    attend, bridge = learn_at_meetings(awareness, commitment, come, meets, home, u, chance, members, has_second_seat,
+                                       second_home, meeting_awareness, useful, rep)
+    seats_of = np.zeros(R, np.int64)
+    for i in range(n):
+        if attend[i]:
+            seats_of[rep[i]] += 1
+        if bridge[i]:
+            seats_of[rep[i]] += 1
+    at = np.zeros(R, np.int64)
+    for r in range(1, R):
+        at[r] = at[r - 1] + seats_of[r - 1]
+    total = at[R - 1] + seats_of[R - 1] if R else 0
+    seat_who, seat_platform = np.empty(total, np.int64), np.empty(total, platform.dtype)
+    for i in range(n):
+        if attend[i]:
+            seat_who[at[rep[i]]], seat_platform[at[rep[i]]] = i, platform[i]
+            at[rep[i]] += 1
+    for i in range(n):
+        if bridge[i]:
+            seat_who[at[rep[i]]], seat_platform[at[rep[i]]] = i, bridge_platform[i]
+            at[rep[i]] += 1
+    return attendance, meets, attend, bridge, seat_who, seat_platform
+
+
+@njit(cache=True, nogil=True)
+def hold_meetings_at(u_platforms, u, seats, extra_meeting, meetings_per_year, meetings_tolerated, empowerment, support,
+                     rep_p, commitment, busy, marginalised, rep, members, seated, home, platform, attendance, quorum,
+                     awareness, has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment,
+                     guidance, meetings, meetings_missed):
+    """A month's meetings when nobody's attendance is played (model/meetings.py: Meetings.hold_meetings):
+    :func:`call_meetings` with the first row of draws ``u``, then :func:`meet` with the second. Returns what
+    :func:`meet` returns."""
+    planned, come, could, coming = call_meetings(u_platforms, u[0], seats, extra_meeting, meetings_per_year,
+                                                 meetings_tolerated, empowerment, support, rep_p, commitment, busy,
+                                                 marginalised, rep, members, seated, home)
+    return meet(come, planned, seats, platform, attendance, quorum, rep_p, awareness, commitment, home, u[1], coming,
+                members, has_second_seat, second_home, bridge_platform, meeting_awareness, meeting_commitment, guidance,
+                support, rep, meetings, meetings_missed)
+
+@njit(cache=True, nogil=True)
+def power_distortion_of(power_distortion, empowerment, support):
+    """The exponent of each alliance's voices (model/vision.py: Vision.voice): 2 ``power_distortion`` x
+    (1 - ``empowerment`` x support)."""
+    out = np.empty(len(support))
+    for r in range(len(support)):
+        out[r] = 2 * power_distortion[r] * (1 - empowerment[r] * support[r])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def openness_of(entrenchment, mediation, support):
+    """How far a stakeholder's view can move: 1 - entrenchment x (1 - mediation x support)."""
+    return 1 - entrenchment * (1 - mediation * support)
+
+
+@njit(cache=True, nogil=True)
+def openness(entrenchment, mediation, support, rep):
+    """:func:`openness_of` of each stakeholder (model/vision.py: Vision.openness)."""
+    out = np.empty(len(entrenchment))
+    for i in range(len(entrenchment)):
+        out[i] = openness_of(entrenchment[i], mediation[rep[i]], support[rep[i]])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def dialogue_rounds_of(who, rep, rounds, replicates):
+    """Each alliance's seats at this month's meetings (``who``), its dialogue rounds (``rounds``, none with fewer
+    than two seats) and its number of pairing draws, seats x rounds (model/vision.py: Vision.converge_views)."""
+    seats_of = np.zeros(replicates, np.int64)
+    for s in range(len(who)):
+        seats_of[rep[who[s]]] += 1
+    rounds_n, draws = np.zeros(replicates, np.int64), np.zeros(replicates, np.int64)
+    for r in range(replicates):
+        if seats_of[r] >= 2:
+            rounds_n[r] = rounds[r]
+        draws[r] = seats_of[r] * rounds_n[r]
+    return seats_of, rounds_n, draws
+
+
+@njit(cache=True, nogil=True)
+def talk_in_pairs(view, who, seat_platform, u, seats_of, rounds_n, n_platforms, vision_confidence,
+                  facilitation_widening, mediation, support, convergence_rate, weight, entrenchment, rep):
+    """Shared vision's dialogue rounds, in place (model/vision.py: Vision.converge_views): in each round the seats
+    of each platform are shuffled by their draws (an alliance's draws: its seats round after round) and paired in
+    order, the odd one out sitting the round out. A pair whose views differ by less than the confidence bound
+    min(1, ``vision_confidence`` + ``facilitation_widening`` x mediation x support) meet as Deffuant et al.
+    (2000) have it (model/rules.py: deffuant_update): each moves towards the other by 2 ``convergence_rate`` x
+    the other's share of the pair's ``weight`` (voice, one per seat) x its own :func:`openness_of`. A round's
+    pairs, platform after platform, move at once from the views before the round (a stakeholder seated twice
+    keeps its last move as the first member of a pair, then its last as the second), as the array rule does."""
+    R, P, m = len(seats_of), n_platforms, len(who)
+    eps = np.empty(R)
+    first_seat, first_draw = np.zeros(R, np.int64), np.zeros(R, np.int64)
+    for r in range(R):
+        bound = vision_confidence[r] + facilitation_widening[r] * mediation[r] * support[r]
+        eps[r] = bound if bound < 1.0 else 1.0
+        if r > 0:
+            first_seat[r] = first_seat[r - 1] + seats_of[r - 1]
+            first_draw[r] = first_draw[r - 1] + seats_of[r - 1] * rounds_n[r - 1]
+    at = np.zeros(P + 1, np.int64)  # the seats of each platform, in seat order
+    for s in range(m):
+        at[seat_platform[s] + 1] += 1
+    for p in range(P):
+        at[p + 1] += at[p]
+    by_platform, filled = np.empty(m, np.int64), at[:-1].copy()
+    for s in range(m):
+        by_platform[filled[seat_platform[s]]] = s
+        filled[seat_platform[s]] += 1
+    order, key = np.empty(m, np.int64), np.empty(m)
+    a, b = np.empty(m // 2, np.int64), np.empty(m // 2, np.int64)
+    diff, step_a, step_b, moved = np.empty(m // 2), np.empty(m // 2), np.empty(m // 2), np.empty(m // 2)
+    most = 0
+    for r in range(R):
+        most = max(most, rounds_n[r])
+    for k in range(most):
+        pairs = 0
+        for p in range(P):
+            lo, hi = at[p], at[p + 1]
+            if hi - lo < 2:
+                continue
+            r = rep[who[by_platform[lo]]]
+            if k >= rounds_n[r]:
+                continue
+            for t in range(lo, hi):  # shuffled by the draws: a stable insertion sort
+                s = by_platform[t]
+                x = u[first_draw[r] + k * seats_of[r] + s - first_seat[r]]
+                j = t
+                while j > lo and key[j - 1] > x:
+                    order[j], key[j] = order[j - 1], key[j - 1]
+                    j -= 1
+                order[j], key[j] = s, x
+            for t in range(lo, hi - 1, 2):
+                a[pairs], b[pairs] = order[t], order[t + 1]
+                pairs += 1
+        for c in range(pairs):
+            i, j = who[a[c]], who[b[c]]
+            r = rep[i]
+            mu = convergence_rate[r]
+            diff[c] = view[j] - view[i]
+            if abs(diff[c]) < eps[r]:
+                share_b = weight[b[c]] / (weight[a[c]] + weight[b[c]])
+                step_a[c] = 2 * mu * share_b * openness_of(entrenchment[i], mediation[r], support[r]) * diff[c]
+                step_b[c] = 2 * mu * (1 - share_b) * openness_of(entrenchment[j], mediation[rep[j]], support[rep[j]]) * diff[c]
+            else:
+                step_a[c], step_b[c] = 0.0, 0.0
+        for c in range(pairs):
+            moved[c] = view[who[a[c]]] + step_a[c]
+        for c in range(pairs):
+            view[who[a[c]]] = moved[c]
+        for c in range(pairs):
+            moved[c] = view[who[b[c]]] - step_b[c]
+        for c in range(pairs):
+            view[who[b[c]]] = moved[c]
+
+
+@njit(cache=True, nogil=True)
+def steer_agendas(agenda, who, seat_platform, weight, interests, role_clarity, seated_members, platform, platform_size,
+                  plasticity, rep_p, rep, replicates):
+    """The agendas of the platforms that met, in place (model/vision.py: Vision.set_agenda): the voice-weighted
+    (``weight``, one per seat) mean interests of those seated, added in seat order; a platform's first meeting
+    sets its agenda to it, later ones move the agenda ``agenda_plasticity`` (``plasticity``) x (1 - the mean
+    role clarity of its members, 0 where none) of the way towards it. Returns whether each alliance met."""
+    P, uses = agenda.shape
+    total, mix = np.zeros(P), np.zeros((P, uses))
+    met_at_all = np.zeros(replicates, np.bool_)
+    for s in range(len(who)):
+        p, w = seat_platform[s], weight[s]
+        total[p] += w
+        for u in range(uses):
+            mix[p, u] += interests[who[s], u] * w
+        met_at_all[rep[who[s]]] = True
+    clarity = np.zeros(P)
+    for i in range(len(seated_members)):
+        if seated_members[i]:
+            clarity[platform[i]] += role_clarity[i]
+    for p in range(P):
+        if not total[p] > 0:
+            continue
+        if np.isnan(agenda[p, 0]):
+            for u in range(uses):
+                agenda[p, u] = mix[p, u] / total[p]
+            continue
+        settle = 1 - (clarity[p] / platform_size[p] if platform_size[p] > 0 else 0.0)
+        pace = plasticity[rep_p[p]] * settle
+        for u in range(uses):
+            agenda[p, u] += pace * (mix[p, u] / total[p] - agenda[p, u])
+    return met_at_all
+
+
+@njit(cache=True, nogil=True)
+def fall_back_designs(agenda, even, platform_level, parent_platform):
+    """The water-use mix each platform designs for (model/vision.py: Vision.design_for): its agenda once it has
+    met, else (district platforms, then community platforms) the design of the platform one level up, else an
+    ``even`` mix."""
+    P, uses = agenda.shape
+    design = np.empty((P, uses))
+    for p in range(P):
+        for u in range(uses):
+            design[p, u] = even if np.isnan(agenda[p, 0]) else agenda[p, u]
+    fall = np.empty(P, np.int64)
+    for level in (DISTRICT, COMMUNITY):  # each level falls back on the one above, set just before
+        k = 0
+        for p in range(P):
+            if np.isnan(agenda[p, 0]) and platform_level[p] == level:
+                fall[k] = p
+                k += 1
+        above = np.empty((k, uses))  # read before written, as the array rule does
+        for j in range(k):
+            above[j] = design[parent_platform[fall[j]]]
+        for j in range(k):
+            design[fall[j]] = above[j]
+    return design
+
+
+@njit(cache=True, nogil=True)
+def tailor_in(alliances, is_community, interests, platform_design, design_platform, mediation, support, rep):
+    """The communities of the ``alliances`` given and their designs as :func:`tailor_designs` has them, tailoring
+    = mediation x support / 2 (model/vision.py: Vision.fit_designs). Returns (communities, designs)."""
+    R = len(support)
+    tailoring = np.empty(R)
+    for r in range(R):
+        tailoring[r] = 0.5 * mediation[r] * support[r]
+    m = 0
+    for i in range(len(rep)):
+        if is_community[i] and alliances[rep[i]]:
+            m += 1
+    communities = np.empty(m, np.int64)
+    m = 0
+    for i in range(len(rep)):
+        if is_community[i] and alliances[rep[i]]:
+            communities[m] = i
+            m += 1
+    return communities, tailor_designs(communities, interests, platform_design, design_platform, tailoring, rep)
+
+
+@njit(cache=True, nogil=True)
+def agree_roles_at(role_clarity, attend, attend_bridge, agreement_rate, transparency, guidance, support, rep):
+    """Role clarity of those who attended a meeting, in place (model/vision.py: Vision.agree_roles): it closes
+    ``agreement_rate`` x (0.25 + 0.75 ``transparency``) x (0.5 + 0.5 ``guidance`` x support) of its gap to 1."""
+    R = len(support)
+    rate = np.empty(R)
+    for r in range(R):
+        rate[r] = agreement_rate[r] * (0.25 + 0.75 * transparency[r]) * (0.5 + 0.5 * guidance[r] * support[r])
+    for i in range(len(role_clarity)):
+        if attend[i] or attend_bridge[i]:
+            role_clarity[i] += rate[rep[i]] * (1 - role_clarity[i])
+
+
+@njit(cache=True, nogil=True)
+def build_trust_at(trust, shared_ties, shared_seat, src, dst, attend, attend_bridge, trust_gain, mediation, support,
+                   mutual_trust, rep_t):
+    """Trust on the ties whose two ends met at the platform they share, in place (model/trust.py:
+    Trust.build_trust): each end attended there, on its primary seat (``shared_seat`` columns 0 and 2) or its
+    second one (columns 1 and 3); the tie's trust T moves towards 1 at rate min(1, ``trust_gain`` x (0.5 +
+    mediation x support x (1 - T)) x (0.5 + ``mutual_trust``)) (linear reinforcement, model/rules.py:
+    reinforce)."""
+    for k in range(len(shared_ties)):
+        e = shared_ties[k]
+        s, d = src[e], dst[e]
+        if ((attend[s] and shared_seat[k, 0]) or (attend_bridge[s] and shared_seat[k, 1])) and (
+                (attend[d] and shared_seat[k, 2]) or (attend_bridge[d] and shared_seat[k, 3])):
+            r, t = rep_t[e], trust[e]
+            mediated = mediation[r] * support[r]
+            rate = trust_gain[r] * (0.5 + mediated * (1 - t)) * (0.5 + mutual_trust[r])
+            rate = 1.0 if rate > 1.0 else rate
+            trust[e] = t + rate * (1.0 - t)
+
+
+@njit(cache=True, nogil=True)
+def trust_on_platforms(live_ties, edge_platform, trust, initial_trust, rep_p):
+    """Mean trust on the live ties of each platform, the initial trust of its alliance where it has none
+    (model/trust.py: Trust.platform_trust; :func:`mean_on_live_ties`)."""
+    fallback = np.empty(len(rep_p))
+    for p in range(len(rep_p)):
+        fallback[p] = float(initial_trust[rep_p[p]])
+    return mean_on_live_ties(len(rep_p), live_ties, edge_platform, trust, fallback)
+
+
+@njit(cache=True, nogil=True)
+def joint_action_cubed(view, role_clarity, seated_members, platform, platform_size, platform_trust):
+    """The cube of each platform's joint action quality (model/vision.py: Vision.assess_joint_action): shared
+    vision x role clarity x trust, shared vision 1 - 2 x the spread of its members' views (:func:`spread_of`)
+    within [0, 1], role clarity its members' mean (0 where none), trust ``platform_trust``."""
+    P = len(platform_size)
+    count = np.empty(P, np.int64)
+    for p in range(P):
+        count[p] = max(platform_size[p], 1)
+    m = 0
+    for i in range(len(seated_members)):
+        if seated_members[i]:
+            m += 1
+    seat_view, seat_platform, clarity = np.empty(m), np.empty(m, np.int64), np.zeros(P)
+    s = 0
+    for i in range(len(seated_members)):
+        if seated_members[i]:
+            seat_view[s], seat_platform[s] = view[i], platform[i]
+            clarity[platform[i]] += role_clarity[i]
+            s += 1
+    spread = spread_of(seat_view, seat_platform, count)
+    out = np.empty(P)
+    for p in range(P):
+        vision = 1 - 2 * spread[p]
+        vision = 0.0 if vision < 0.0 else vision
+        vision = 1.0 if vision > 1.0 else vision
+        out[p] = vision * (clarity[p] / count[p]) * platform_trust[p]
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import kernels, rules
+from . import kernels
 
 
 class Trust:
@@ -18,16 +18,10 @@ class Trust:
         against 0.5) and adds nothing
         where trust is already full, so mediation pays most where distrust is deepest (Ansell & Gash 2008:
         where there is a prehistory of antagonism, trust-building by a facilitator is the first task)."""
-        e, (sp, sb, dp, db) = self.shared_ties, self.shared_seat.T
-        s, d, a1, a2 = self.src[e], self.dst[e], self.attend, self.attend_bridge
-        met = e[((a1[s] & sp) | (a2[s] & sb)) & ((a1[d] & dp) | (a2[d] & db))]  # both at their shared platform
-        if not len(met):
-            return
-        trust = self.trust[met]
-        q, rep = self.q, self.rep_t[met]
-        mediated = (q["mediation"] * self.support)[rep]
-        rate = np.minimum(1.0, q["trust_gain"][rep] * (0.5 + mediated * (1 - trust)) * (0.5 + q["mutual_trust"][rep]))
-        self.trust[met] = rules.reinforce(trust, rate, 1.0)
+        q = self.q
+        kernels.build_trust_at(self.trust, self.shared_ties, self.shared_seat, self.src, self.dst, self.attend,
+                               self.attend_bridge, q["trust_gain"], q["mediation"], self.support, q["mutual_trust"],
+                               self.rep_t)
 
     def breaking_rate(self) -> np.ndarray:
         """Rate at which trust falls towards 0 under an unresolved conflict, per alliance: min(1, ``trust_loss`` x
@@ -36,5 +30,5 @@ class Trust:
 
     def platform_trust(self) -> np.ndarray:
         """Mean trust on the ties between current members, per platform (initial trust where none)."""
-        return kernels.mean_on_live_ties(self.n_platforms, self.live_ties, self.edge_platform, self.trust,
-                                         self.q["initial_trust"][self.rep_p].astype(float))
+        return kernels.trust_on_platforms(self.live_ties, self.edge_platform, self.trust, self.q["initial_trust"],
+                                          self.rep_p)

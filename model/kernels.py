@@ -164,23 +164,18 @@ def tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, ho
 
 
 @njit(cache=True, nogil=True)
-def trust_in_members(who, cold_trust, rep, src, dst, member_src, member_dst, trust):
+def trust_in_members(who, cold_trust, rep, tie_start, tie, other, members, trust):
     """Highest trust each of ``who`` has in a tie to a current member, ``cold_trust`` of its alliance where it
-    has none (model/membership.py: MembershipProcess.trust_in_members)."""
-    n = len(rep)
-    asked = np.zeros(n, np.bool_)
-    best = np.empty(n)
-    for i in who:
-        asked[i] = True
-        best[i] = cold_trust[rep[i]]
-    for e in range(len(src)):
-        if asked[src[e]] and member_dst[e] and trust[e] > best[src[e]]:
-            best[src[e]] = trust[e]
-        if asked[dst[e]] and member_src[e] and trust[e] > best[dst[e]]:
-            best[dst[e]] = trust[e]
+    has none (model/membership.py: MembershipProcess.trust_in_members); stakeholder i's ties are
+    ``tie[tie_start[i]:tie_start[i + 1]]``, in tie order, with ``other`` at their other ends."""
     out = np.empty(len(who))
     for j in range(len(who)):
-        out[j] = best[who[j]]
+        i = who[j]
+        best = cold_trust[rep[i]]
+        for k in range(tie_start[i], tie_start[i + 1]):
+            if members[other[k]] and trust[tie[k]] > best:
+                best = trust[tie[k]]
+        out[j] = best
     return out
 
 
@@ -282,17 +277,17 @@ def record_pilots(hosts, success, platforms, tie_order, tie_start, live_ties, tr
 
 
 @njit(cache=True, nogil=True)
-def member_ties(who, n, src, dst, member_src, member_dst):
-    """Number of ties each of ``who`` has to current members (model/membership.py: MembershipProcess.member_ties)."""
-    counts = np.zeros(n, np.int64)
-    for e in range(len(src)):
-        if member_dst[e]:
-            counts[src[e]] += 1
-        if member_src[e]:
-            counts[dst[e]] += 1
+def member_ties(who, tie_start, other, members):
+    """Number of ties each of ``who`` has to current members (model/membership.py: MembershipProcess.member_ties);
+    stakeholder i's ties end at ``other[tie_start[i]:tie_start[i + 1]]``."""
     out = np.empty(len(who))
     for j in range(len(who)):
-        out[j] = counts[who[j]]
+        i = who[j]
+        count = 0
+        for k in range(tie_start[i], tie_start[i + 1]):
+            if members[other[k]]:
+                count += 1
+        out[j] = count
     return out
 
 

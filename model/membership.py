@@ -149,7 +149,7 @@ class MembershipProcess:
         Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
         it."""
         q, rs = self.q, self.rep_s
-        leaving, conflict, burden = kernels.choose_leavers(
+        leaving = kernels.choose_leavers(
             self.commitment, q["commitment_fatigue"], self.role_clarity, self.open_conflicts, self.home, self.seated,
             self.level, self.last_win, self.month, q["win_memory"], q["local_burden"], q["dropout_rate"],
             self.exclusion, rs, self.uniform_rows(1)[0], self.members, self.not_initiator)
@@ -161,7 +161,9 @@ class MembershipProcess:
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += self.total(rs[leaving])
         gone = leaving.nonzero()[0]
-        reasons = kernels.strongest_reasons(gone, self.role_clarity, self.commitment, conflict, self.exclusion, burden)
+        reasons = kernels.strongest_reasons(gone, self.role_clarity, self.commitment, self.exclusion, self.open_conflicts,
+                                            self.home, self.seated, self.level, self.last_win, self.month,
+                                            q["win_memory"], q["local_burden"], rs)
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
         for i, reason in zip(gone, reasons):

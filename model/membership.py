@@ -112,16 +112,16 @@ class MembershipProcess:
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
-        tie_start, _, other = self.ties_of_stakeholders()
+        tie_start, _, other = self._ties_of_stakeholders()
         return kernels.member_ties(who, tie_start, other, self.members)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
-        return kernels.trust_in_members(who, self.q["initial_trust"] * 0.5, self.rep_s, *self.ties_of_stakeholders(),
+        return kernels.trust_in_members(who, self.q["initial_trust"] * 0.5, self.rep_s, *self._ties_of_stakeholders(),
                                         self.members, self.trust)
 
-    def ties_of_stakeholders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _ties_of_stakeholders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each stakeholder's ties (a static index, built once): ``tie[start[i]:start[i + 1]]`` are the ties of
         stakeholder i, in tie order (a tie to itself twice), and ``other`` the stakeholder at each one's other
         end."""

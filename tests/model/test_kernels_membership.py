@@ -332,7 +332,7 @@ def member_ties_over_every_tie(who, n, src, dst, members):
 
 def test_each_stakeholders_ties_are_every_tie_at_either_end_in_tie_order(batch):
     a = batch
-    start, tie, other = a.ties_of_stakeholders()
+    start, tie, other = a._ties_of_stakeholders()
     for i in range(0, a.n, 7):
         mine = [(e, d if s == i else s) for e, (s, d) in enumerate(zip(a.src, a.dst)) if i in (s, d)]
         assert list(zip(tie[start[i]:start[i + 1]].tolist(), other[start[i]:start[i + 1]].tolist())) == mine
@@ -352,7 +352,7 @@ def small_network():
 def test_trust_in_members_and_ties_to_members_are_the_rule_over_every_tie(members, batch):
     net, trust, rep = small_network()
     members = np.array(members, dtype=bool)
-    start, tie, other = Alliances.ties_of_stakeholders(net)
+    start, tie, other = Alliances._ties_of_stakeholders(net)
     cold = np.array([0.25, -0.1])
     for who in (np.arange(5), np.array([4, 1, 1]), np.empty(0, np.int64)):
         want = trust_in_members_over_every_tie(who, cold, rep, net.src, net.dst, members, trust)

@@ -152,35 +152,25 @@ def tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, ho
     for i in range(n):
         r = rep[i]
         commitment[i] *= 1 - fatigue[r]
-        p = home[i]
-        conflict[i] = open_conflicts[p] > 0 and seated[i]
-        if level[i] != NATIONAL and month - last_win[p] > win_memory[r]:
-            burden[i] = local_burden[r] * 1.0
-        else:
-            burden[i] = local_burden[r] * 0.0
-        hazard[i] = (dropout_rate[r] * (1 - commitment[i] * role_clarity[i]) * (1.0 + conflict[i])
-                     * (1 + exclusion[i]) * (1 + burden[i]))
+        conflict[i] = in_open_conflict(open_conflicts[home[i]], seated[i])
+        burden[i] = burden_of(level[i], month - last_win[home[i]], win_memory[r], local_burden[r])
+        hazard[i] = leaving_chance(dropout_rate[r], commitment[i], role_clarity[i], conflict[i], exclusion[i], burden[i])
     return hazard, conflict, burden
 
 
 @njit(cache=True, nogil=True)
-def trust_in_members(who, cold_trust, rep, src, dst, member_src, member_dst, trust):
+def trust_in_members(who, cold_trust, rep, tie_start, tie, other, members, trust):
     """Highest trust each of ``who`` has in a tie to a current member, ``cold_trust`` of its alliance where it
-    has none (model/membership.py: MembershipProcess.trust_in_members)."""
-    n = len(rep)
-    asked = np.zeros(n, np.bool_)
-    best = np.empty(n)
-    for i in who:
-        asked[i] = True
-        best[i] = cold_trust[rep[i]]
-    for e in range(len(src)):
-        if asked[src[e]] and member_dst[e] and trust[e] > best[src[e]]:
-            best[src[e]] = trust[e]
-        if asked[dst[e]] and member_src[e] and trust[e] > best[dst[e]]:
-            best[dst[e]] = trust[e]
+    has none (model/membership.py: MembershipProcess.trust_in_members); stakeholder i's ties are
+    ``tie[tie_start[i]:tie_start[i + 1]]``, in tie order, with ``other`` at their other ends."""
     out = np.empty(len(who))
     for j in range(len(who)):
-        out[j] = best[who[j]]
+        i = who[j]
+        best = cold_trust[rep[i]]
+        for k in range(tie_start[i], tie_start[i + 1]):
+            if members[other[k]] and trust[tie[k]] > best:
+                best = trust[tie[k]]
+        out[j] = best
     return out
 
 
@@ -282,17 +272,17 @@ def record_pilots(hosts, success, platforms, tie_order, tie_start, live_ties, tr
 
 
 @njit(cache=True, nogil=True)
-def member_ties(who, n, src, dst, member_src, member_dst):
-    """Number of ties each of ``who`` has to current members (model/membership.py: MembershipProcess.member_ties)."""
-    counts = np.zeros(n, np.int64)
-    for e in range(len(src)):
-        if member_dst[e]:
-            counts[src[e]] += 1
-        if member_src[e]:
-            counts[dst[e]] += 1
+def member_ties(who, tie_start, other, members):
+    """Number of ties each of ``who`` has to current members (model/membership.py: MembershipProcess.member_ties);
+    stakeholder i's ties end at ``other[tie_start[i]:tie_start[i + 1]]``."""
     out = np.empty(len(who))
     for j in range(len(who)):
-        out[j] = counts[who[j]]
+        i = who[j]
+        count = 0
+        for k in range(tie_start[i], tie_start[i + 1]):
+            if members[other[k]]:
+                count += 1
+        out[j] = count
     return out
 
 
@@ -879,29 +869,35 @@ def answer_invitations(invited, u, chance, next_invite, month, reinvite_delay, r
 @njit(cache=True, nogil=True)
 def choose_leavers(commitment, fatigue, role_clarity, open_conflicts, home, seated, level, last_win, month, win_memory,
                    local_burden, dropout_rate, exclusion, rep, u, members, not_initiator):
-    """Dropping out (model/membership.py: MembershipProcess.drop_out): commitment fades and each stakeholder's
-    chance of leaving is weighed (:func:`tire_and_weigh_leaving`); a member other than the initiator leaves
-    when its draw ``u`` falls below that chance. Returns (leaving, conflict, burden)."""
-    hazard, conflict, burden = tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, home, seated,
-                                                      level, last_win, month, win_memory, local_burden, dropout_rate,
-                                                      exclusion, rep)
+    """Dropping out (model/membership.py: MembershipProcess.drop_out): every stakeholder's commitment fades by
+    ``fatigue`` (in place) and a member other than the initiator leaves when its draw ``u`` falls below its
+    chance of leaving (:func:`leaving_chance`). Returns who leaves."""
     leaving = np.zeros(len(u), np.bool_)
     for i in range(len(u)):
-        leaving[i] = members[i] and not_initiator[i] and u[i] < hazard[i]
-    return leaving, conflict, burden
+        r = rep[i]
+        commitment[i] *= 1 - fatigue[r]
+        if members[i] and not_initiator[i]:
+            hazard = leaving_chance(dropout_rate[r], commitment[i], role_clarity[i],
+                                    in_open_conflict(open_conflicts[home[i]], seated[i]), exclusion[i],
+                                    burden_of(level[i], month - last_win[home[i]], win_memory[r], local_burden[r]))
+            leaving[i] = u[i] < hazard
+    return leaving
 
 
 @njit(cache=True, nogil=True)
-def strongest_reasons(gone, role_clarity, commitment, conflict, exclusion, burden):
+def strongest_reasons(gone, role_clarity, commitment, exclusion, open_conflicts, home, seated, level, last_win, month,
+                      win_memory, local_burden, rep):
     """Why each of ``gone`` left (model/membership.py: MembershipProcess.drop_out): the index of the strongest of
-    1 - role clarity, 1 - commitment, conflict, exclusion and burden/2, the first of equals (a NaN first, as
-    ``np.argmax``)."""
+    1 - role clarity, 1 - commitment, conflict (:func:`in_open_conflict`), exclusion and burden/2
+    (:func:`burden_of`), the first of equals (a NaN first, as ``np.argmax``)."""
     out = np.empty(len(gone), np.int64)
     weight = np.empty(5)
     for j in range(len(gone)):
         i = gone[j]
         weight[0], weight[1] = 1 - role_clarity[i], 1 - commitment[i]
-        weight[2], weight[3], weight[4] = conflict[i] * 1.0, exclusion[i], burden[i] / 2
+        weight[2] = in_open_conflict(open_conflicts[home[i]], seated[i]) * 1.0
+        weight[3] = exclusion[i]
+        weight[4] = burden_of(level[i], month - last_win[home[i]], win_memory[rep[i]], local_burden[rep[i]]) / 2
         best = 0
         for k in range(5):
             if weight[k] != weight[k]:
@@ -1806,3 +1802,28 @@ def joint_action_cubed(view, role_clarity, seated_members, platform, platform_si
         vision = 1.0 if vision > 1.0 else vision
         out[p] = vision * (clarity[p] / count[p]) * platform_trust[p]
     return out
+
+
+# ---- membership, round 2: the parts of the chance of leaving (model/membership.py) -----------------------------------
+@njit(cache=True, nogil=True)
+def in_open_conflict(open_conflicts, seated):
+    """Whether a stakeholder is seated on a platform with ``open_conflicts`` (model/membership.py:
+    MembershipProcess.drop_out)."""
+    return open_conflicts > 0 and seated
+
+
+@njit(cache=True, nogil=True)
+def burden_of(level, months_since_win, win_memory, local_burden):
+    """The burden of attending on a stakeholder at ``level`` (model/membership.py: MembershipProcess.drop_out):
+    ``local_burden`` for a local one whose platform's last small win is more than ``win_memory`` months ago,
+    else none (``local_burden`` x 0)."""
+    if level != NATIONAL and months_since_win > win_memory:
+        return local_burden * 1.0
+    return local_burden * 0.0
+
+
+@njit(cache=True, nogil=True)
+def leaving_chance(dropout_rate, commitment, role_clarity, conflict, exclusion, burden):
+    """A member's monthly chance of leaving (model/membership.py: MembershipProcess.drop_out): ``dropout_rate`` x
+    (1 - commitment x role clarity) x (1 + open conflict on its platform) x (1 + exclusion) x (1 + burden)."""
+    return dropout_rate * (1 - commitment * role_clarity) * (1.0 + conflict) * (1 + exclusion) * (1 + burden)

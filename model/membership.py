@@ -112,15 +112,26 @@ class MembershipProcess:
 
     def member_ties(self, who: np.ndarray) -> np.ndarray:
         """Number of ties each of ``who`` has to current members (how a core group grows through ties)."""
-        member_src, member_dst = self.member_ends
-        return kernels.member_ties(who, self.n, self.src, self.dst, member_src, member_dst)
+        tie_start, _, other = self._ties_of_stakeholders()
+        return kernels.member_ties(who, tie_start, other, self.members)
 
     def trust_in_members(self, who: np.ndarray) -> np.ndarray:
         """Highest trust each stakeholder has in a tie to a current member (the inviter); stakeholders with
         no tie to a member are invited cold and trust at half of ``initial_trust``."""
-        member_src, member_dst = self.member_ends
-        return kernels.trust_in_members(who, self.q["initial_trust"] * 0.5, self.rep_s, self.src, self.dst, member_src,
-                                        member_dst, self.trust)
+        return kernels.trust_in_members(who, self.q["initial_trust"] * 0.5, self.rep_s, *self._ties_of_stakeholders(),
+                                        self.members, self.trust)
+
+    def _ties_of_stakeholders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each stakeholder's ties (a static index, built once): ``tie[start[i]:start[i + 1]]`` are the ties of
+        stakeholder i, in tie order (a tie to itself twice), and ``other`` the stakeholder at each one's other
+        end."""
+        if "_ties_of" not in self.__dict__:
+            ends = np.column_stack([self.src, self.dst]).ravel()  # each tie's source, then its target
+            order = np.argsort(ends, kind="stable")
+            start = np.searchsorted(ends[order], np.arange(self.n + 1))
+            other = np.column_stack([self.dst, self.src]).ravel()[order]
+            self.__dict__["_ties_of"] = (start, order // 2, other)
+        return self.__dict__["_ties_of"]
 
     def interest_breadth(self, who: np.ndarray) -> np.ndarray:
         """How many water uses a stakeholder cares about (1 - Simpson concentration, scaled to [0, 1]):
@@ -138,7 +149,7 @@ class MembershipProcess:
         Every stakeholder's commitment fades by ``commitment_fatigue`` a month; meetings and small wins renew
         it."""
         q, rs = self.q, self.rep_s
-        leaving, conflict, burden = kernels.choose_leavers(
+        leaving = kernels.choose_leavers(
             self.commitment, q["commitment_fatigue"], self.role_clarity, self.open_conflicts, self.home, self.seated,
             self.level, self.last_win, self.month, q["win_memory"], q["local_burden"], q["dropout_rate"],
             self.exclusion, rs, self.uniform_rows(1)[0], self.members, self.not_initiator)
@@ -150,7 +161,9 @@ class MembershipProcess:
         self.set_membership(leaving, MEMBERSHIP.DROPPED)
         self.counts["dropouts"] += self.total(rs[leaving])
         gone = leaving.nonzero()[0]
-        reasons = kernels.strongest_reasons(gone, self.role_clarity, self.commitment, conflict, self.exclusion, burden)
+        reasons = kernels.strongest_reasons(gone, self.role_clarity, self.commitment, self.exclusion, self.open_conflicts,
+                                            self.home, self.seated, self.level, self.last_win, self.month,
+                                            q["win_memory"], q["local_burden"], rs)
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
         for i, reason in zip(gone, reasons):
@@ -172,6 +185,8 @@ class MembershipProcess:
         invitee does (:meth:`join_chance`)."""
         left = kernels.left_from(platforms, self.membership, int(MEMBERSHIP.DROPPED), self.seated, self.home,
                                  self.not_initiator)
+        if not len(left):  # nobody to ask: nothing is drawn
+            return
         self.welcome_back(left[self.uniform(self.total(self.rep_s[left])) < self.join_chance(left)],
                           "when invited back")
 

@@ -5,6 +5,7 @@ numbers, the same order, to the bit."""
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -265,24 +266,33 @@ def test_leavers_are_the_array_rule_to_the_bit(batch, rate):
                                   a.level, last_win, month, q["win_memory"], q["local_burden"], dropout_rate,
                                   a.exclusion, rs, u, a.members, a.not_initiator)
     np.testing.assert_array_equal(commitment, fatigued)
-    for got, want in zip(ours, (leaving, conflict, burden)):
-        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(ours, leaving)
     assert leaving.any() == (rate > 0) and not leaving[a.initiator].any()
 
 
 def test_the_strongest_reason_for_leaving_is_the_first_argmax(batch):
-    a, g = batch, np.random.default_rng(9)
+    a, q, g = batch, batch.q, np.random.default_rng(9)
+    rs, home = a.rep_s, a.home
     gone = np.flatnonzero(a.membership != MEMBERSHIP.OUTSIDE)
     role_clarity, commitment = g.integers(0, 3, a.n) / 2, g.integers(0, 3, a.n) / 2  # many equal reasons
-    exclusion, burden = g.integers(0, 3, a.n) / 2, g.integers(0, 3, a.n) * 1.0
-    conflict = g.random(a.n) < 0.5
+    exclusion = g.integers(0, 3, a.n) / 2
+    open_conflicts, last_win = g.integers(0, 2, a.n_platforms), g.integers(-100, 30, a.n_platforms)
+    local_burden = np.array([0.0, 1.0, 2.0, 0.5, 1.0, 4.0, 1.0])[:a.replicates]
+    month = 30
     role_clarity[gone[::17]] = np.nan  # NumPy's argmax picks the first NaN
     exclusion[gone[::19]] = np.nan
+    # the array rule: conflict and burden as the chance of leaving weighs them
+    conflict = (open_conflicts[home] > 0) & a.seated
+    waiting = (a.level != LEVEL.NATIONAL) & (month - last_win[home] > q["win_memory"][rs])
+    burden = local_burden[rs] * waiting
     reasons = np.stack([1 - role_clarity[gone], 1 - commitment[gone], conflict[gone] * 1.0, exclusion[gone],
                         burden[gone] / 2])
-    ours = kernels.strongest_reasons(gone, role_clarity, commitment, conflict, exclusion, burden)
+    args = (role_clarity, commitment, exclusion, open_conflicts, home, a.seated, a.level, last_win, month,
+            q["win_memory"], local_burden, rs)
+    ours = kernels.strongest_reasons(gone, *args)
     np.testing.assert_array_equal(ours, np.argmax(reasons, axis=0))
-    assert len(kernels.strongest_reasons(gone[:0], role_clarity, commitment, conflict, exclusion, burden)) == 0
+    assert {2, 4} <= set(ours.tolist())
+    assert len(kernels.strongest_reasons(gone[:0], *args)) == 0
 
 
 @pytest.mark.parametrize("memory", [0, 12, 1000])
@@ -302,3 +312,66 @@ def test_those_who_may_rejoin_are_the_array_rule_to_the_bit(batch, memory):
     for got, want in zip(ours, (dropped, a.total(rep), rejoin_rate[rep] * boost)):
         np.testing.assert_array_equal(got, want)
     assert (boost == 2).any() == (memory > 0) and (memory == 1000) == (boost == 2).all()
+
+
+# --- each stakeholder's ties (round 2) ----------------------------------------------------------------------------
+def trust_in_members_over_every_tie(who, cold_trust, rep, src, dst, members, trust):
+    """The rule as the loop over every tie had it (tie by tie, its source's side first)."""
+    best = {int(i): cold_trust[rep[i]] for i in who}
+    for e in range(len(src)):
+        if src[e] in best and members[dst[e]] and trust[e] > best[src[e]]:
+            best[src[e]] = trust[e]
+        if dst[e] in best and members[src[e]] and trust[e] > best[dst[e]]:
+            best[dst[e]] = trust[e]
+    return np.array([best[int(i)] for i in who])
+
+
+def member_ties_over_every_tie(who, n, src, dst, members):
+    return (np.bincount(src[members[dst]], minlength=n) + np.bincount(dst[members[src]], minlength=n))[who] * 1.0
+
+
+def test_each_stakeholders_ties_are_every_tie_at_either_end_in_tie_order(batch):
+    a = batch
+    start, tie, other = a._ties_of_stakeholders()
+    for i in range(0, a.n, 7):
+        mine = [(e, d if s == i else s) for e, (s, d) in enumerate(zip(a.src, a.dst)) if i in (s, d)]
+        assert list(zip(tie[start[i]:start[i + 1]].tolist(), other[start[i]:start[i + 1]].tolist())) == mine
+    assert start[-1] == 2 * len(a.src) and (np.diff(start) > 0).any()
+
+
+def small_network():
+    """Five stakeholders of two alliances; ties to themselves, repeated ties, equal trust of either sign, NaN."""
+    src = np.array([0, 1, 2, 0, 3, 1, 2, 4, 4, 0])
+    dst = np.array([1, 1, 0, 2, 4, 0, 1, 3, 4, 1])
+    trust = np.array([0.3, 0.9, 0.0, -0.0, 0.5, np.nan, 0.7, 0.5, 0.2, 0.3])
+    net = SimpleNamespace(n=5, src=src, dst=dst)
+    return net, trust, np.array([0, 0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("members", [[0, 0, 0, 0, 0], [1, 1, 1, 1, 1], [0, 1, 1, 0, 1], [1, 0, 0, 1, 0]])
+def test_trust_in_members_and_ties_to_members_are_the_rule_over_every_tie(members, batch):
+    net, trust, rep = small_network()
+    members = np.array(members, dtype=bool)
+    start, tie, other = Alliances._ties_of_stakeholders(net)
+    cold = np.array([0.25, -0.1])
+    for who in (np.arange(5), np.array([4, 1, 1]), np.empty(0, np.int64)):
+        want = trust_in_members_over_every_tie(who, cold, rep, net.src, net.dst, members, trust)
+        got = kernels.trust_in_members(who, cold, rep, start, tie, other, members, trust)
+        np.testing.assert_array_equal(got, want)
+        assert np.signbit(got).tolist() == np.signbit(want).tolist()
+        np.testing.assert_array_equal(kernels.member_ties(who, start, other, members),
+                                      member_ties_over_every_tie(who, 5, net.src, net.dst, members))
+    # and on the batch in mid-run
+    a = batch
+    who = np.flatnonzero(~a.members)[::2]
+    cold = a.q["initial_trust"] * 0.5
+    np.testing.assert_array_equal(a.trust_in_members(who), trust_in_members_over_every_tie(
+        who, cold, a.rep_s, a.src, a.dst, a.members, a.trust))
+    np.testing.assert_array_equal(a.member_ties(who), member_ties_over_every_tie(who, a.n, a.src, a.dst, a.members))
+
+
+def test_re_inviting_nobody_draws_nothing(batch):
+    a = copy.deepcopy(batch)
+    before = [g.bit_generator.state for g in a.rngs]
+    a.reinvite_dropped(np.zeros(a.n_platforms, dtype=bool))
+    assert [g.bit_generator.state for g in a.rngs] == before

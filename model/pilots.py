@@ -26,13 +26,10 @@ class Pilots:
                                                         n_new, self.rep_s)
         if not n_new.any():
             return
-        weight = self.host_weight(hosts)
-        chosen = []
-        for r in n_new.nonzero()[0]:  # each alliance draws its pilots from its own candidates
-            mine = slice(bounds[r], bounds[r + 1])
-            chosen.append(hosts[mine][rules.weighted_sample(self.rngs[r], n_new[r], weight[mine])])
+        # each alliance draws its pilots from its own candidates
+        chosen = hosts[rules.weighted_samples(self.rngs, n_new, self.host_weight(hosts), bounds)]
         self.pilot_host, self.pilot_end, marginalised = kernels.enrol_pilots(
-            self.pilot_host, self.pilot_end, np.concatenate(chosen), self.month, self.q["pilot_duration"],
+            self.pilot_host, self.pilot_end, chosen, self.month, self.q["pilot_duration"],
             self.marginalised, self.rep_s, self.replicates)
         self.counts["pilots_run"] += n_new
         self.counts["pilots_marginalised"] += marginalised

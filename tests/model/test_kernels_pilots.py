@@ -64,6 +64,26 @@ def host_weight_with_arrays(a, hosts, equity, voice):
     return ((1 - e) * a.capacity[hosts] + e * need) * voice[hosts] + 1e-9
 
 
+def weighted_sample_with_arrays(g, k, weights):
+    """rules.weighted_sample as it was written with arrays: NumPy's Generator.choice without replacement."""
+    p = weights / weights.sum()
+    found = np.empty(k, dtype=np.int64)
+    n = 0
+    while n < k:
+        x = g.random(k - n)
+        if n:
+            p[found[:n]] = 0
+        cdf = np.cumsum(p)
+        cdf /= cdf[-1]
+        new = cdf.searchsorted(x, side="right")
+        if k - n > 1:  # keep each position once, in the order first drawn
+            _, first = np.unique(new, return_index=True)
+            new = new[np.sort(first)]
+        found[n:n + len(new)] = new
+        n += len(new)
+    return found
+
+
 def enrolled_with_arrays(a, chosen):
     duration = a.q["pilot_duration"][a.rep_s[chosen]]
     host = np.concatenate((a.pilot_host, chosen))
@@ -293,8 +313,8 @@ def test_starting_pilots_draw_as_the_array_rule(batch):
     n_new = np.array([g.poisson(rate[r]) for r, g in enumerate(b.rngs)])
     hosts, bounds, n_new = candidates_with_arrays(b, n_new)
     weight = host_weight_with_arrays(b, hosts, b.q["equity"], b.voice())
-    chosen = np.concatenate([hosts[bounds[r]:bounds[r + 1]][rules.weighted_sample(b.rngs[r], n_new[r],
-                                                                                     weight[bounds[r]:bounds[r + 1]])]
+    chosen = np.concatenate([hosts[bounds[r]:bounds[r + 1]][weighted_sample_with_arrays(b.rngs[r], n_new[r],
+                                                                                          weight[bounds[r]:bounds[r + 1]])]
                              for r in np.flatnonzero(n_new)])
     host, end, marginalised = enrolled_with_arrays(b, chosen)
     np.testing.assert_array_equal(a.pilot_host, host)
@@ -302,6 +322,54 @@ def test_starting_pilots_draw_as_the_array_rule(batch):
     np.testing.assert_array_equal(a.counts["pilots_run"] - batch.counts["pilots_run"], n_new)
     np.testing.assert_array_equal(a.counts["pilots_marginalised"] - batch.counts["pilots_marginalised"], marginalised)
     assert len(chosen) > 2 and all(g.random() == h.random() for g, h in zip(a.rngs, b.rngs))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 136, 255, 256, 300, 1000])
+def test_pairwise_sum_adds_as_numpys_sum(n):
+    g = np.random.default_rng(n)
+    for lo in (0, 3):
+        a = g.random(n + lo + 2) ** 4 * 10.0 ** g.integers(-9, 9, n + lo + 2)  # magnitudes where the order shows
+        assert kernels.pairwise_sum(a, lo, n) == a[lo:lo + n].sum()
+
+
+def test_weighted_samples_draw_group_by_group_as_the_array_rule():
+    # groups of 1-300 candidates (NumPy's sum changes its order at 8 and 128), 0 to all of them picked, weights
+    # over nine orders of magnitude (repeats, so second and third rounds of draws, happen in some groups)
+    cases = np.random.default_rng(11)
+    for case in range(200):
+        R = int(cases.integers(1, 7))
+        m = cases.choice([1, 2, 5, 9, 40, 130, 300], R)
+        k = np.array([int(cases.integers(0, min(x, 6) + 1)) for x in m])
+        k = np.where(cases.random(R) < 0.1, m, k)  # every candidate picked
+        weights = cases.random(int(m.sum())) ** 3 + 1e-9
+        bounds = np.r_[0, np.cumsum(m)]
+        ours = [np.random.default_rng([case, r]) for r in range(R)]
+        theirs = [np.random.default_rng([case, r]) for r in range(R)]
+        picked = rules.weighted_samples(ours, k, weights, bounds)
+        expected = [bounds[r] + weighted_sample_with_arrays(theirs[r], k[r], weights[bounds[r]:bounds[r + 1]])
+                    for r in range(R)]
+        np.testing.assert_array_equal(picked, np.concatenate(expected))
+        assert all(x.random() == y.random() for x, y in zip(ours, theirs))  # as many draws from each
+
+
+def test_one_round_of_picking_counts_what_is_still_missing():
+    weights = np.array([1.0, 1e-9, 1e-9, 3.0, 2.0, 2.0])
+    bounds, k = np.array([0, 4, 6]), np.array([2, 1])
+    shares, picked, n_picked = np.empty(6), np.empty(3, np.int64), np.zeros(2, np.int64)
+    # group 0 draws twice, both in the last position's share, group 1 once, in its first position's
+    missing = kernels.pick_in_groups(weights, bounds, k, np.array([0.9, 0.95, 0.1]), shares, picked, n_picked)
+    assert missing.tolist() == [1, 0] and n_picked.tolist() == [1, 1] and picked[[0, 2]].tolist() == [3, 4]
+    # the second round: the position taken counts 0, so the same draw now lands in the first position's share
+    missing = kernels.pick_in_groups(weights, bounds, k, np.array([0.9]), shares, picked, n_picked)
+    assert missing.tolist() == [0, 0] and picked.tolist() == [3, 0, 4] and shares[3] == 0.0
+
+
+def test_one_candidate_is_picked_whatever_the_draw():
+    for u in (0.0, 0.5, np.nextafter(1.0, 0.0)):
+        shares, picked, n_picked = np.empty(1), np.empty(1, np.int64), np.zeros(1, np.int64)
+        kernels.pick_in_groups(np.array([1e-9]), np.array([0, 1]), np.array([1]), np.array([u]), shares, picked,
+                               n_picked)
+        assert picked.tolist() == [0]
 
 
 # ------------------------------------------------------------------------------------------- monitoring

@@ -1516,3 +1516,37 @@ def pick_in_groups(weights, bounds, k, u, shares, picked, n_picked):
             missing[r] = k[r] - n_picked[r]
         first += k[r]
     return missing
+
+
+
+@njit(cache=True, nogil=True)
+def interest_variance(new, who, seat_platform, interests):
+    """(platforms, uses) variance of each water use's interest among those seated at the meeting of each
+    platform flagged ``new`` (0 elsewhere) (model/conflict.py: Conflict.arise_conflicts), as NumPy's
+    ``var(axis=0)`` works it out: the mean (the seats added in seat order, / count), then the squared
+    deviations added alike, / count."""
+    P, uses = len(new), interests.shape[1]
+    count = np.zeros(P)
+    mean = np.zeros((P, uses))
+    for s in range(len(who)):
+        p = seat_platform[s]
+        if new[p]:
+            count[p] += 1.0
+            for u in range(uses):
+                mean[p, u] += interests[who[s], u]
+    for p in range(P):
+        if count[p] > 0:
+            for u in range(uses):
+                mean[p, u] = mean[p, u] / count[p]
+    out = np.zeros((P, uses))
+    for s in range(len(who)):
+        p = seat_platform[s]
+        if new[p]:
+            for u in range(uses):
+                d = interests[who[s], u] - mean[p, u]
+                out[p, u] += d * d
+    for p in range(P):
+        if count[p] > 0:
+            for u in range(uses):
+                out[p, u] = out[p, u] / count[p]
+    return out

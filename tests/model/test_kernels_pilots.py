@@ -12,6 +12,8 @@ import pytest
 
 from model import kernels, rules
 from model.alliance import Alliances
+from model.events import EventKind
+from model.population import WATER_USES
 from model.states import MEMBERSHIP, STAGE, Membership
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
@@ -142,6 +144,22 @@ def escalation_with_arrays(a, trust, mediation, support):
     q, rep = a.q, a.rep_p
     return (q["conflict_propensity"][rep] * tension * (1 - trust)
             * (1.5 - q["mutual_trust"][rep]) * (1 - 0.5 * mediation * support)[rep])
+
+
+def arise_conflicts_with_arrays(a):
+    """arise_conflicts as it was written with arrays (no decisions): the conflicts opened and the events."""
+    who, plat = a.seat_who, a.seat_platform
+    count, meeting = kernels.seats_taken(who, plat, a.rep_s, a.n_platforms, a.replicates)
+    new = kernels.conflicts_raised(count, a.uniform_platforms(meeting), a.escalation_chance())
+    if not new.any():
+        return
+    trust = a.platform_trust()
+    for k in new.nonzero()[0]:
+        members_here = who[plat == k]
+        use = WATER_USES[int(np.argmax(a.interests[members_here].var(axis=0)))]
+        a.log(a.rep_p[k], EventKind.CONFLICT, f"Conflict in the {a.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
+    a.counts["conflicts_arisen"] += kernels.open_conflicts_at(new, a.open_conflicts, a.conflict_since, a.month, a.rep_p,
+                                                              a.replicates)
 
 
 def manage_conflicts_with_arrays(a):
@@ -471,6 +489,49 @@ def test_settling_conflicts_is_the_array_rule(batch):
     np.testing.assert_array_equal(mine_t, trust)
     np.testing.assert_array_equal(mine_c, commitment)
     assert closed.dtype == np.float64 and (left > 0).any() and ((left == 0) & (resolved > 0)).any()
+
+
+def at_a_meeting(a):
+    """A copy of ``a`` in the next month with meetings held."""
+    a = copy.deepcopy(a)
+    while True:
+        a.month += 1
+        a.hold_meetings()
+        if len(a.seat_who) > 2:
+            return a
+
+
+def test_interest_variance_is_numpys_var_over_those_at_the_meeting(batch, alone):
+    for a in (at_a_meeting(batch), at_a_meeting(alone)):
+        P = a.n_platforms
+        new = np.ones(P, dtype=bool)
+        new[1::3] = False
+        ours = kernels.interest_variance(new, a.seat_who, a.seat_platform, a.interests)
+        seats = np.bincount(a.seat_platform, minlength=P)
+        for k in range(P):
+            here = a.interests[a.seat_who[a.seat_platform == k]]
+            np.testing.assert_array_equal(ours[k], here.var(axis=0) if new[k] and seats[k] else np.zeros(4))
+        assert (new & (seats > 2)).any()
+    # one seat varies by nothing; a flagged platform without seats gives 0, not a division by zero
+    one = kernels.interest_variance(np.array([True, True]), np.array([4]), np.array([0]), batch.interests)
+    assert one.tolist() == [[0.0] * 4, [0.0] * 4]
+
+
+@pytest.mark.parametrize("propensity", [0.0, 1.0])
+def test_arising_conflicts_open_and_are_told_as_the_array_rule(propensity):
+    a = mid_run(20, conflict_propensity=propensity)
+    for _ in range(3):
+        a.month += 1
+        a.hold_meetings()
+        b = copy.deepcopy(a)
+        a.arise_conflicts()
+        arise_conflicts_with_arrays(b)
+        for name in ("open_conflicts", "conflict_since"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        np.testing.assert_array_equal(a.counts["conflicts_arisen"], b.counts["conflicts_arisen"])
+        assert [log.records for log in a.logs] == [log.records for log in b.logs]
+        assert all(x.random() == y.random() for x, y in zip(a.rngs, b.rngs))
+    assert (a.counts["conflicts_arisen"].sum() > 0) == (propensity > 0)
 
 
 @pytest.mark.parametrize("management", [None, 0.0, 1.0])

@@ -41,10 +41,9 @@ class Conflict:
         values 'help to overcome' conflicts), and a mediator defuses up to half of the escalations before
         they become conflicts ('mediating communication'). Mediation thus removes a share of the escalations
         there are: its return is proportional to tension x distrust, large in a hostile context and nil in a
-        calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high). ``trust``:
-        the platforms' mean trust (:meth:`platform_trust`) when already at hand."""
+        calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high)."""
         q = self.q
-        trust = self.platform_trust() if trust is None else trust
+        trust = self.platform_trust() if trust is None else trust  # the platforms' trust, when already at hand
         return kernels.escalation_chance(self.n_platforms, self.seat_who, self.seat_platform, self.interests,
                                          self.power, self.view, trust, q["conflict_propensity"],
                                          q["mutual_trust"], q["mediation"], self.support, self.rep_p)

@@ -55,12 +55,11 @@ class Conflict:
         that rate."""
         if not self.open_conflicts.any():
             return
-        chance = np.minimum(1.0, self.q["conflict_management"] * self.support).tolist()
+        chance = np.minimum(1.0, self.q["conflict_management"] * self.support)
         resolved = np.zeros(self.n_platforms, dtype=self.open_conflicts.dtype)
-        where = self.open_conflicts.nonzero()[0]
-        # as the alliance draws alone, one draw per open platform
-        resolved[where] = [self.rngs[r].binomial(n, chance[r])
-                           for r, n in zip(self.rep_p[where].tolist(), self.open_conflicts[where].tolist())]
+        for k in self.open_conflicts.nonzero()[0]:  # as the alliance draws alone, one draw per open platform
+            r = self.rep_p[k]
+            resolved[k] = self.rngs[r].binomial(self.open_conflicts[k], chance[r])
         resolved = decisions.mediated(self, resolved)
         for k in resolved.nonzero()[0]:
             self.log(self.rep_p[k], EventKind.RESOLVED, f"The facilitator resolved a conflict in the "

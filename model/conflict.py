@@ -18,20 +18,20 @@ class Conflict:
         if len(who) < 2:
             return
         count, meeting = kernels.seats_taken(who, plat, self.rep_s, self.n_platforms, self.replicates)
-        new = kernels.conflicts_raised(count, self.uniform_platforms(meeting), self.escalation_chance())
+        trust = self.platform_trust()
+        new = kernels.conflicts_raised(count, self.uniform_platforms(meeting), self.escalation_chance(trust))
         new = decisions.raised_conflicts(self, new)
         if not new.any():
             return
-        trust = self.platform_trust()  # for the event log only: most months see no conflict
-        for k in new.nonzero()[0]:
-            members_here = who[plat == k]
-            use = WATER_USES[int(np.argmax(self.interests[members_here].var(axis=0)))]
+        spread = kernels.interest_variance(new, who, plat, self.interests)  # over those at the meeting
+        for k in new.nonzero()[0].tolist():
+            use = WATER_USES[int(np.argmax(spread[k]))]
             self.log(self.rep_p[k], EventKind.CONFLICT,
                      f"Conflict in the {self.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
         self.counts["conflicts_arisen"] += kernels.open_conflicts_at(new, self.open_conflicts, self.conflict_since,
                                                                      self.month, self.rep_p, self.replicates)
 
-    def escalation_chance(self) -> np.ndarray:
+    def escalation_chance(self, trust: np.ndarray | None = None) -> np.ndarray:
         """Chance that this month's meeting of each platform starts a conflict, from tension and distrust among
         those present. Tension = 1 - (1 - divergence of the interests present)(1 - power gap/2)(1 -
         disagreement on MUS): competing agendas, domination and disagreement each can start one, so identical
@@ -43,8 +43,9 @@ class Conflict:
         there are: its return is proportional to tension x distrust, large in a hostile context and nil in a
         calm one (Ansell & Gash 2008: facilitative leadership matters most where conflict is high)."""
         q = self.q
+        trust = self.platform_trust() if trust is None else trust  # the platforms' trust, when already at hand
         return kernels.escalation_chance(self.n_platforms, self.seat_who, self.seat_platform, self.interests,
-                                         self.power, self.view, self.platform_trust(), q["conflict_propensity"],
+                                         self.power, self.view, trust, q["conflict_propensity"],
                                          q["mutual_trust"], q["mediation"], self.support, self.rep_p)
 
     def manage_conflicts(self) -> None:

@@ -1827,3 +1827,117 @@ def leaving_chance(dropout_rate, commitment, role_clarity, conflict, exclusion, 
     """A member's monthly chance of leaving (model/membership.py: MembershipProcess.drop_out): ``dropout_rate`` x
     (1 - commitment x role clarity) x (1 + open conflict on its platform) x (1 + exclusion) x (1 + burden)."""
     return dropout_rate * (1 - commitment * role_clarity) * (1.0 + conflict) * (1 + exclusion) * (1 + burden)
+
+
+@njit(cache=True, nogil=True)
+def pairwise_sum(a, lo, n):
+    """``a[lo:lo + n]`` added as NumPy's ``sum`` adds a contiguous float64 array: one by one below 8 elements,
+    in eight interleaved running sums up to 128, and above that as two parts (the first a multiple of 8 long)
+    each added alike."""
+    if n < 8:
+        s = -0.0
+        for i in range(lo, lo + n):
+            s += a[i]
+        return s
+    if n <= 128:
+        r0, r1, r2, r3, r4, r5, r6, r7 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = 8
+        while i < n - n % 8:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for j in range(lo + i, lo + n):
+            s += a[j]
+        return s
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
+
+
+@njit(cache=True, nogil=True)
+def pick_in_groups(weights, bounds, k, u, shares, picked, n_picked):
+    """One round of weighted sampling without replacement in each group r (``weights[bounds[r]:bounds[r +
+    1]]``, all > 0) still short of its ``k[r]`` positions (model/rules.py: weighted_samples), NumPy's
+    ``Generator.choice`` step by step: the shares w / sum(w) (on the first round; the positions already
+    picked then count 0), their cumulative sum divided by its last element, and for each of the group's
+    draws ``u`` (the groups' draws one group after another, as many as it is short) the first position whose
+    cumulative share exceeds the draw; a position drawn twice in a round counts once, in the order first
+    drawn. Adds to ``picked`` (group r's ``k[r]`` positions after the earlier groups') and ``n_picked`` in
+    place; returns how many each group is still short."""
+    R = len(k)
+    missing = np.zeros(R, np.int64)
+    first = 0
+    d = 0
+    for r in range(R):
+        lo, hi = bounds[r], bounds[r + 1]
+        short = k[r] - n_picked[r]
+        if short > 0:
+            if n_picked[r] == 0:
+                total = pairwise_sum(weights, lo, hi - lo)
+                for i in range(lo, hi):
+                    shares[i] = weights[i] / total
+            else:
+                for j in range(first, first + n_picked[r]):
+                    shares[picked[j]] = 0.0
+            cdf = np.empty(hi - lo)
+            c = 0.0
+            for i in range(lo, hi):
+                c += shares[i]
+                cdf[i - lo] = c
+            last = cdf[hi - lo - 1]
+            for i in range(hi - lo):
+                cdf[i] = cdf[i] / last
+            before = n_picked[r]
+            for _ in range(short):
+                position = lo + np.searchsorted(cdf, u[d], side="right")
+                d += 1
+                repeat = False
+                for j in range(first + before, first + n_picked[r]):
+                    repeat = repeat or picked[j] == position
+                if not repeat:
+                    picked[first + n_picked[r]] = position
+                    n_picked[r] += 1
+            missing[r] = k[r] - n_picked[r]
+        first += k[r]
+    return missing
+
+
+
+@njit(cache=True, nogil=True)
+def interest_variance(new, who, seat_platform, interests):
+    """(platforms, uses) variance of each water use's interest among those seated at the meeting of each
+    platform flagged ``new`` (0 elsewhere) (model/conflict.py: Conflict.arise_conflicts), as NumPy's
+    ``var(axis=0)`` works it out: the mean (the seats added in seat order, / count), then the squared
+    deviations added alike, / count."""
+    P, uses = len(new), interests.shape[1]
+    count = np.zeros(P)
+    mean = np.zeros((P, uses))
+    for s in range(len(who)):
+        p = seat_platform[s]
+        if new[p]:
+            count[p] += 1.0
+            for u in range(uses):
+                mean[p, u] += interests[who[s], u]
+    for p in range(P):
+        if count[p] > 0:
+            for u in range(uses):
+                mean[p, u] = mean[p, u] / count[p]
+    out = np.zeros((P, uses))
+    for s in range(len(who)):
+        p = seat_platform[s]
+        if new[p]:
+            for u in range(uses):
+                d = interests[who[s], u] - mean[p, u]
+                out[p, u] += d * d
+    for p in range(P):
+        if count[p] > 0:
+            for u in range(uses):
+                out[p, u] = out[p, u] / count[p]
+    return out

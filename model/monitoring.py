@@ -21,9 +21,11 @@ class Monitoring:
                                          self.rep_p)
         if not detected.any():
             return
-        for k in detected.nonzero()[0]:
-            why = "an unresolved conflict" if stale[k] else f"falling attendance ({self.attendance[k]:.0%})"
-            self.log(self.rep_p[k], EventKind.MONITORING, f"Process monitoring flagged {why} in the "
+        flagged = detected.nonzero()[0]
+        for k, r, conflict, attendance in zip(flagged.tolist(), self.rep_p[flagged].tolist(), stale[flagged].tolist(),
+                                              self.attendance[flagged].tolist()):
+            why = "an unresolved conflict" if conflict else f"falling attendance ({attendance:.0%})"
+            self.log(r, EventKind.MONITORING, f"Process monitoring flagged {why} in the "
                      f"{self.platform_names[k]}: extra meeting called, members who left re-invited.")
         self.attendance = np.where(detected, np.nan, self.attendance)
         self.reinvite_dropped(detected)

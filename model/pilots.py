@@ -26,13 +26,10 @@ class Pilots:
                                                         n_new, self.rep_s)
         if not n_new.any():
             return
-        weight = self.host_weight(hosts)
-        chosen = []
-        for r in n_new.nonzero()[0]:  # each alliance draws its pilots from its own candidates
-            mine = slice(bounds[r], bounds[r + 1])
-            chosen.append(hosts[mine][rules.weighted_sample(self.rngs[r], n_new[r], weight[mine])])
+        # each alliance draws its pilots from its own candidates
+        chosen = hosts[rules.weighted_samples(self.rngs, n_new, self.host_weight(hosts), bounds)]
         self.pilot_host, self.pilot_end, marginalised = kernels.enrol_pilots(
-            self.pilot_host, self.pilot_end, np.concatenate(chosen), self.month, self.q["pilot_duration"],
+            self.pilot_host, self.pilot_end, chosen, self.month, self.q["pilot_duration"],
             self.marginalised, self.rep_s, self.replicates)
         self.counts["pilots_run"] += n_new
         self.counts["pilots_marginalised"] += marginalised
@@ -110,10 +107,10 @@ class Pilots:
                                  *self.platform_index("_seated_on", self.platform), self.members, self.commitment,
                                  self.stage, self.implementing_since, self.view, self.last_win, self.capacity,
                                  q["small_win_gain"], q["mutual_trust"], self.rep_s, self.month)
-        for host, ok, doc in zip(hosts.tolist(), success.tolist(), documented.tolist()):
+        for host, r, ok, doc in zip(hosts.tolist(), self.rep_s[hosts].tolist(), success.tolist(), documented.tolist()):
             verdict = "succeeded: a small win" if ok else "failed: lessons learnt, some trust lost"
             doc = "documented" if doc else "not documented"
-            self.log(self.rep_s[host], EventKind.PILOT, f"Pilot at the {self.names[host]} {verdict} ({doc}).")
+            self.log(r, EventKind.PILOT, f"Pilot at the {self.names[host]} {verdict} ({doc}).")
 
     def platform_index(self, name: str, platform_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Elements grouped by platform (a static index, built once): ``order[start[p]:start[p + 1]]`` are the

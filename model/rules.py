@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from . import kernels
+
 
 def bass_probability(p: np.ndarray | float, q: float, peer_share: np.ndarray | float) -> np.ndarray:
     """Chance of adopting within one month at hazard p + q*F (Bass 1969, discretised as 1 - e^-(p+qF))."""
@@ -83,23 +85,21 @@ def weighted_sample(g: np.random.Generator, k: int, weights: np.ndarray) -> np.n
     without replacement: exactly what ``g.choice(len(weights), k, replace=False, p=weights / weights.sum())``
     returns and draws from ``g`` (NumPy's algorithm: a batch of uniforms against the cumulative weights, the
     repeats dropped and drawn again without the positions already taken), without its argument checks,
-    which cost as much again."""
-    p = weights / weights.sum()
-    found = np.empty(k, dtype=np.int64)
-    n = 0
-    while n < k:
-        x = g.random(k - n)
-        if n:
-            p[found[:n]] = 0
-        cdf = np.cumsum(p)
-        cdf /= cdf[-1]
-        new = cdf.searchsorted(x, side="right")
-        if k - n > 1:  # keep each position once, in the order first drawn
-            _, first = np.unique(new, return_index=True)
-            new = new[np.sort(first)]
-        found[n:n + len(new)] = new
-        n += len(new)
-    return found
+    which cost as much again. One group of :func:`weighted_samples`."""
+    return weighted_samples([g], np.array([k]), np.asarray(weights, dtype=float), np.array([0, len(weights)]))
+
+
+def weighted_samples(rngs: list, k: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """:func:`weighted_sample` in each group r of ``weights`` (``weights[bounds[r]:bounds[r + 1]]``): ``k[r]``
+    distinct positions drawn from ``rngs[r]``, as it draws them alone. Returns the positions into ``weights``,
+    group after group, each group's in the order drawn; the rounds of picking: :func:`model.kernels.pick_in_groups`."""
+    shares, picked = np.empty(len(weights)), np.empty(int(k.sum()), dtype=np.int64)
+    n_picked = np.zeros(len(k), dtype=np.int64)
+    missing = k
+    while missing.any():  # a round: each group short of its positions draws as many uniforms again
+        u = np.concatenate([g.random(m) for g, m in zip(rngs, missing.tolist()) if m])
+        missing = kernels.pick_in_groups(weights, bounds, k, u, shares, picked, n_picked)
+    return picked
 
 
 def deffuant_update(

@@ -12,6 +12,8 @@ import pytest
 
 from model import kernels, rules
 from model.alliance import Alliances
+from model.events import EventKind
+from model.population import WATER_USES
 from model.states import MEMBERSHIP, STAGE, Membership
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
@@ -62,6 +64,26 @@ def host_weight_with_arrays(a, hosts, equity, voice):
     need = np.where(a.marginalised[hosts], 1.0, 0.3) * (1 - a.capacity[hosts])
     e = equity[a.rep_s[hosts]]
     return ((1 - e) * a.capacity[hosts] + e * need) * voice[hosts] + 1e-9
+
+
+def weighted_sample_with_arrays(g, k, weights):
+    """rules.weighted_sample as it was written with arrays: NumPy's Generator.choice without replacement."""
+    p = weights / weights.sum()
+    found = np.empty(k, dtype=np.int64)
+    n = 0
+    while n < k:
+        x = g.random(k - n)
+        if n:
+            p[found[:n]] = 0
+        cdf = np.cumsum(p)
+        cdf /= cdf[-1]
+        new = cdf.searchsorted(x, side="right")
+        if k - n > 1:  # keep each position once, in the order first drawn
+            _, first = np.unique(new, return_index=True)
+            new = new[np.sort(first)]
+        found[n:n + len(new)] = new
+        n += len(new)
+    return found
 
 
 def enrolled_with_arrays(a, chosen):
@@ -122,6 +144,22 @@ def escalation_with_arrays(a, trust, mediation, support):
     q, rep = a.q, a.rep_p
     return (q["conflict_propensity"][rep] * tension * (1 - trust)
             * (1.5 - q["mutual_trust"][rep]) * (1 - 0.5 * mediation * support)[rep])
+
+
+def arise_conflicts_with_arrays(a):
+    """arise_conflicts as it was written with arrays (no decisions): the conflicts opened and the events."""
+    who, plat = a.seat_who, a.seat_platform
+    count, meeting = kernels.seats_taken(who, plat, a.rep_s, a.n_platforms, a.replicates)
+    new = kernels.conflicts_raised(count, a.uniform_platforms(meeting), a.escalation_chance())
+    if not new.any():
+        return
+    trust = a.platform_trust()
+    for k in new.nonzero()[0]:
+        members_here = who[plat == k]
+        use = WATER_USES[int(np.argmax(a.interests[members_here].var(axis=0)))]
+        a.log(a.rep_p[k], EventKind.CONFLICT, f"Conflict in the {a.platform_names[k]} over {use} water (trust {trust[k]:.2f}).")
+    a.counts["conflicts_arisen"] += kernels.open_conflicts_at(new, a.open_conflicts, a.conflict_since, a.month, a.rep_p,
+                                                              a.replicates)
 
 
 def manage_conflicts_with_arrays(a):
@@ -293,8 +331,8 @@ def test_starting_pilots_draw_as_the_array_rule(batch):
     n_new = np.array([g.poisson(rate[r]) for r, g in enumerate(b.rngs)])
     hosts, bounds, n_new = candidates_with_arrays(b, n_new)
     weight = host_weight_with_arrays(b, hosts, b.q["equity"], b.voice())
-    chosen = np.concatenate([hosts[bounds[r]:bounds[r + 1]][rules.weighted_sample(b.rngs[r], n_new[r],
-                                                                                     weight[bounds[r]:bounds[r + 1]])]
+    chosen = np.concatenate([hosts[bounds[r]:bounds[r + 1]][weighted_sample_with_arrays(b.rngs[r], n_new[r],
+                                                                                          weight[bounds[r]:bounds[r + 1]])]
                              for r in np.flatnonzero(n_new)])
     host, end, marginalised = enrolled_with_arrays(b, chosen)
     np.testing.assert_array_equal(a.pilot_host, host)
@@ -302,6 +340,54 @@ def test_starting_pilots_draw_as_the_array_rule(batch):
     np.testing.assert_array_equal(a.counts["pilots_run"] - batch.counts["pilots_run"], n_new)
     np.testing.assert_array_equal(a.counts["pilots_marginalised"] - batch.counts["pilots_marginalised"], marginalised)
     assert len(chosen) > 2 and all(g.random() == h.random() for g, h in zip(a.rngs, b.rngs))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 136, 255, 256, 300, 1000])
+def test_pairwise_sum_adds_as_numpys_sum(n):
+    g = np.random.default_rng(n)
+    for lo in (0, 3):
+        a = g.random(n + lo + 2) ** 4 * 10.0 ** g.integers(-9, 9, n + lo + 2)  # magnitudes where the order shows
+        assert kernels.pairwise_sum(a, lo, n) == a[lo:lo + n].sum()
+
+
+def test_weighted_samples_draw_group_by_group_as_the_array_rule():
+    # groups of 1-300 candidates (NumPy's sum changes its order at 8 and 128), 0 to all of them picked, weights
+    # over nine orders of magnitude (repeats, so second and third rounds of draws, happen in some groups)
+    cases = np.random.default_rng(11)
+    for case in range(200):
+        R = int(cases.integers(1, 7))
+        m = cases.choice([1, 2, 5, 9, 40, 130, 300], R)
+        k = np.array([int(cases.integers(0, min(x, 6) + 1)) for x in m])
+        k = np.where(cases.random(R) < 0.1, m, k)  # every candidate picked
+        weights = cases.random(int(m.sum())) ** 3 + 1e-9
+        bounds = np.r_[0, np.cumsum(m)]
+        ours = [np.random.default_rng([case, r]) for r in range(R)]
+        theirs = [np.random.default_rng([case, r]) for r in range(R)]
+        picked = rules.weighted_samples(ours, k, weights, bounds)
+        expected = [bounds[r] + weighted_sample_with_arrays(theirs[r], k[r], weights[bounds[r]:bounds[r + 1]])
+                    for r in range(R)]
+        np.testing.assert_array_equal(picked, np.concatenate(expected))
+        assert all(x.random() == y.random() for x, y in zip(ours, theirs))  # as many draws from each
+
+
+def test_one_round_of_picking_counts_what_is_still_missing():
+    weights = np.array([1.0, 1e-9, 1e-9, 3.0, 2.0, 2.0])
+    bounds, k = np.array([0, 4, 6]), np.array([2, 1])
+    shares, picked, n_picked = np.empty(6), np.empty(3, np.int64), np.zeros(2, np.int64)
+    # group 0 draws twice, both in the last position's share, group 1 once, in its first position's
+    missing = kernels.pick_in_groups(weights, bounds, k, np.array([0.9, 0.95, 0.1]), shares, picked, n_picked)
+    assert missing.tolist() == [1, 0] and n_picked.tolist() == [1, 1] and picked[[0, 2]].tolist() == [3, 4]
+    # the second round: the position taken counts 0, so the same draw now lands in the first position's share
+    missing = kernels.pick_in_groups(weights, bounds, k, np.array([0.9]), shares, picked, n_picked)
+    assert missing.tolist() == [0, 0] and picked.tolist() == [3, 0, 4] and shares[3] == 0.0
+
+
+def test_one_candidate_is_picked_whatever_the_draw():
+    for u in (0.0, 0.5, np.nextafter(1.0, 0.0)):
+        shares, picked, n_picked = np.empty(1), np.empty(1, np.int64), np.zeros(1, np.int64)
+        kernels.pick_in_groups(np.array([1e-9]), np.array([0, 1]), np.array([1]), np.array([u]), shares, picked,
+                               n_picked)
+        assert picked.tolist() == [0]
 
 
 # ------------------------------------------------------------------------------------------- monitoring
@@ -403,6 +489,49 @@ def test_settling_conflicts_is_the_array_rule(batch):
     np.testing.assert_array_equal(mine_t, trust)
     np.testing.assert_array_equal(mine_c, commitment)
     assert closed.dtype == np.float64 and (left > 0).any() and ((left == 0) & (resolved > 0)).any()
+
+
+def at_a_meeting(a):
+    """A copy of ``a`` in the next month with meetings held."""
+    a = copy.deepcopy(a)
+    while True:
+        a.month += 1
+        a.hold_meetings()
+        if len(a.seat_who) > 2:
+            return a
+
+
+def test_interest_variance_is_numpys_var_over_those_at_the_meeting(batch, alone):
+    for a in (at_a_meeting(batch), at_a_meeting(alone)):
+        P = a.n_platforms
+        new = np.ones(P, dtype=bool)
+        new[1::3] = False
+        ours = kernels.interest_variance(new, a.seat_who, a.seat_platform, a.interests)
+        seats = np.bincount(a.seat_platform, minlength=P)
+        for k in range(P):
+            here = a.interests[a.seat_who[a.seat_platform == k]]
+            np.testing.assert_array_equal(ours[k], here.var(axis=0) if new[k] and seats[k] else np.zeros(4))
+        assert (new & (seats > 2)).any()
+    # one seat varies by nothing; a flagged platform without seats gives 0, not a division by zero
+    one = kernels.interest_variance(np.array([True, True]), np.array([4]), np.array([0]), batch.interests)
+    assert one.tolist() == [[0.0] * 4, [0.0] * 4]
+
+
+@pytest.mark.parametrize("propensity", [0.0, 1.0])
+def test_arising_conflicts_open_and_are_told_as_the_array_rule(propensity):
+    a = mid_run(20, conflict_propensity=propensity)
+    for _ in range(3):
+        a.month += 1
+        a.hold_meetings()
+        b = copy.deepcopy(a)
+        a.arise_conflicts()
+        arise_conflicts_with_arrays(b)
+        for name in ("open_conflicts", "conflict_since"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+        np.testing.assert_array_equal(a.counts["conflicts_arisen"], b.counts["conflicts_arisen"])
+        assert [log.records for log in a.logs] == [log.records for log in b.logs]
+        assert all(x.random() == y.random() for x, y in zip(a.rngs, b.rngs))
+    assert (a.counts["conflicts_arisen"].sum() > 0) == (propensity > 0)
 
 
 @pytest.mark.parametrize("management", [None, 0.0, 1.0])

@@ -140,25 +140,6 @@ def fit_to(fit, communities, interests, design):
 
 
 @njit(cache=True, nogil=True)
-def tire_and_weigh_leaving(commitment, fatigue, role_clarity, open_conflicts, home, seated, level, last_win, month,
-                           win_memory, local_burden, dropout_rate, exclusion, rep):
-    """Commitment fades by ``fatigue`` (in place); then each stakeholder's monthly chance of leaving
-    (model/membership.py: MembershipProcess.drop_out): ``dropout_rate`` x (1 - commitment x role clarity) x
-    (1 + open conflict on its platform) x (1 + exclusion) x (1 + burden), burden ``local_burden`` for local
-    stakeholders whose platform had no small win within ``win_memory`` months. Returns (chance, conflict,
-    burden)."""
-    n = len(commitment)
-    hazard, conflict, burden = np.empty(n), np.zeros(n, np.bool_), np.zeros(n)
-    for i in range(n):
-        r = rep[i]
-        commitment[i] *= 1 - fatigue[r]
-        conflict[i] = in_open_conflict(open_conflicts[home[i]], seated[i])
-        burden[i] = burden_of(level[i], month - last_win[home[i]], win_memory[r], local_burden[r])
-        hazard[i] = leaving_chance(dropout_rate[r], commitment[i], role_clarity[i], conflict[i], exclusion[i], burden[i])
-    return hazard, conflict, burden
-
-
-@njit(cache=True, nogil=True)
 def trust_in_members(who, cold_trust, rep, tie_start, tie, other, members, trust):
     """Highest trust each of ``who`` has in a tie to a current member, ``cold_trust`` of its alliance where it
     has none (model/membership.py: MembershipProcess.trust_in_members); stakeholder i's ties are

@@ -137,26 +137,6 @@ def test_a_run_is_unchanged_by_the_loops_and_its_batch():
             assert np.array_equal(values, together.series[name], equal_nan=True), name
 
 
-def test_leaving_chance_is_the_array_rule_to_the_bit(batch):
-    a, q, g = batch, batch.q, np.random.default_rng(4)
-    rs, home = a.rep_s, a.home
-    commitment, open_conflicts = g.random(a.n), g.integers(0, 2, a.n_platforms)
-    last_win = g.integers(-100, 30, a.n_platforms)
-    month = 30
-    fatigued = commitment * (1 - q["commitment_fatigue"][rs])
-    conflict = (open_conflicts[home] > 0) & a.seated
-    waiting = (a.level != LEVEL.NATIONAL) & (month - last_win[home] > q["win_memory"][rs])
-    burden = q["local_burden"][rs] * waiting
-    hazard = (q["dropout_rate"][rs] * (1 - fatigued * a.role_clarity) * (1 + conflict) * (1 + a.exclusion) * (1 + burden))
-    out = kernels.tire_and_weigh_leaving(commitment, q["commitment_fatigue"], a.role_clarity, open_conflicts, home, a.seated,
-                                         a.level, last_win, month, q["win_memory"], q["local_burden"], q["dropout_rate"],
-                                         a.exclusion, rs)
-    assert np.array_equal(commitment, fatigued)
-    for ours, expected in zip(out, (hazard, conflict, burden)):
-        assert np.array_equal(ours, expected)
-    assert conflict.any() and waiting.any() and not waiting.all()
-
-
 def test_trust_in_members_is_the_array_rule_to_the_bit(batch):
     a = batch
     who = np.flatnonzero(~a.members)[::3]

@@ -254,7 +254,7 @@ def test_leavers_are_the_array_rule_to_the_bit(batch, rate):
     dropout_rate = np.full(a.replicates, rate)
     u = g.random(a.n)
     month = 30
-    # the array rule (tire_and_weigh_leaving's, tests/model/test_kernels.py) and the draw
+    # the array rule (model/membership.py: drop_out, before the loop) and the draw
     fatigued = commitment * (1 - q["commitment_fatigue"][rs])
     conflict = (open_conflicts[home] > 0) & a.seated
     waiting = (a.level != LEVEL.NATIONAL) & (month - last_win[home] > q["win_memory"][rs])

@@ -37,7 +37,14 @@ class Replicates:
         (a replicate with none draws nothing)."""
         if self.replicates == 1:
             return self.rngs[0].random(int(counts[0]))
-        return np.concatenate([self.rngs[r].random(int(k)) for r, k in enumerate(counts) if k] or [np.empty(0)])
+        ends = np.cumsum(counts).tolist()
+        out = np.empty(ends[-1] if ends else 0)
+        start = 0
+        for g, end in zip(self.rngs, ends):
+            if end > start:
+                g.random(out=out[start:end])  # the same numbers as g.random(end - start), drawn into place
+            start = end
+        return out
 
     def uniform_rows(self, rows: int) -> np.ndarray:
         """``rows`` x n uniform draws: replicate r draws a (rows, n_r) block, as a run of it alone does."""
@@ -53,11 +60,11 @@ class Replicates:
         """One draw per platform of each replicate that is ``active`` (all by default); NaN elsewhere."""
         if self.replicates == 1 and (active is None or active[0]):
             return self.rngs[0].random(self.n_platforms)
-        p = self.p_start
+        p = self.p_start.tolist()
         out = np.full(self.n_platforms, np.nan)
         for r, g in enumerate(self.rngs):
             if active is None or active[r]:
-                out[p[r]:p[r + 1]] = g.random(int(p[r + 1] - p[r]))
+                g.random(out=out[p[r]:p[r + 1]])
         return out
 
     # ------------------------------------------------------------------------------- reductions

@@ -6,7 +6,17 @@ import numpy as np
 
 from . import kernels, rules
 from .events import EventKind
-from .states import STAGE
+
+
+def draws_by_alliance(rngs: list[np.random.Generator], start: np.ndarray, rows: int) -> np.ndarray:
+    """``rows`` uniform draws per stakeholder: each replicate's (rows, n_r) block as a run of it alone draws it
+    (``Replicates.uniform_rows``), the blocks one after another, drawn into place (replicate r's row k starts at
+    rows x its first stakeholder + k x n_r; ``start``: each replicate's first stakeholder, then n)."""
+    out = np.empty(rows * int(start[-1]))
+    bounds = (rows * start).tolist()
+    for g, first, end in zip(rngs, bounds, bounds[1:]):
+        g.random(out=out[first:end])
+    return out
 
 
 class Adoption:
@@ -21,16 +31,18 @@ class Adoption:
         readiness 1 - ``stage_gating`` x [not persuaded], by 1 - ``adoption_barrier`` x (1 - E) and, for
         communities, by 1 - ``design_fit_weight`` x (1 - fit): MUS designed for other people's water uses is
         worth less. Implementation and confirmation follow (:meth:`implement`, :meth:`confirm_or_discontinue`)."""
-        q, rs, stage = self.q, self.rep_s, self.stage
-        decided = stage >= STAGE.DECISION
-        kernels.weigh_mus(stage, self.awareness, self.view, rs, q["awareness_threshold"])
-        u = self.uniform_rows(3)
-        chance = rules.bass_probability(self.innovation(), q["bass_q"][rs], self.peer_share(decided))
-        self.announce_policy_adoption(kernels.decide_under_barrier(
-            stage, self.can_adopt, u[0], chance, q["stage_gating"], q["adoption_barrier"], self.env,
-            q["design_fit_weight"], self.fit, rs, self.national_orgs))
-        self.implement(u[1])
-        self.confirm_or_discontinue(u[2])
+        q, rs = self.q, self.rep_s
+        u = draws_by_alliance(self.rngs, self.s_start, 3)
+        hazard = kernels.adoption_hazard(
+            self.stage, self.awareness, self.view, q["awareness_threshold"], rs, self.is_community, self.n_communities,
+            self.peer_from, self.peer_to, self.inverse_peer_degree, self.no_peers, q["peer_locality"], self.org, self.org_index,
+            self.org_kind, self.kind, self.inverse_kind_count, q["bass_p"], self.push, q["intermediary_strength"],
+            self.reach, q["institutional_rate"] * self.institutional_pull(), self.members, q["policy_reach"], q["bass_q"])
+        self.announce_policy_adoption(kernels.take_up(
+            self.stage, self.implementing_since, u, self.s_start, rules.chance_within_a_month(hazard), self.can_adopt,
+            q["stage_gating"], q["adoption_barrier"], self.env, q["design_fit_weight"], self.fit, self.capacity,
+            self.marginalised, self.equity_support(), q["implementation_speed"], self.is_community,
+            q["confirmation_months"], self.discontinuation_hazard(), self.month, self.national_orgs))
 
     def innovation(self) -> np.ndarray:
         """The Bass innovation term p of each stakeholder: ``bass_p`` + dissemination push + the alliance's pull
@@ -44,9 +56,12 @@ class Adoption:
         """Decisions become implementations with monthly chance ``implementation_speed`` x (1 + capacity)/2
         x (1 + E)/2, where for marginalised communities the core value equity makes up equity x support of
         the capacity gap."""
-        q = self.q
         kernels.implement(self.stage, self.implementing_since, self.capacity, self.marginalised, u,
-                          q["equity"] * self.support, q["implementation_speed"], self.env, self.rep_s, self.month)
+                          self.equity_support(), self.q["implementation_speed"], self.env, self.rep_s, self.month)
+
+    def equity_support(self) -> np.ndarray:
+        """The share of a marginalised community's capacity gap the core value equity makes up: equity x support."""
+        return self.q["equity"] * self.support
 
     def peer_share(self, decided: np.ndarray) -> np.ndarray:
         """Share of each stakeholder's peers who decided for MUS (see :meth:`adopt`; the loop:
@@ -63,7 +78,10 @@ class Adoption:
         """After ``confirmation_months`` of implementation a stakeholder confirms with monthly chance E / that
         many months; implementing communities give MUS up with chance ``discontinuation_rate`` x (1 - E)
         (halved once confirmed); organisations, once implementing, keep MUS in their mandate."""
-        q = self.q
         kernels.confirm_or_discontinue(self.stage, self.implementing_since, self.is_community, u,
-                                       q["confirmation_months"], self.env, q["discontinuation_rate"] * (1 - self.env),
+                                       self.q["confirmation_months"], self.env, self.discontinuation_hazard(),
                                        self.rep_s, self.month)
+
+    def discontinuation_hazard(self) -> np.ndarray:
+        """Implementing communities' monthly chance of giving MUS up: ``discontinuation_rate`` x (1 - E)."""
+        return self.q["discontinuation_rate"] * (1 - self.env)

@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from . import rules
 from .states import LEVEL, MEMBERSHIP, STAGE
 
 UNAWARE, KNOWLEDGE, PERSUASION, DECISION = int(STAGE.UNAWARE), int(STAGE.KNOWLEDGE), int(STAGE.PERSUASION), int(STAGE.DECISION)
@@ -28,12 +29,17 @@ def weigh_mus(stage, awareness, view, rep, threshold):
     awareness threshold know of MUS; those who know are persuaded while their view is favourable (>= 0.5) and
     fall back to knowing only while it is not."""
     for i in range(len(stage)):
-        s = stage[i]
-        if s == UNAWARE and awareness[i] >= threshold[rep[i]]:
-            s = KNOWLEDGE
-        if s == KNOWLEDGE or s == PERSUASION:
-            s = PERSUASION if view[i] >= 0.5 else KNOWLEDGE
-        stage[i] = s
+        stage[i] = weighed(stage[i], awareness[i], view[i], threshold[rep[i]])
+
+
+@njit(cache=True, nogil=True)
+def weighed(s, awareness, view, threshold):
+    """One stakeholder's stage after weighing MUS (:func:`weigh_mus`)."""
+    if s == UNAWARE and awareness >= threshold:
+        s = KNOWLEDGE
+    if s == KNOWLEDGE or s == PERSUASION:
+        s = PERSUASION if view >= 0.5 else KNOWLEDGE
+    return s
 
 
 @njit(cache=True, nogil=True)
@@ -42,32 +48,48 @@ def peer_share(decided, rep, is_community, n_communities, peer_from, peer_to, in
     """Share of each stakeholder's peers who decided (model/adoption.py: Adoption.peer_share): communities
     (1 - locality) x the alliance's share of communities that decided + locality x the share of their tied
     neighbours (the alliance's share where they have none); organisations the share of their own type."""
-    n, R, K = len(decided), len(n_communities), inverse_kind_count.shape[1]
-    decided_communities = np.zeros(R, np.int64)
+    global_share, hits, org_decided = peers_who_decided(decided, rep, is_community, n_communities, peer_from, peer_to,
+                                                        org_index, org_kind, inverse_kind_count.shape[1])
+    n = len(decided)
+    out = np.empty(n)
     for i in range(n):
+        r, k = rep[i], kind[i]
+        out[i] = share_of_peers(is_community[i], hits[i], inverse_peer_degree[i], no_peers[i], global_share[r],
+                                locality[r], org_decided[r, k], inverse_kind_count[r, k])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def peers_who_decided(decided, rep, is_community, n_communities, peer_from, peer_to, org_index, org_kind, kinds):
+    """The tallies behind :func:`peer_share`: each alliance's share of communities that decided, each
+    community's tied neighbours that decided, and the organisations of each type that decided (per alliance)."""
+    R = len(n_communities)
+    decided_communities = np.zeros(R, np.int64)
+    for i in range(len(decided)):
         if decided[i] and is_community[i]:
             decided_communities[rep[i]] += 1
     global_share = np.zeros(R)
     for r in range(R):
         if n_communities[r] > 0:
             global_share[r] = decided_communities[r] / n_communities[r]
-    hits = np.zeros(n, np.int64)
+    hits = np.zeros(len(decided), np.int64)
     for k in range(len(peer_to)):
-        if decided[peer_to[k]]:
-            hits[peer_from[k]] += 1
-    org_decided = np.zeros((R, K))
+        hits[peer_from[k]] += decided[peer_to[k]]
+    org_decided = np.zeros((R, kinds))
     for j in range(len(org_index)):
         o = org_index[j]
         org_decided[rep[o], org_kind[j]] += 1.0 if decided[o] else 0.0
-    out = np.empty(n)
-    for i in range(n):
-        r = rep[i]
-        if is_community[i]:
-            local = hits[i] * inverse_peer_degree[i] + (1.0 if no_peers[i] else 0.0) * global_share[r]
-            out[i] = (1 - locality[r]) * global_share[r] + locality[r] * local
-        else:
-            out[i] = org_decided[r, kind[i]] * inverse_kind_count[r, kind[i]]
-    return out
+    return global_share, hits, org_decided
+
+
+@njit(cache=True, nogil=True)
+def share_of_peers(is_community, hits, inverse_peer_degree, no_peers, global_share, locality, kind_decided,
+                   inverse_kind_count):
+    """One stakeholder's peer share (:func:`peer_share`), from its tallies (:func:`peers_who_decided`)."""
+    if is_community:
+        local = hits * inverse_peer_degree + (1.0 if no_peers else 0.0) * global_share
+        return (1 - locality) * global_share + locality * local
+    return kind_decided * inverse_kind_count
 
 
 @njit(cache=True, nogil=True)
@@ -81,12 +103,24 @@ def external_influence(bass_p, push, intermediary_strength, reach, rep, org_inde
     out = np.empty(n)
     for i in range(n):
         r = rep[i]
-        out[i] = bass_p[r] + push[i] + intermediary_strength[r] * reach[i]
+        out[i] = innovation_of(bass_p[r], push[i], intermediary_strength[r] * reach[i])
     for o in org_index:
         r = rep[o]
         if institutional[r] != 0:
-            out[o] = bass_p[r] + push[o] + institutional[r] * (1.0 if members[o] else policy_reach[r])
+            out[o] = innovation_of(bass_p[r], push[o], institutional_pull_on(institutional[r], members[o], policy_reach[r]))
     return out
+
+
+@njit(cache=True, nogil=True)
+def innovation_of(bass_p, push, pull):
+    """One stakeholder's innovation term (:func:`external_influence`)."""
+    return bass_p + push + pull
+
+
+@njit(cache=True, nogil=True)
+def institutional_pull_on(institutional, member, policy_reach):
+    """The alliance's institutional pull on one organisation (:func:`external_influence`)."""
+    return institutional * (1.0 if member else policy_reach)
 
 
 @njit(cache=True, nogil=True)
@@ -98,14 +132,21 @@ def decide(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight
     n = len(stage)
     deciding = np.zeros(n, np.bool_)
     for i in range(n):
-        if stage[i] < DECISION and can_adopt[i]:
-            r = rep[i]
-            readiness = 1 - stage_gating[r] * (1.0 if stage[i] < PERSUASION else 0.0)
-            worth = 1 - design_fit_weight[r] * (1 - fit[i])
-            if u[i] < chance[i] * readiness * barrier[r] * worth:
-                deciding[i] = True
-                stage[i] = DECISION
+        r = rep[i]
+        if decides(stage[i], can_adopt[i], u[i], chance[i], stage_gating[r], barrier[r], design_fit_weight[r], fit[i]):
+            deciding[i] = True
+            stage[i] = DECISION
     return deciding
+
+
+@njit(cache=True, nogil=True)
+def decides(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight, fit):
+    """Whether one stakeholder decides (:func:`decide`)."""
+    if stage < DECISION and can_adopt:
+        readiness = 1 - stage_gating * (1.0 if stage < PERSUASION else 0.0)
+        worth = 1 - design_fit_weight * (1 - fit)
+        return u < chance * readiness * barrier * worth
+    return False
 
 
 @njit(cache=True, nogil=True)
@@ -498,12 +539,19 @@ def implement(stage, implementing_since, capacity, marginalised, u, equity_suppo
     the decision stage whose draw ``u`` falls below ``speed`` x (1 + capacity)/2 x (1 + E)/2 implements MUS,
     capacity made up, for marginalised communities, by ``equity_support`` of its gap."""
     for i in range(len(stage)):
-        if stage[i] == DECISION:
-            r = rep[i]
-            c = capacity[i] + equity_support[r] * (1 - capacity[i]) * (1.0 if marginalised[i] else 0.0)
-            if u[i] < speed[r] * (1 + c) / 2 * (1 + env[r]) / 2:
-                stage[i] = IMPLEMENTATION
-                implementing_since[i] = month
+        r = rep[i]
+        if implements(stage[i], capacity[i], marginalised[i], u[i], equity_support[r], speed[r], env[r]):
+            stage[i] = IMPLEMENTATION
+            implementing_since[i] = month
+
+
+@njit(cache=True, nogil=True)
+def implements(stage, capacity, marginalised, u, equity_support, speed, env):
+    """Whether one stakeholder steps from decision to implementation (:func:`implement`)."""
+    if stage == DECISION:
+        c = capacity + equity_support * (1 - capacity) * (1.0 if marginalised else 0.0)
+        return u < speed * (1 + c) / 2 * (1 + env) / 2
+    return False
 
 
 @njit(cache=True, nogil=True)
@@ -514,15 +562,23 @@ def confirm_or_discontinue(stage, implementing_since, is_community, u, months, e
     confirmed, this month included)."""
     for i in range(len(stage)):
         s = stage[i]
-        if s < IMPLEMENTATION:
-            continue
-        r = rep[i]
-        confirm = s == IMPLEMENTATION and month - implementing_since[i] >= months[r] and u[i] < env[r] / months[r]
-        if confirm:
-            stage[i] = CONFIRMATION
-        if is_community[i] and u[i] >= 1 - hazard[r] * (0.5 if (s == CONFIRMATION or confirm) else 1.0):
-            stage[i] = PERSUASION
-            implementing_since[i] = -1
+        if s >= IMPLEMENTATION:
+            r = rep[i]
+            after = confirmed_or_stopped(s, implementing_since[i], is_community[i], u[i], months[r], env[r], hazard[r],
+                                         month)
+            stage[i] = after
+            if after == PERSUASION:
+                implementing_since[i] = -1
+
+
+@njit(cache=True, nogil=True)
+def confirmed_or_stopped(s, since, is_community, u, months, env, hazard, month):
+    """The stage of one implementing stakeholder after confirmation or discontinuation
+    (:func:`confirm_or_discontinue`)."""
+    confirm = s == IMPLEMENTATION and month - since >= months and u < env / months
+    if is_community and u >= 1 - hazard * (0.5 if (s == CONFIRMATION or confirm) else 1.0):
+        return PERSUASION
+    return CONFIRMATION if confirm else s
 
 
 @njit(cache=True, nogil=True)
@@ -641,18 +697,6 @@ def fade_push(push, push_memory, rep):
     Spread.disseminate)."""
     for i in range(len(push)):
         push[i] *= push_memory[rep[i]]
-
-
-# ---- spread: the adoption decision (model/adoption.py) --------------------------------------------------------------
-@njit(cache=True, nogil=True)
-def decide_under_barrier(stage, can_adopt, u, chance, stage_gating, adoption_barrier, env, design_fit_weight, fit, rep,
-                         national_orgs):
-    """Rogers' decision in an enabling environment E (model/adoption.py: Adoption.adopt), in place: :func:`decide`
-    with each alliance's barrier 1 - ``adoption_barrier`` x (1 - E). Returns the national organisations that
-    decided."""
-    barrier = 1 - adoption_barrier * (1 - env)
-    deciding = decide(stage, can_adopt, u, chance, stage_gating, barrier, design_fit_weight, fit, rep)
-    return national_orgs[deciding[national_orgs]]
 
 
 # ---- membership: who is found, invited, joins, leaves and comes back (model/membership.py) ------------------
@@ -1922,3 +1966,69 @@ def interest_variance(new, who, seat_platform, interests):
             for u in range(uses):
                 out[p, u] = out[p, u] / count[p]
     return out
+
+
+# ---- spread: the adoption decision and the reach of events, one pass each (model/adoption.py, model/spread.py) ----
+bass_hazard = njit(cache=True, nogil=True)(rules.bass_hazard)
+
+
+@njit(cache=True, nogil=True)
+def adoption_hazard(stage, awareness, view, threshold, rep, is_community, n_communities, peer_from, peer_to,
+                    inverse_peer_degree, no_peers, locality, org, org_index, org_kind, kind, inverse_kind_count,
+                    bass_p, push, intermediary_strength, reach, institutional, members, policy_reach, bass_q):
+    """Rogers' knowledge and persuasion (:func:`weigh_mus`), in place, and each stakeholder's Bass hazard
+    (model/adoption.py: Adoption.adopt): :func:`model.rules.bass_hazard` of its innovation term
+    (:func:`external_influence`, ``institutional`` the alliance's rate x pull) and its share of peers who had
+    decided (:func:`peer_share`). Returns the hazards."""
+    n = len(stage)
+    decided = np.empty(n, np.bool_)
+    for i in range(n):
+        decided[i] = stage[i] >= DECISION
+        stage[i] = weighed(stage[i], awareness[i], view[i], threshold[rep[i]])
+    global_share, hits, org_decided = peers_who_decided(decided, rep, is_community, n_communities, peer_from, peer_to,
+                                                        org_index, org_kind, inverse_kind_count.shape[1])
+    hazard = np.empty(n)
+    for i in range(n):
+        r, k = rep[i], kind[i]
+        f = share_of_peers(is_community[i], hits[i], inverse_peer_degree[i], no_peers[i], global_share[r], locality[r],
+                           org_decided[r, k], inverse_kind_count[r, k])
+        if institutional[r] != 0 and org[i]:
+            p = innovation_of(bass_p[r], push[i], institutional_pull_on(institutional[r], members[i], policy_reach[r]))
+        else:
+            p = innovation_of(bass_p[r], push[i], intermediary_strength[r] * reach[i])
+        hazard[i] = bass_hazard(p, bass_q[r], f)
+    return hazard
+
+
+@njit(cache=True, nogil=True)
+def take_up(stage, implementing_since, u, start, chance, can_adopt, stage_gating, adoption_barrier, env,
+            design_fit_weight, fit, capacity, marginalised, equity_support, speed, is_community, months, hazard, month,
+            national_orgs):
+    """Rogers' decision, implementation and confirmation (model/adoption.py: Adoption.adopt), in place: each
+    stakeholder decides (:func:`decide`, each alliance's barrier 1 - ``adoption_barrier`` x (1 - E)), implements
+    (:func:`implement`) and confirms or discontinues (:func:`confirm_or_discontinue`) by its three draws, which
+    ``u`` holds as each alliance's (3, n_r) block, the blocks one after another (``start``: the alliances' first
+    stakeholders). Returns the national organisations that decided."""
+    R = len(start) - 1
+    barrier = np.empty(R)
+    for r in range(R):
+        barrier[r] = 1 - adoption_barrier[r] * (1 - env[r])
+    deciding = np.zeros(len(stage), np.bool_)
+    for r in range(R):
+        block, size = 3 * start[r], start[r + 1] - start[r]
+        for i in range(start[r], start[r + 1]):
+            j = block + i - start[r]
+            if decides(stage[i], can_adopt[i], u[j], chance[i], stage_gating[r], barrier[r], design_fit_weight[r], fit[i]):
+                deciding[i] = True
+                stage[i] = DECISION
+            if implements(stage[i], capacity[i], marginalised[i], u[j + size], equity_support[r], speed[r], env[r]):
+                stage[i] = IMPLEMENTATION
+                implementing_since[i] = month
+            s = stage[i]
+            if s >= IMPLEMENTATION:
+                after = confirmed_or_stopped(s, implementing_since[i], is_community[i], u[j + 2 * size], months[r],
+                                             env[r], hazard[r], month)
+                stage[i] = after
+                if after == PERSUASION:
+                    implementing_since[i] = -1
+    return national_orgs[deciding[national_orgs]]

@@ -14,9 +14,20 @@ import numpy as np
 from . import kernels
 
 
+def bass_hazard(p, q, peer_share):
+    """The Bass (1969) adoption hazard p + q*F: innovation p plus imitation q times the share F of peers who
+    adopted (on numbers, so that the compiled loops run this very rule)."""
+    return p + q * peer_share
+
+
+def chance_within_a_month(hazard: np.ndarray | float) -> np.ndarray:
+    """Chance of the event within one month at a constant monthly hazard: 1 - e^-hazard."""
+    return -np.expm1(-np.asarray(hazard))
+
+
 def bass_probability(p: np.ndarray | float, q: float, peer_share: np.ndarray | float) -> np.ndarray:
     """Chance of adopting within one month at hazard p + q*F (Bass 1969, discretised as 1 - e^-(p+qF))."""
-    return -np.expm1(-(np.asarray(p) + q * np.asarray(peer_share)))
+    return chance_within_a_month(bass_hazard(np.asarray(p), q, np.asarray(peer_share)))
 
 
 def bass_discrete_map(p: float, q: float, steps: int, f0: float = 0.0) -> np.ndarray:

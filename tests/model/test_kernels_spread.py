@@ -3,10 +3,13 @@ on batches of random alliances in mid-run states: the same numbers to the bit, a
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
-from model import decisions, kernels
+from model import decisions, kernels, rules
+from model.adoption import draws_by_alliance
 from model.alliance import Alliances
 from model.states import STAGE
 
@@ -156,18 +159,107 @@ def decided_with_arrays(a, stage, u, chance, adoption_barrier, env):
     return deciding, np.where(deciding, STAGE.DECISION, stage).astype(stage.dtype)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_the_decision_under_the_barrier_is_the_array_rule_to_the_bit(batch, seed):
-    a, q, g = batch, batch.q, np.random.default_rng(seed)
+def hazard_of(a, stage, institutional, locality=None):
+    """The loop: (stage after weighing, Bass hazards)."""
+    q, stage = a.q, stage.copy()
+    locality = q["peer_locality"] if locality is None else locality
+    hazard = kernels.adoption_hazard(stage, a.awareness, a.view, q["awareness_threshold"], a.rep_s, a.is_community,
+                                     a.n_communities, a.peer_from, a.peer_to, a.inverse_peer_degree, a.no_peers,
+                                     locality, a.org, a.org_index, a.org_kind, a.kind, a.inverse_kind_count, q["bass_p"],
+                                     a.push, q["intermediary_strength"], a.reach, institutional, a.members,
+                                     q["policy_reach"], q["bass_q"])
+    return stage, hazard
+
+
+def chance_as_before(a, stage, institutional, locality=None):
+    """Adoption.adopt's weighing and Bass chance as they were composed before (the oracle): (stage after, chance)."""
+    q, rs, stage = a.q, a.rep_s, stage.copy()
+    locality = q["peer_locality"] if locality is None else locality
+    decided = stage >= STAGE.DECISION
+    kernels.weigh_mus(stage, a.awareness, a.view, rs, q["awareness_threshold"])
+    share = kernels.peer_share(decided, rs, a.is_community, a.n_communities, a.peer_from, a.peer_to,
+                               a.inverse_peer_degree, a.no_peers, locality, a.org_index, a.org_kind, a.kind,
+                               a.inverse_kind_count)
+    p = kernels.external_influence(q["bass_p"], a.push, q["intermediary_strength"], a.reach, rs, a.org_index,
+                                   institutional, a.members, q["policy_reach"])
+    return stage, rules.bass_probability(p, q["bass_q"][rs], share)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_the_adoption_hazard_is_the_weighing_and_the_bass_rule_to_the_bit(batch, seed):
+    a, g = batch, np.random.default_rng(seed)
     stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
-    u, chance = g.random(a.n), g.random(a.n)
+    institutional = g.random(a.replicates)
+    institutional[::2] = 0.0  # no institutional pull: organisations keep the intermediaries' pull
+    locality = np.array([0.0, 1.0, 0.5, g.random(), 1.0])  # all peers global, all local, in between
+    ours, theirs = hazard_of(a, stage, institutional, locality), chance_as_before(a, stage, institutional, locality)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(rules.chance_within_a_month(ours[1]), theirs[1])
+    assert (ours[0] != stage).any()
+    pulled = a.org & (institutional[a.rep_s] != 0)
+    assert pulled.any() and (a.org & ~pulled).any()
+
+
+def test_the_adoption_hazard_of_an_alliance_where_nobody_decided(batch):
+    a = batch
+    stage = np.minimum(a.stage, STAGE.PERSUASION).astype(a.stage.dtype)  # nobody at the decision or beyond
+    institutional = a.q["institutional_rate"] * a.institutional_pull()
+    ours, theirs = hazard_of(a, stage, institutional), chance_as_before(a, stage, institutional)
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    np.testing.assert_array_equal(rules.chance_within_a_month(ours[1]), theirs[1])
+
+
+def by_alliance(a, rows, u):
+    """Draws laid out alliance block after alliance block as rows x stakeholders (the oracle's layout)."""
+    s = a.s_start
+    return np.concatenate([u[rows * s[r]:rows * s[r + 1]].reshape(rows, -1) for r in range(a.replicates)], axis=1)
+
+
+def test_draws_by_alliance_are_each_alliances_own_rows(batch):
+    a = copy.deepcopy(batch)
+    twin = copy.deepcopy(batch)
+    draws = draws_by_alliance(a.rngs, a.s_start, 3)
+    np.testing.assert_array_equal(by_alliance(a, 3, draws), twin.uniform_rows(3))
+    later = draws_by_alliance(a.rngs, a.s_start, 2)  # the generators moved on as the rows' did
+    np.testing.assert_array_equal(by_alliance(a, 2, later), twin.uniform_rows(2))
+
+
+def taken_up_as_before(a, stage, since, u, chance, adoption_barrier, env, equity_support, hazard, month):
+    """Decision, implementation and confirmation as Adoption.adopt ran them one after another (the oracle)."""
+    q, rs = a.q, a.rep_s
+    deciding, after = decided_with_arrays(a, stage, u[0], chance, adoption_barrier, env)
+    stage[:] = after
+    kernels.implement(stage, since, a.capacity, a.marginalised, u[1], equity_support, q["implementation_speed"], env,
+                      rs, month)
+    kernels.confirm_or_discontinue(stage, since, a.is_community, u[2], q["confirmation_months"], env, hazard, rs, month)
+    return a.national_orgs[deciding[a.national_orgs]]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_taking_up_is_decision_implementation_and_confirmation_to_the_bit(batch, seed):
+    a, q, g = batch, batch.q, np.random.default_rng(seed)
+    month = 40
+    stage = g.integers(0, 6, a.n).astype(a.stage.dtype)
+    since = np.where(stage >= STAGE.IMPLEMENTATION, g.integers(0, 40, a.n), -1)
+    rows, chance = g.random((3, a.n)), g.random(a.n)
+    national = a.national_orgs
+    rows[0, national] = chance[national] * 0.9  # organisations the model's rule lets decide, barrier permitting
+    rows[2, ::7] = 1 - 1e-7  # draws that stop
+    u = np.concatenate([rows[:, a.s_start[r]:a.s_start[r + 1]].ravel() for r in range(a.replicates)])
     adoption_barrier = np.array([0.0, 1.0, 1.0, 0.4, 0.7])  # no barrier, the full barrier, and in between
     env = np.array([0.3, 0.0, 1.0, 0.5, g.random()])  # E at its ends: all barrier, none
-    national = a.national_orgs
-    u[national] = chance[national] * 0.9  # organisations the model's rule lets decide, barrier permitting
-    deciding, after = decided_with_arrays(a, stage, u, chance, adoption_barrier, env)
-    ours = kernels.decide_under_barrier(stage, a.can_adopt, u, chance, q["stage_gating"], adoption_barrier, env,
-                                        q["design_fit_weight"], a.fit, a.rep_s, national)
-    np.testing.assert_array_equal(stage, after)
-    np.testing.assert_array_equal(ours, national[deciding[national]])
-    assert len(ours) and not deciding[a.rep_s == 1].any() and deciding[a.rep_s == 2].any()
+    equity_support, hazard = g.random(a.replicates), g.random(a.replicates) * 0.1
+    stage_before, since_before = stage.copy(), since.copy()
+    expected_stage, expected_since = stage.copy(), since.copy()
+    announced = taken_up_as_before(a, expected_stage, expected_since, rows, chance, adoption_barrier, env,
+                                   equity_support, hazard, month)
+    ours = kernels.take_up(stage, since, u, a.s_start, chance, a.can_adopt, q["stage_gating"], adoption_barrier, env,
+                           q["design_fit_weight"], a.fit, a.capacity, a.marginalised, equity_support,
+                           q["implementation_speed"], a.is_community, q["confirmation_months"], hazard, month, national)
+    np.testing.assert_array_equal(stage, expected_stage)
+    np.testing.assert_array_equal(since, expected_since)
+    np.testing.assert_array_equal(ours, announced)
+    assert len(ours) and not np.isin(ours, np.flatnonzero(a.rep_s == 1)).any()  # the full barrier at E = 0
+    for step in (STAGE.DECISION, STAGE.IMPLEMENTATION, STAGE.CONFIRMATION, STAGE.PERSUASION):
+        assert ((stage == step) & (stage_before != step)).any()
+    assert (since != since_before).any()

@@ -1,12 +1,15 @@
-"""Compiled loops for the mechanisms' heaviest arithmetic (Numba), each the exact arithmetic of the NumPy rule it
+"""Compiled loops for every mechanism's arithmetic (Numba), each the exact arithmetic of the NumPy rule it
 replaces, element by element, in the same order: outputs are bit-identical to the rule written with NumPy
-arrays (``tests/model/test_kernels.py`` checks each against that form).
+arrays (``tests/model/test_kernels*.py`` check each against that form). The first part holds the loops shared
+across mechanisms and the record's; then a section per process (spread, membership, funding, pilots, vision),
+each named after the module whose mechanisms call it.
 
-Why compiled: a month of a batch is a few hundred NumPy calls on arrays of 10,000-50,000 elements, and each
-call writes its whole result before the next reads it; a loop here reads each element once and keeps the
-intermediate values in registers. What stays in NumPy: random draws (each replicate's own generator, in the
-order it draws alone) and the transcendental functions (NumPy's ``exp``/``expm1`` may use other
-implementations than the compiled ones and differ in the last bit).
+Why compiled: a month is a few hundred NumPy calls, and each call costs a microsecond or two whatever its
+length (a single run's arrays hold a few hundred elements) and writes its whole result before the next reads
+it; a loop here costs one call and reads each element once. What stays in NumPy: random draws (each
+replicate's own generator, in the order it draws alone) and the transcendental functions (NumPy's
+``exp``/``expm1``/``pow`` may use other implementations than the compiled ones and differ in the last bit).
+Helpers called once per element take numbers, never arrays (an array argument costs a reference count per call).
 """
 
 from __future__ import annotations
@@ -1829,7 +1832,7 @@ def joint_action_cubed(view, role_clarity, seated_members, platform, platform_si
     return out
 
 
-# ---- membership, round 2: the parts of the chance of leaving (model/membership.py) -----------------------------------
+# ---- membership: the parts of the chance of leaving (model/membership.py) -------------------------------------------
 @njit(cache=True, nogil=True)
 def in_open_conflict(open_conflicts, seated):
     """Whether a stakeholder is seated on a platform with ``open_conflicts`` (model/membership.py:

@@ -314,7 +314,7 @@ def test_those_who_may_rejoin_are_the_array_rule_to_the_bit(batch, memory):
     assert (boost == 2).any() == (memory > 0) and (memory == 1000) == (boost == 2).all()
 
 
-# --- each stakeholder's ties (round 2) ----------------------------------------------------------------------------
+# --- each stakeholder's ties --------------------------------------------------------------------------------------
 def trust_in_members_over_every_tie(who, cold_trust, rep, src, dst, members, trust):
     """The rule as the loop over every tie had it (tie by tie, its source's side first)."""
     best = {int(i): cold_trust[rep[i]] for i in who}

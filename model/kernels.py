@@ -24,6 +24,9 @@ from .states import LEVEL, MEMBERSHIP, STAGE
 UNAWARE, KNOWLEDGE, PERSUASION, DECISION = int(STAGE.UNAWARE), int(STAGE.KNOWLEDGE), int(STAGE.PERSUASION), int(STAGE.DECISION)
 IMPLEMENTATION, CONFIRMATION = int(STAGE.IMPLEMENTATION), int(STAGE.CONFIRMATION)
 NATIONAL = int(LEVEL.NATIONAL)
+# rules of model/rules.py the loops call, compiled from their one declaration there
+reinforce = njit(cache=True, nogil=True)(rules.reinforce)
+bass_hazard = njit(cache=True, nogil=True)(rules.bass_hazard)
 
 
 @njit(cache=True, nogil=True)
@@ -1778,8 +1781,7 @@ def build_trust_at(trust, shared_ties, shared_seat, src, dst, attend, attend_bri
     """Trust on the ties whose two ends met at the platform they share, in place (model/trust.py:
     Trust.build_trust): each end attended there, on its primary seat (``shared_seat`` columns 0 and 2) or its
     second one (columns 1 and 3); the tie's trust T moves towards 1 at rate min(1, ``trust_gain`` x (0.5 +
-    mediation x support x (1 - T)) x (0.5 + ``mutual_trust``)) (linear reinforcement, model/rules.py:
-    reinforce)."""
+    mediation x support x (1 - T)) x (0.5 + ``mutual_trust``)) (:func:`model.rules.reinforce`)."""
     for k in range(len(shared_ties)):
         e = shared_ties[k]
         s, d = src[e], dst[e]
@@ -1789,7 +1791,7 @@ def build_trust_at(trust, shared_ties, shared_seat, src, dst, attend, attend_bri
             mediated = mediation[r] * support[r]
             rate = trust_gain[r] * (0.5 + mediated * (1 - t)) * (0.5 + mutual_trust[r])
             rate = 1.0 if rate > 1.0 else rate
-            trust[e] = t + rate * (1.0 - t)
+            trust[e] = reinforce(t, rate, 1.0)
 
 
 @njit(cache=True, nogil=True)
@@ -1972,7 +1974,6 @@ def interest_variance(new, who, seat_platform, interests):
 
 
 # ---- spread: the adoption decision and the reach of events, one pass each (model/adoption.py, model/spread.py) ----
-bass_hazard = njit(cache=True, nogil=True)(rules.bass_hazard)
 
 
 @njit(cache=True, nogil=True)

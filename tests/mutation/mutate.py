@@ -166,7 +166,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'bound = vision_confidence[r]',
       (f"{MT}::test_mediation_widens_the_confidence_bound",)),
     M("trust not built at meetings", "model/kernels.py",
-      'trust[e] = t + rate * (1.0 - t)',
+      'trust[e] = reinforce(t, rate, 1.0)',
       'trust[e] = t',
       (f"{MT}::test_meeting_builds_trust_faster_with_mutual_trust",)),
     M("mutual trust does not speed trust building", "model/kernels.py",

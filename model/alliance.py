@@ -341,12 +341,6 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
             return value.astype(float, copy=False)
         return np.full(self.replicates, value, dtype=float)
 
-    def platform_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of ``values`` over current members of each platform (primary seats), 0 where none."""
-        total = np.bincount(self.seated_platform, weights=values[self.seated_members], minlength=self.n_platforms)
-        count = self.platform_size
-        return np.divide(total, count, out=np.zeros(self.n_platforms), where=count > 0)
-
     def note_milestones(self) -> None:
         """Uptake milestones (25%, 50% of communities) go into the event log once, in the month they are reached."""
         uptake = self.rows[-1][reporters.COLUMN["uptake"]]

@@ -972,8 +972,8 @@ def larger(a, b):
 
 @njit(cache=True, nogil=True)
 def share_of(flagged, total):
-    """Each alliance's flagged weight over its total weight, 0 where there is no weight
-    (model/replicates.py: Replicates.weighted_share)."""
+    """Each alliance's flagged weight over its total weight, 0 where there is no weight (a power-weighted share:
+    embedding, policy adoption, convinced power, obstruction)."""
     out = np.zeros(len(total))
     for r in range(len(total)):
         if total[r] > 0:

@@ -73,29 +73,10 @@ class Replicates:
         the elements (given by their replicates) belong to each replicate."""
         return np.bincount(rep, weights=weights, minlength=self.replicates)
 
-    def any_of(self, rep: np.ndarray) -> np.ndarray:
-        """Whether each replicate has any of the elements."""
-        return self.total(rep) > 0
-
-    def weighted_share(self, rep: np.ndarray, flags: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Per replicate, the share of the total weight on the flagged elements (0 when there is no weight)."""
-        total = self.total(rep, weights)
-        flagged = self.total(rep, weights * flags)
-        return np.divide(flagged, total, out=np.zeros(self.replicates), where=total > 0)
-
     def mean_of(self, rep: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Per replicate, the mean of ``x`` (NaN where a replicate has no elements)."""
         n = self.total(rep)
         return np.divide(self.total(rep, x), n, out=np.full(self.replicates, np.nan), where=n > 0)
-
-    def std_of(self, rep: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Per replicate, the population standard deviation of ``x`` (NaN where no elements): the arithmetic
-        of ``rules.standard_deviation`` with each replicate's sums added in index order."""
-        mean = self.mean_of(rep, x)
-        d = x - mean[rep]
-        n = self.total(rep)
-        var = np.divide(self.total(rep, d * d), n, out=np.full(self.replicates, np.nan), where=n > 0)
-        return np.sqrt(var)
 
     # ------------------------------------------------------------------------------------- events
     @property

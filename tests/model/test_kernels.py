@@ -11,6 +11,7 @@ import model
 from model import kernels, rules
 from model.alliance import Alliances
 from model.states import LEVEL, STAGE, Membership
+from tests.model import arrays
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 
@@ -234,8 +235,8 @@ def tally_with_arrays(a, m):
         return (shares[:, 0], shares[:, 1], by_level, by_level.sum(axis=1), a.total(rs, a.awareness) / np.diff(a.s_start),
                 np.where(n > 0, a.total(rs[m & a.marginalised]) / n, NAN),
                 a.mean_of(rs[a.marginalised], a.fit[a.marginalised]),
-                np.where(n >= 2, a.std_of(rs[m], a.view[m]), NAN),
-                a.weighted_share(rs[o], a.stage[o] >= STAGE.IMPLEMENTATION, a.power[o]),
+                np.where(n >= 2, arrays.std_of(a, rs[m], a.view[m]), NAN),
+                arrays.weighted_share(a, rs[o], a.stage[o] >= STAGE.IMPLEMENTATION, a.power[o]),
                 a.mean_of(a.rep_p[has], a.joint_action[has]), attendance,
                 np.bincount(np.repeat(a.rep_p, a.open_conflicts), minlength=R))
 

@@ -13,6 +13,7 @@ import pytest
 from model import kernels
 from model.alliance import Alliances
 from model.states import LEVEL, MEMBERSHIP
+from tests.model import arrays
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 ORDERS = ["core_group", "existing_network", "top_down", "bottom_up", "champions_first", "blockers_early", "random"]
@@ -143,7 +144,7 @@ def test_the_first_invited_of_each_alliance_are_the_array_rule(batch):
 
 def join_chance_with_arrays(a, invited, trust_in_inviter, inclusiveness, reach_of_type):
     rep = a.rep_s[invited]
-    clarity = a.platform_mean(a.role_clarity)[a.platform[invited]]
+    clarity = arrays.platform_mean(a, a.role_clarity)[a.platform[invited]]
     benefit = 0.5 * a.breadth[invited] + 0.5 * np.maximum(a.view[invited], a.power[invited])
     include = np.where(a.marginalised[invited], 0.2 + 0.8 * inclusiveness[rep], 1.0)
     reach = np.where(a.is_community[invited], reach_of_type[rep], 1.0)

@@ -15,6 +15,7 @@ from model.alliance import Alliances
 from model.events import EventKind
 from model.population import WATER_USES
 from model.states import MEMBERSHIP, STAGE, Membership
+from tests.model import arrays
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 
@@ -170,7 +171,7 @@ def manage_conflicts_with_arrays(a):
     chance = np.minimum(1.0, a.q["conflict_management"] * a.support)
     resolved = np.zeros(a.n_platforms, dtype=a.open_conflicts.dtype)
     p = a.p_start
-    for r in np.flatnonzero(a.any_of(a.rep_p[open_])):
+    for r in np.flatnonzero(arrays.any_of(a, a.rep_p[open_])):
         resolved[p[r]:p[r + 1]] = a.rngs[r].binomial(a.open_conflicts[p[r]:p[r + 1]], chance[r])
     a.open_conflicts -= resolved
     a.counts["conflicts_resolved"] += a.total(a.rep_p, resolved)

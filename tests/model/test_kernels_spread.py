@@ -12,6 +12,7 @@ from model import decisions, kernels, rules
 from model.adoption import draws_by_alliance
 from model.alliance import Alliances
 from model.states import STAGE
+from tests.model import arrays
 
 from .scripted import seat_everyone, small
 
@@ -44,10 +45,10 @@ def shared_with_arrays(a, carriers, vertical, openness):
     pa, pb = a.platform[c], a.bridge_platform[c]
     links = np.bincount(pa, minlength=P) + np.bincount(pb, minlength=P)
     strength = (vertical[a.rep_p] * np.minimum(1.0, links / 2))[a.home]
-    m = m & a.any_of(a.rep_s[c])[a.rep_s]
+    m = m & arrays.any_of(a, a.rep_s[c])[a.rep_s]
     strength = np.where(m, strength, 0.0)
     for state, only_up in ((awareness, True), (view, False)):
-        mean = a.platform_mean(state)
+        mean = arrays.platform_mean(a, state)
         linked = np.bincount(pa, weights=mean[pb], minlength=P) + np.bincount(pb, weights=mean[pa], minlength=P)
         target = np.divide(linked, links, out=np.zeros(P), where=links > 0)[a.home]
         gap = target - state

@@ -11,6 +11,7 @@ import pytest
 from model import kernels, rules
 from model.alliance import Alliances
 from model.states import LEVEL
+from tests.model import arrays
 
 SIZES = dict(n_districts=3, n_national_orgs=6, n_district_orgs=3, n_pilot_communities=30, n_outside_communities=40)
 ORDERS = ["core_group", "top_down", "bottom_up", "champions_first", "blockers_early"]
@@ -86,7 +87,7 @@ def meetings_with_arrays(a, q, u_platforms, u, extra_meeting, awareness, commitm
 def agenda_with_arrays(a, agenda, who, plat, w, plasticity):
     """model/vision.py: Vision.set_agenda, up to the refit of the designs; returns whether each alliance met."""
     P = a.n_platforms
-    met_at_all = a.any_of(a.rep_s[who])
+    met_at_all = arrays.any_of(a, a.rep_s[who])
     total = np.bincount(plat, weights=w, minlength=P)
     cells = (plat[:, None] * USES + np.arange(USES)).ravel()
     mix = np.bincount(cells, weights=(a.interests[who] * w[:, None]).ravel(), minlength=P * USES).reshape(P, USES)
@@ -95,7 +96,7 @@ def agenda_with_arrays(a, agenda, who, plat, w, plasticity):
     first = met & np.isnan(agenda[:, 0])
     agenda[first] = mix[first]
     moving = met & ~first
-    settle = 1 - a.platform_mean(a.role_clarity)[moving]
+    settle = 1 - arrays.platform_mean(a, a.role_clarity)[moving]
     agenda[moving] += (plasticity[a.rep_p[moving]] * settle)[:, None] * (mix[moving] - agenda[moving])
     return met_at_all
 

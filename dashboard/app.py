@@ -17,12 +17,18 @@ from dataclasses import dataclass
 import solara
 import solara.lab
 
+import model
 from dashboard import serving, state
 from dashboard.compare import ComparePage
 from dashboard.live import LivePage
 from dashboard.presets import PresetsPage
 from dashboard.roleplay import PlayPage, WorkshopPage
 from dashboard.studies import StudyPage
+
+
+# The model's compiled loops are loaded (on a new checkout: compiled, about half a minute) when the dashboard
+# starts, not at the first Play of the first page: three simulated years of a run alone reach them all.
+model.run_model(steps=36)
 
 
 @dataclass(frozen=True)

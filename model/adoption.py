@@ -8,17 +8,6 @@ from . import kernels, rules
 from .events import EventKind
 
 
-def draws_by_alliance(rngs: list[np.random.Generator], start: np.ndarray, rows: int) -> np.ndarray:
-    """``rows`` uniform draws per stakeholder: each replicate's (rows, n_r) block as a run of it alone draws it
-    (``Replicates.uniform_rows``), the blocks one after another, drawn into place (replicate r's row k starts at
-    rows x its first stakeholder + k x n_r; ``start``: each replicate's first stakeholder, then n)."""
-    out = np.empty(rows * int(start[-1]))
-    bounds = (rows * start).tolist()
-    for g, first, end in zip(rngs, bounds, bounds[1:]):
-        g.random(out=out[first:end])
-    return out
-
-
 class Adoption:
     def adopt(self) -> None:
         """Knowledge: awareness >= ``awareness_threshold``. Persuasion: a favourable view (>= 0.5). Decision:
@@ -32,7 +21,7 @@ class Adoption:
         communities, by 1 - ``design_fit_weight`` x (1 - fit): MUS designed for other people's water uses is
         worth less. Implementation and confirmation follow (:meth:`implement`, :meth:`confirm_or_discontinue`)."""
         q, rs = self.q, self.rep_s
-        u = draws_by_alliance(self.rngs, self.s_start, 3)
+        u = self.uniform(3 * np.diff(self.s_start))  # each alliance's (3, n_r) block of draws, one after another
         hazard = kernels.adoption_hazard(
             self.stage, self.awareness, self.view, q["awareness_threshold"], rs, self.is_community, self.n_communities,
             self.peer_from, self.peer_to, self.inverse_peer_degree, self.no_peers, q["peer_locality"], self.org, self.org_index,

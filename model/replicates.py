@@ -10,8 +10,9 @@ there is one code path.
 Each replicate's outputs are bit-identical to running it alone, whatever R and its neighbours, because
 
 - every random draw is made from the replicate's own generator, in the order and the number it would be
-  made alone (:meth:`Replicates.uniform`, :meth:`Replicates.uniform_rows`, and per-replicate calls where a
-  draw's size depends on the state);
+  made alone (:meth:`Replicates.uniform`, :meth:`Replicates.uniform_rows`: for a batch one compiled call
+  through each generator's own ``next_double``, model/streams.py; and per-replicate calls where a draw's kind
+  or size depends on the state);
 - element-wise arithmetic does not depend on the array it sits in;
 - every sum, mean or maximum over a replicate's elements is a ``np.bincount`` / ``np.maximum.at`` over the
   combined arrays, which adds each group's elements one by one in index order (never NumPy's pairwise
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .streams import Streams, draw_blocks, draw_rows
 from .states import STATE, Per, Points
 
 
@@ -37,35 +39,43 @@ class Replicates:
         (a replicate with none draws nothing)."""
         if self.replicates == 1:
             return self.rngs[0].random(int(counts[0]))
-        ends = np.cumsum(counts).tolist()
-        out = np.empty(ends[-1] if ends else 0)
-        start = 0
-        for g, end in zip(self.rngs, ends):
-            if end > start:
-                g.random(out=out[start:end])  # the same numbers as g.random(end - start), drawn into place
-            start = end
+        starts = np.zeros(self.replicates + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        out = np.empty(starts[-1])
+        self.draw_blocks(starts, out)
         return out
 
     def uniform_rows(self, rows: int) -> np.ndarray:
         """``rows`` x n uniform draws: replicate r draws a (rows, n_r) block, as a run of it alone does."""
         if self.replicates == 1:
             return self.rngs[0].random((rows, self.n))
-        s = self.s_start
         out = np.empty((rows, self.n))
-        for r, g in enumerate(self.rngs):  # into place (np.hstack of the blocks takes twice as long)
-            out[:, s[r]:s[r + 1]] = g.random((rows, int(s[r + 1] - s[r])))
+        s = self.streams
+        draw_rows(s.fn, s.states, self.s_start, out)
         return out
 
     def uniform_platforms(self, active: np.ndarray | None = None) -> np.ndarray:
         """One draw per platform of each replicate that is ``active`` (all by default); NaN elsewhere."""
         if self.replicates == 1 and (active is None or active[0]):
             return self.rngs[0].random(self.n_platforms)
-        p = self.p_start.tolist()
         out = np.full(self.n_platforms, np.nan)
-        for r, g in enumerate(self.rngs):
-            if active is None or active[r]:
-                g.random(out=out[p[r]:p[r + 1]])
+        self.draw_blocks(self.p_start, out, active)
         return out
+
+    def draw_blocks(self, starts: np.ndarray, out: np.ndarray, active: np.ndarray | None = None) -> None:
+        """Replicate r (each, or where ``active``) draws ``out[starts[r]:starts[r + 1]]`` from its generator, all
+        in one compiled call (model/streams.py)."""
+        s = self.streams
+        draw_blocks(s.fn, s.states, starts, np.ones(self.replicates, dtype=bool) if active is None else active, out)
+
+    @property
+    def streams(self) -> Streams:
+        """The replicates' generators as the compiled draws reach them (model/streams.py), read once per batch
+        (and again in a copy of it)."""
+        s = self.__dict__.get("_streams")
+        if s is None or s.rngs is not self.rngs:
+            s = self._streams = Streams(self.rngs)
+        return s
 
     # ------------------------------------------------------------------------------- reductions
     def total(self, rep: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:

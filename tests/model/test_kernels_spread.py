@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from model import decisions, kernels, rules
-from model.adoption import draws_by_alliance
 from model.alliance import Alliances
 from model.states import STAGE
 from tests.model import arrays
@@ -216,12 +215,12 @@ def by_alliance(a, rows, u):
     return np.concatenate([u[rows * s[r]:rows * s[r + 1]].reshape(rows, -1) for r in range(a.replicates)], axis=1)
 
 
-def test_draws_by_alliance_are_each_alliances_own_rows(batch):
+def test_adoptions_draws_are_each_alliances_own_rows(batch):
     a = copy.deepcopy(batch)
     twin = copy.deepcopy(batch)
-    draws = draws_by_alliance(a.rngs, a.s_start, 3)
+    draws = a.uniform(3 * np.diff(a.s_start))  # as Adoption.adopt draws them
     np.testing.assert_array_equal(by_alliance(a, 3, draws), twin.uniform_rows(3))
-    later = draws_by_alliance(a.rngs, a.s_start, 2)  # the generators moved on as the rows' did
+    later = a.uniform(2 * np.diff(a.s_start))  # the generators moved on as the rows' did
     np.testing.assert_array_equal(by_alliance(a, 2, later), twin.uniform_rows(2))
 
 

@@ -62,6 +62,7 @@ KM = "tests/model/test_kernels_membership.py"
 KF = "tests/model/test_kernels_funding.py"
 KP = "tests/model/test_kernels_pilots.py"
 KV = "tests/model/test_kernels_vision.py"
+ST = "tests/model/test_streams.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- issue 12's table ----------------------------------------------------------------------------
@@ -1063,6 +1064,23 @@ MUTANTS: tuple[Mutant, ...] = (
     M("joint action ignores role clarity", "model/kernels.py",
       "out[p] = vision * (clarity[p] / count[p]) * platform_trust[p]", "out[p] = vision * platform_trust[p]",
       (f"{KV}::test_joint_action_is_the_array_rule_to_the_bit",)),
+    M("a batch's draws fill each replicate's rows column by column", "model/streams.py",
+      """        for k in range(out.shape[0]):
+            for i in range(starts[r], starts[r + 1]):""", """        for i in range(starts[r], starts[r + 1]):
+            for k in range(out.shape[0]):""",
+      (f"{ST}::test_rows_are_each_replicates_block_drawn_row_by_row",)),
+    M("an inactive replicate draws for its platforms", "model/streams.py",
+      "        if active[r]:\n", "        if True:\n",
+      (f"{ST}::test_platform_draws_of_inactive_replicates_are_undefined_and_cost_them_no_draw",)),
+    M("a batch draws each replicate's numbers from the first replicate's generator", "model/streams.py",
+      "out[i] = next_double(fn[r], states[r])\n\n\n@njit", "out[i] = next_double(fn[0], states[0])\n\n\n@njit",
+      (f"{ST}::test_each_replicate_draws_its_own_numbers_and_none_is_skipped",)),
+    M("a copied batch keeps drawing from the original's generators", "model/streams.py",
+      "    def __reduce__(self):", "    def _reduce_not_used(self):",
+      (f"{ST}::test_a_copy_draws_from_its_own_generators_and_leaves_the_originals_alone",)),
+    M("a batch keeps the addresses of generators since replaced", "model/replicates.py",
+      "if s is None or s.rngs is not self.rngs:", "if s is None:",
+      (f"{ST}::test_generators_replaced_in_a_batch_are_the_ones_drawn_from",)),
 )
 
 

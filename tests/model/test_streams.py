@@ -1,0 +1,82 @@
+"""A batch's uniform draws made in one compiled call (model/streams.py, model/replicates.py): each replicate gets
+exactly the numbers its own generator gives when called from NumPy, in the same order, and its generator moves
+on exactly as far, so draws made from Python afterwards (poisson, binomial) are the ones a run alone makes."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+from model.alliance import Alliances
+
+SEEDS = (3, 11, 12, 40)
+SIZES = ({}, {"n_districts": 2, "n_outside_communities": 10}, {"n_pilot_communities": 9}, {})
+
+
+@pytest.fixture(scope="module")
+def alone():
+    return [Alliances(p, np.random.default_rng(s)) for p, s in zip(SIZES, SEEDS)]
+
+
+@pytest.fixture
+def batch(alone):
+    """A batch of replicates of different sizes, and a twin of each replicate's generator (drawn from NumPy)."""
+    b = Alliances.together(copy.deepcopy(alone))
+    return b, [copy.deepcopy(g) for g in b.rngs]
+
+
+def test_each_replicate_draws_its_own_numbers_and_none_is_skipped(batch):
+    b, twins = batch
+    counts = np.array([5, 0, 17, 1])  # a replicate with no draw draws nothing
+    got = b.uniform(counts)
+    starts = np.r_[0, np.cumsum(counts)]
+    for r, g in enumerate(twins):
+        np.testing.assert_array_equal(got[starts[r]:starts[r + 1]], g.random(counts[r]))
+    # afterwards each generator is where its twin is: a NumPy draw (here Poisson, as run_action_research makes)
+    # gives the same number
+    assert [g.poisson(3.0) for g in b.rngs] == [g.poisson(3.0) for g in twins]
+    np.testing.assert_array_equal(b.uniform(np.array([2, 2, 2, 2])), np.concatenate([g.random(2) for g in twins]))
+
+
+def test_rows_are_each_replicates_block_drawn_row_by_row(batch):
+    b, twins = batch
+    got = b.uniform_rows(3)
+    s = b.s_start
+    for r, g in enumerate(twins):
+        np.testing.assert_array_equal(got[:, s[r]:s[r + 1]], g.random((3, s[r + 1] - s[r])))
+
+
+def test_platform_draws_of_inactive_replicates_are_undefined_and_cost_them_no_draw(batch):
+    b, twins = batch
+    active = np.array([True, False, True, False])
+    got = b.uniform_platforms(active)
+    p = b.p_start
+    for r, g in enumerate(twins):
+        if active[r]:
+            np.testing.assert_array_equal(got[p[r]:p[r + 1]], g.random(p[r + 1] - p[r]))
+        else:
+            assert np.isnan(got[p[r]:p[r + 1]]).all()
+    assert [g.random() for g in b.rngs] == [g.random() for g in twins]  # the inactive ones did not move
+
+
+def test_a_copy_draws_from_its_own_generators_and_leaves_the_originals_alone(batch):
+    b, twins = batch
+    b.uniform(np.array([1, 1, 1, 1]))  # the batch has read its generators' addresses
+    for twin in (copy.deepcopy(b), pickle.loads(pickle.dumps(b))):
+        got = twin.uniform(np.array([4, 4, 4, 4]))
+        expected = copy.deepcopy(b.rngs)
+        np.testing.assert_array_equal(got, np.concatenate([g.random(4) for g in expected]))
+        assert twin.rngs[0] is not b.rngs[0]
+    # the original batch's generators did not move while its copies drew
+    np.testing.assert_array_equal(b.uniform(np.array([1, 1, 1, 1])), [g.random(2)[1] for g in twins])
+
+
+def test_generators_replaced_in_a_batch_are_the_ones_drawn_from(batch):
+    b, _ = batch
+    b.uniform(np.array([1, 1, 1, 1]))
+    b.rngs = [np.random.default_rng(100 + r) for r in range(4)]
+    got = b.uniform(np.array([3, 3, 3, 3]))
+    np.testing.assert_array_equal(got, np.concatenate([np.random.default_rng(100 + r).random(3) for r in range(4)]))

@@ -1081,6 +1081,9 @@ MUTANTS: tuple[Mutant, ...] = (
     M("a batch keeps the addresses of generators since replaced", "model/replicates.py",
       "if s is None or s.rngs is not self.rngs:", "if s is None:",
       (f"{ST}::test_generators_replaced_in_a_batch_are_the_ones_drawn_from",)),
+    M("pairs within a group skip each member's last partner", "model/population.py",
+      'after = np.searchsorted(g, g, side="right") - 1 - position', 'after = np.searchsorted(g, g, side="right") - 2 - position',
+      ("tests/model/test_population.py",)),
 )
 
 

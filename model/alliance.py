@@ -73,7 +73,7 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         """One batch of alliances set up alone (each a batch of one, at month 0), merged in the given order."""
         return parts[0] if len(parts) == 1 else merge(parts)
 
-    def __init__(self, params: dict | None = None, rng=None) -> None:
+    def __init__(self, params: dict | None = None, rng=None, record: bool = True) -> None:
         self.rngs = [rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)]
         self.ps = [Params(resolve(params))]
         self.replicates = 1
@@ -85,7 +85,8 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         self.set_up_dynamics()
         self.initiate()
         self.rows = []
-        self.record()
+        if record:  # month 0's outputs; a batch records them once for all its alliances (model/run.py)
+            self.record()
 
     # ------------------------------------------------------------------------------------------ set-up
     def adopt_params(self) -> None:

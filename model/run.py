@@ -66,7 +66,7 @@ def run_batch(runs, steps: int = 120) -> list[RunResult]:
     out: list[RunResult] = []
     group: list[tuple[Alliances, int]] = []
     for params, seed in runs:  # each alliance set up alone; a full group steps before the next is set up
-        alliance = Alliances(params, np.random.default_rng(seed))
+        alliance = Alliances(params, np.random.default_rng(seed), record=False)
         if group and sum(a.n for a, _ in group) + alliance.n > STEPPED_TOGETHER:
             out += run_together(group, steps)
             group = []
@@ -80,6 +80,7 @@ def run_together(group: list[tuple[Alliances, int]], steps: int) -> list[RunResu
     """Step the alliances of ``group`` (each ``(alliance at month 0, its seed)``) together for ``steps``
     months; one result each, in order."""
     alliances = Alliances.together([a for a, _ in group])
+    alliances.record()  # month 0, for the whole group at once (its alliances were set up without it)
     for _ in range(steps):
         alliances.step()
     columns = {name: np.stack([row[k] for row in alliances.rows]) for k, name in enumerate(MODEL_REPORTERS)}

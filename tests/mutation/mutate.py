@@ -1084,6 +1084,9 @@ MUTANTS: tuple[Mutant, ...] = (
     M("pairs within a group skip each member's last partner", "model/population.py",
       'after = np.searchsorted(g, g, side="right") - 1 - position', 'after = np.searchsorted(g, g, side="right") - 2 - position',
       ("tests/model/test_population.py",)),
+    M("a batch records month 0 twice (once more than its alliances alone)", "model/run.py",
+      "    alliances.record()  # month 0", "    alliances.record()\n    alliances.record()  # month 0",
+      ("tests/model/test_batches.py::test_a_single_run_is_a_batch_of_one_and_the_mesa_model_records_the_same",)),
 )
 
 

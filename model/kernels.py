@@ -1225,13 +1225,13 @@ def pilot_candidates(is_community, members, stage, pilot_host, n_new, rep):
 def host_weight(hosts, marginalised, capacity, equity, voice, rep):
     """Each candidate host's relative chance to get a pilot (model/pilots.py: Pilots.host_weight):
     ((1 - equity) x capacity + equity x need) x voice + 1e-9, need = (1 if marginalised else 0.3) x
-    (1 - capacity)."""
+    (1 - capacity); ``voice`` is the hosts' own, in their order."""
     out = np.empty(len(hosts))
     for j in range(len(hosts)):
         i = hosts[j]
         e = equity[rep[i]]
         need = (1.0 if marginalised[i] else 0.3) * (1 - capacity[i])
-        out[j] = ((1 - e) * capacity[i] + e * need) * voice[i] + 1e-9
+        out[j] = ((1 - e) * capacity[i] + e * need) * voice[j] + 1e-9
     return out
 
 

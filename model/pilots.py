@@ -37,7 +37,8 @@ class Pilots:
     def host_weight(self, hosts: np.ndarray) -> np.ndarray:
         """Relative chance of each candidate host to get a pilot: ((1 - equity) x capacity + equity x need)
         x voice, need = (1 if marginalised else 0.3) x (1 - capacity) (see :meth:`run_action_research`)."""
-        return kernels.host_weight(hosts, self.marginalised, self.capacity, self.q["equity"], self.voice(), self.rep_s)
+        return kernels.host_weight(hosts, self.marginalised, self.capacity, self.q["equity"], self.voice(hosts),
+                                  self.rep_s)
 
     def pilot_platforms(self, host: int) -> list[int]:
         """The platforms that run a pilot: the host's community platform, its district's platform and any

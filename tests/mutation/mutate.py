@@ -910,7 +910,7 @@ MUTANTS: tuple[Mutant, ...] = (
       'settle = 1.0',
       (f"{BR}::test_agenda_moves_by_plasticity_times_what_is_not_yet_agreed",)),
     M("pilots ignore voice (power never steers resources)", 'model/kernels.py',
-      'out[j] = ((1 - e) * capacity[i] + e * need) * voice[i] + 1e-9',
+      'out[j] = ((1 - e) * capacity[i] + e * need) * voice[j] + 1e-9',
       'out[j] = ((1 - e) * capacity[i] + e * need) + 1e-9',
       (f"{BR}::test_pilot_hosts_are_weighted_by_voice",)),
     M("the stakeholder analysis finds marginalised groups whatever inclusiveness", "model/membership.py",
@@ -1087,6 +1087,9 @@ MUTANTS: tuple[Mutant, ...] = (
     M("a batch records month 0 twice (once more than its alliances alone)", "model/run.py",
       "    alliances.record()  # month 0", "    alliances.record()\n    alliances.record()  # month 0",
       ("tests/model/test_batches.py::test_a_single_run_is_a_batch_of_one_and_the_mesa_model_records_the_same",)),
+    M("a pilot host's weight uses the voice of the stakeholder at its place in the list, not its own", "model/pilots.py",
+      'self.q["equity"], self.voice(hosts),', 'self.q["equity"], self.voice(),',
+      (f"{KP}::test_host_weight_is_the_array_rule",)),
 )
 
 

@@ -70,10 +70,10 @@ class Replicates:
 
     @property
     def streams(self) -> Streams:
-        """The replicates' generators as the compiled draws reach them (model/streams.py), read once per batch
-        (and again in a copy of it)."""
+        """The replicates' generators as the compiled draws reach them (model/streams.py), read again when a
+        generator was replaced (and in a copy of the batch)."""
         s = self.__dict__.get("_streams")
-        if s is None or s.rngs is not self.rngs:
+        if s is None or s.rngs != tuple(self.rngs):  # the same generators, one by one (identity: no __eq__)
             s = self._streams = Streams(self.rngs)
         return s
 

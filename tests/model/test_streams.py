@@ -80,3 +80,5 @@ def test_generators_replaced_in_a_batch_are_the_ones_drawn_from(batch):
     b.rngs = [np.random.default_rng(100 + r) for r in range(4)]
     got = b.uniform(np.array([3, 3, 3, 3]))
     np.testing.assert_array_equal(got, np.concatenate([np.random.default_rng(100 + r).random(3) for r in range(4)]))
+    b.rngs[2] = np.random.default_rng(7)  # one generator replaced in place: its numbers, not the old one's
+    np.testing.assert_array_equal(b.uniform(np.array([0, 0, 2, 0])), np.random.default_rng(7).random(2))

@@ -27,7 +27,7 @@ class Pilots:
         if not n_new.any():
             return
         # each alliance draws its pilots from its own candidates
-        chosen = hosts[rules.weighted_samples(self.rngs, n_new, self.host_weight(hosts), bounds)]
+        chosen = hosts[rules.weighted_samples(self.uniform, n_new, self.host_weight(hosts), bounds)]
         self.pilot_host, self.pilot_end, marginalised = kernels.enrol_pilots(
             self.pilot_host, self.pilot_end, chosen, self.month, self.q["pilot_duration"],
             self.marginalised, self.rep_s, self.replicates)

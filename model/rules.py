@@ -97,18 +97,21 @@ def weighted_sample(g: np.random.Generator, k: int, weights: np.ndarray) -> np.n
     returns and draws from ``g`` (NumPy's algorithm: a batch of uniforms against the cumulative weights, the
     repeats dropped and drawn again without the positions already taken), without its argument checks,
     which cost as much again. One group of :func:`weighted_samples`."""
-    return weighted_samples([g], np.array([k]), np.asarray(weights, dtype=float), np.array([0, len(weights)]))
+    return weighted_samples(lambda counts: g.random(int(counts[0])), np.array([k]), np.asarray(weights, dtype=float),
+                            np.array([0, len(weights)]))
 
 
-def weighted_samples(rngs: list, k: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def weighted_samples(draw, k: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """:func:`weighted_sample` in each group r of ``weights`` (``weights[bounds[r]:bounds[r + 1]]``): ``k[r]``
-    distinct positions drawn from ``rngs[r]``, as it draws them alone. Returns the positions into ``weights``,
-    group after group, each group's in the order drawn; the rounds of picking: :func:`model.kernels.pick_in_groups`."""
+    distinct positions drawn from group r's generator, as it draws them alone; ``draw(counts)`` gives
+    ``counts[r]`` uniforms from group r's generator, group after group (an alliance batch's
+    ``Replicates.uniform``). Returns the positions into ``weights``, group after group, each group's in the order
+    drawn; the rounds of picking: :func:`model.kernels.pick_in_groups`."""
     shares, picked = np.empty(len(weights)), np.empty(int(k.sum()), dtype=np.int64)
     n_picked = np.zeros(len(k), dtype=np.int64)
     missing = k
     while missing.any():  # a round: each group short of its positions draws as many uniforms again
-        u = np.concatenate([g.random(m) for g, m in zip(rngs, missing.tolist()) if m])
+        u = draw(missing)
         missing = kernels.pick_in_groups(weights, bounds, k, u, shares, picked, n_picked)
     return picked
 

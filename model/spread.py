@@ -61,10 +61,8 @@ class Spread:
         the platforms linked to its own (awareness only upwards; views by their openness, as in
         :meth:`converge_views`: an entrenched blocker is not talked round by hearsay either)."""
         carriers = self.attend_bridge | (self.attend & self.has_second_seat)
-        if decisions.of(self) is not None:
-            carriers = decisions.overrule(self, "carry_news", carriers,
-                                          self.has_second_seat & (self.attend | self.attend_bridge),
-                                          ("carried the alliance's news to the other level", "kept the news to itself"))
+        carriers = decisions.overrule(self, "carry_news", carriers, self.has_second_seat & (self.attend | self.attend_bridge),
+                                      ("carried the alliance's news to the other level", "kept the news to itself"))
         if carriers.any():
             kernels.carry_between_levels(self.awareness, self.view, self.openness(), carriers, self.platform,
                                          self.bridge_platform, self.seated_members, self.home, self.rep_s, self.rep_p,

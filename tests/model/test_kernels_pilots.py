@@ -364,7 +364,8 @@ def test_weighted_samples_draw_group_by_group_as_the_array_rule():
         bounds = np.r_[0, np.cumsum(m)]
         ours = [np.random.default_rng([case, r]) for r in range(R)]
         theirs = [np.random.default_rng([case, r]) for r in range(R)]
-        picked = rules.weighted_samples(ours, k, weights, bounds)
+        picked = rules.weighted_samples(lambda counts: np.concatenate([g.random(c) for g, c in zip(ours, counts)]),
+                                        k, weights, bounds)
         expected = [bounds[r] + weighted_sample_with_arrays(theirs[r], k[r], weights[bounds[r]:bounds[r + 1]])
                     for r in range(R)]
         np.testing.assert_array_equal(picked, np.concatenate(expected))

@@ -63,7 +63,9 @@ class Streams:
     def __init__(self, rngs: list) -> None:
         self.rngs = tuple(rngs)
         interfaces = [g.bit_generator.ctypes for g in rngs]
-        self.fn = np.array([ctypes.cast(c.next_double, ctypes.c_void_p).value for c in interfaces], dtype=np.uintp)
+        # the function pointers' values, read where they are kept (ctypes.cast would leave a reference cycle)
+        self.fn = np.array([ctypes.c_void_p.from_address(ctypes.addressof(c.next_double)).value for c in interfaces],
+                           dtype=np.uintp)
         self.states = np.array([c.state_address for c in interfaces], dtype=np.uintp)
 
     def __reduce__(self):  # copy.deepcopy and pickle: None, and the copy reads its own generators' addresses

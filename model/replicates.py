@@ -116,15 +116,15 @@ def merge(parts: list) -> object:
         if var.per is Per.BATCH:
             continue
         values = [getattr(m, var.name) for m in parts]
-        if var.points_to is not None:
-            off = starts[var.points_to]
-            values = [np.where(v >= 0, v + off[r], v) for r, v in enumerate(values)]
         if isinstance(values[0], dict):
             merged = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
         elif isinstance(values[0], list):
             merged = [x for v in values for x in v]
         else:
             merged = np.concatenate(values)
+        if var.points_to is not None:  # each replicate's indices shifted by its offset, all at once
+            shift = np.repeat(starts[var.points_to][:-1], [len(v) for v in values])
+            merged = np.where(merged >= 0, merged + shift.reshape((-1,) + (1,) * (merged.ndim - 1)), merged)
         batch.__dict__[var.name] = merged
     batch.replicates = len(parts)
     batch.rngs = [g for m in parts for g in m.rngs]

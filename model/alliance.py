@@ -29,7 +29,7 @@ from .membership import MembershipProcess
 from .monitoring import Monitoring
 from .outputs import COUNTERS
 from .pilots import Pilots
-from .population import GOVERNMENT_KINDS, INITIATORS, INTERMEDIARY_KINDS, KIND_INDEX, KINDS, build_population
+from .population import GOVERNMENT_KINDS, INITIATORS, INTERMEDIARY_KINDS, KIND_INDEX, KINDS, build_population, of_kinds
 from .registry import resolve
 from .replicates import Replicates, merge
 from .spread import Spread
@@ -134,18 +134,18 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
                                     axis=1)
         peers = self.is_community[self.src] & self.is_community[self.dst]
         # both directions of every community-community tie, so one bincount counts each one's peers
-        self.peer_from = np.r_[self.src[peers], self.dst[peers]]
-        self.peer_to = np.r_[self.dst[peers], self.src[peers]]
+        self.peer_from = np.concatenate((self.src[peers], self.dst[peers]))
+        self.peer_to = np.concatenate((self.dst[peers], self.src[peers]))
         peer_degree = np.bincount(self.peer_from, minlength=self.n)
         self.inverse_peer_degree = np.divide(1.0, peer_degree, out=np.zeros(self.n), where=peer_degree > 0)
         self.no_peers = peer_degree == 0
         # both directions of every tie with a community listening: whom a community can hear MUS from
-        self.listening = np.r_[self.is_community[self.src], self.is_community[self.dst]]
-        self.link_from = np.r_[self.src, self.dst][self.listening]
-        self.link_to = np.r_[self.dst, self.src][self.listening]
-        self.link_tie = np.r_[np.arange(len(self.src)), np.arange(len(self.src))][self.listening]
+        self.listening = np.concatenate((self.is_community[self.src], self.is_community[self.dst]))
+        self.link_from = np.concatenate((self.src, self.dst))[self.listening]
+        self.link_to = np.concatenate((self.dst, self.src))[self.listening]
+        self.link_tie = np.tile(np.arange(len(self.src)), 2)[self.listening]
         self.breadth = self.interest_breadth(np.arange(self.n))
-        self.intermediary_kind = np.isin(self.kind, [KIND_INDEX[k] for k in INTERMEDIARY_KINDS])
+        self.intermediary_kind = of_kinds(INTERMEDIARY_KINDS)[self.kind]
         self.n_communities = np.array([int(self.is_community.sum())])
         self.community_district = np.where(self.is_community, self.district, -1)
         D = p["n_districts"]
@@ -153,7 +153,7 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         self.design_platform = np.where(self.is_community, 1 + D + self.community_district, -1)
         self.parent_platform = np.where(self.platform_level == LEVEL.COMMUNITY, self.platform_district + 1,
                                         np.where(self.platform_level == LEVEL.DISTRICT, 0, -1))
-        self.government = np.isin(self.kind, [KIND_INDEX[k] for k in GOVERNMENT_KINDS])
+        self.government = of_kinds(GOVERNMENT_KINDS)[self.kind]
         self.org = ~self.is_community & (self.kind != KIND_INDEX["project_office"])
         self.can_adopt = self.kind != KIND_INDEX["project_office"]
         self.not_initiator = np.arange(self.n) != pop.initiator

@@ -68,8 +68,8 @@ class MembershipProcess:
             q["reinvite_delay"], rs, self.is_community, self.replicates)
         if len(joining):
             self.admit(joining, commitment=q["joining_commitment"], clarity=0.0)
-        for i in named:
-            self.log(rs[i], EventKind.JOIN, f"{self.names[i]} joined the {self.platform_names[self.platform[i]]}.")
+        for i, r, p in zip(named.tolist(), rs[named].tolist(), self.platform[named].tolist()):  # plain ints: faster
+            self.log(r, EventKind.JOIN, f"{self.names[i]} joined the {self.platform_names[p]}.")
         for r in np.flatnonzero(n_comm):
             self.log(r, EventKind.JOIN, f"{n_comm[r]} communities joined community platforms.")
 
@@ -166,8 +166,8 @@ class MembershipProcess:
                                             q["win_memory"], q["local_burden"], rs)
         labels = ("roles unclear", "saw no benefit", "unresolved conflict", "felt excluded",
                   "too costly to attend while nothing came of it")
-        for i, reason in zip(gone, reasons):
-            self.log(rs[i], EventKind.LEAVE, f"{self.names[i]} left: {labels[reason]}.")
+        for i, r, reason in zip(gone.tolist(), rs[gone].tolist(), reasons.tolist()):
+            self.log(r, EventKind.LEAVE, f"{self.names[i]} left: {labels[reason]}.")
 
     def rejoin(self) -> None:
         """Re-joining: a member who left comes back of its own accord with monthly chance ``rejoin_rate``,
@@ -197,5 +197,6 @@ class MembershipProcess:
             return
         self.admit(back, commitment=self.q["rejoining_commitment"], clarity=0.0)
         self.counts["rejoins"] += self.total(self.rep_s[back])
-        for i in back[self.org[back]]:
-            self.log(self.rep_s[i], EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")
+        orgs = back[self.org[back]]
+        for i, r in zip(orgs.tolist(), self.rep_s[orgs].tolist()):
+            self.log(r, EventKind.REJOIN, f"{self.names[i]} re-joined the alliance{' ' + how if how else ''}.")

@@ -9,6 +9,7 @@ modelling judgements in :data:`KINDS` (documented in docs/ODD.md, section 5).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -63,6 +64,14 @@ INTERMEDIARY_KINDS = ("district_water_office", "district_agriculture_office", "d
 MARGINALISED_USES = (0.35, 0.05, 0.3, 0.3)
 GOVERNMENT_KINDS = ("ministry_water", "ministry_agriculture", "district_water_office",
                     "district_agriculture_office")
+
+
+def of_kinds(names) -> np.ndarray:
+    """Whether each kind (by index) is one of ``names``: ``of_kinds(names)[kind]`` marks the stakeholders of
+    those kinds."""
+    out = np.zeros(len(KINDS), dtype=bool)
+    out[[KIND_INDEX[k] for k in names]] = True
+    return out
 
 
 @dataclass(frozen=True)
@@ -132,10 +141,16 @@ class Population:
 
 def platform_ids(n_districts: int) -> tuple[np.ndarray, list[str]]:
     """Platform 0 is national; 1..D are district platforms; D+1..2D the community platforms of each district."""
-    levels = np.r_[Level.NATIONAL, np.full(n_districts, Level.DISTRICT), np.full(n_districts, Level.COMMUNITY)]
-    names = (["National platform"] + [f"District {d + 1} platform" for d in range(n_districts)]
-             + [f"District {d + 1} community platform" for d in range(n_districts)])
-    return levels.astype(np.int8), names
+    levels = np.repeat(np.array([Level.NATIONAL, Level.DISTRICT, Level.COMMUNITY], dtype=np.int8),
+                       [1, n_districts, n_districts])
+    return levels, list(platform_names(n_districts))
+
+
+@cache
+def platform_names(n_districts: int) -> tuple[str, ...]:
+    """The platforms' plain names (see :func:`platform_ids`), written once per number of districts."""
+    return (("National platform",) + tuple(f"District {d + 1} platform" for d in range(n_districts))
+            + tuple(f"District {d + 1} community platform" for d in range(n_districts)))
 
 
 def build_population(p: dict, rng: np.random.Generator, given=None) -> Population:
@@ -206,7 +221,7 @@ def build_population(p: dict, rng: np.random.Generator, given=None) -> Populatio
 
     initiator = choose_initiator(p, rng, kind, level, membership, view)
     names = name_stakeholders(kind, district, n_org)
-    plat_district = np.r_[-1, np.arange(nd), np.arange(nd)].astype(np.int32)
+    plat_district = np.concatenate(([-1], np.arange(nd), np.arange(nd))).astype(np.int32)
     pop = Population(kind, level, district, comm, marginalised, power, capacity, busy, interests, entrenchment,
                      view, awareness, membership, in_network, platform, bridge_platform, src, dst, trust, names,
                      initiator, plat_level, plat_district, plat_names)
@@ -243,7 +258,9 @@ def initial_views(p, rng, kind, blocker_weight, comm, n_org, n_pilot):
     if n_block and weights.sum() > 0:
         n_block = min(n_block, int((weights > 0).sum()))
         blockers = rng.choice(orgs, n_block, replace=False, p=weights / weights.sum())
-    rest = np.setdiff1d(orgs, blockers)
+    open_ = np.ones(n, dtype=bool)
+    open_[blockers] = False
+    rest = orgs[open_[orgs]]  # the organisations not chosen to block, in index order (as np.setdiff1d gives them)
     n_champ = min(len(rest), int(round(p["share_champions"] * len(orgs))))
     champions = rng.choice(rest, n_champ, replace=False) if n_champ else np.empty(0, dtype=int)
     view[blockers] = rng.uniform(0.02, 0.3, len(blockers))
@@ -285,8 +302,7 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
         order = communities[np.lexsort((rng.random(len(communities)), district[communities]))]
         d_sorted = district[order]
         for shift in range(1, k + 1):
-            b = np.roll(order, -shift)
-            same = d_sorted == np.roll(d_sorted, -shift)
+            b, same = rotated(order, shift), d_sorted == rotated(d_sorted, shift)
             rewire = rng.random(len(order)) < 0.1
             edges.append(np.stack((order, np.where(rewire | ~same, rng.choice(communities, len(order)), b)), axis=1))
     if project:  # the project knows every organisation and its own district's communities
@@ -298,8 +314,15 @@ def build_ties(p, rng, level, district, comm, in_network, n_org, project):
         edges.append(np.stack((net, rng.choice(net, len(net))), axis=1))
     e = np.concatenate(edges).astype(np.int64)
     low, high = np.minimum(e[:, 0], e[:, 1]), np.maximum(e[:, 0], e[:, 1])
-    pair = np.unique((low * n + high)[low != high])  # each tie once, by (lower, higher) end
+    pair = np.sort((low * n + high)[low != high])
+    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # each tie once, by (lower, higher) end
     return pair // n, pair % n
+
+
+def rotated(x: np.ndarray, shift: int) -> np.ndarray:
+    """``x`` moved ``shift`` places to the left, wrapping round: ``np.roll(x, -shift)`` without its overhead."""
+    s = shift % len(x)
+    return np.concatenate((x[s:], x[:s]))
 
 
 def pairs_within(members: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -334,14 +357,18 @@ def choose_initiator(p, rng, kind, level, membership, view) -> int:
 
 
 def name_stakeholders(kind, district, n_org) -> list[str]:
-    labels = [k.label for k in KINDS]
+    """Each stakeholder's plain name: its kind's label, and for a community its number (counted from the first
+    community, ``n_org``) and district, for a district organisation its district."""
     in_community = [k.level == Level.COMMUNITY for k in KINDS]
-    names = []
-    for i, (k, d) in enumerate(zip(kind.tolist(), district.tolist())):  # plain ints: formatting NumPy's is slow
-        if in_community[k]:
-            names.append(f"{labels[k]} of community {i - n_org + 1} (district {d + 1})")
-        elif d >= 0:
-            names.append(f"{labels[k]} of district {d + 1}")
-        else:
-            names.append(labels[k])
-    return names
+    return [stakeholder_name(k, i - n_org + 1 if in_community[k] else 0, d)  # plain ints: NumPy's format slowly
+            for i, (k, d) in enumerate(zip(kind.tolist(), district.tolist()))]
+
+
+@lru_cache(maxsize=1 << 16)
+def stakeholder_name(kind: int, community: int, district: int) -> str:
+    """The name of a stakeholder of ``kind`` in ``district`` (-1: none), ``community`` its number if it is a
+    community (0 if not); remembered, since every run of a study names the same stakeholders again."""
+    label = KINDS[kind].label
+    if community:
+        return f"{label} of community {community} (district {district + 1})"
+    return f"{label} of district {district + 1}" if district >= 0 else label

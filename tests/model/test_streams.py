@@ -82,3 +82,38 @@ def test_generators_replaced_in_a_batch_are_the_ones_drawn_from(batch):
     np.testing.assert_array_equal(got, np.concatenate([np.random.default_rng(100 + r).random(3) for r in range(4)]))
     b.rngs[2] = np.random.default_rng(7)  # one generator replaced in place: its numbers, not the old one's
     np.testing.assert_array_equal(b.uniform(np.array([0, 0, 2, 0])), np.random.default_rng(7).random(2))
+
+
+def test_pcg64_arithmetic_run_in_the_loop_gives_numpys_numbers_and_state():
+    """PCG64's step is run by the loop itself (model/streams.py: pcg64_next_double): every number and the
+    generator's 128-bit state afterwards must be NumPy's, over enough numbers (100,000 per generator) that every
+    rotation of the output (its top 6 bits: 64 of them) occurs many times, and for generators spawned from
+    seeds, from entropy, advanced and jumped."""
+    from model.streams import Streams, draw_blocks
+
+    sources = [np.random.default_rng(0), np.random.default_rng(2**63 + 5), np.random.default_rng(),
+               np.random.Generator(np.random.PCG64(9).advance(2**100)), np.random.Generator(np.random.PCG64(4).jumped())]
+    twins = copy.deepcopy(sources)
+    s = Streams(sources)
+    assert (s.fn == 0).all()  # all five are drawn by the loop's own arithmetic
+    starts = np.arange(len(sources) + 1) * 100_000
+    out = np.empty(starts[-1])
+    draw_blocks(s.fn, s.states, starts, np.ones(len(sources), dtype=bool), out)
+    for r, twin in enumerate(twins):
+        np.testing.assert_array_equal(out[starts[r]:starts[r + 1]], twin.random(100_000))
+        assert sources[r].bit_generator.state == twin.bit_generator.state
+
+
+def test_other_bit_generators_in_a_batch_are_called_through_their_own_function(batch):
+    """A replicate whose generator is not PCG64 (here Philox and MT19937) draws through its bit generator's own
+    ``next_double``, beside PCG64 replicates drawn by the loop."""
+    b, _ = batch
+    b.rngs[1] = np.random.Generator(np.random.Philox(3))
+    b.rngs[3] = np.random.Generator(np.random.MT19937(8))
+    twins = copy.deepcopy(b.rngs)
+    assert [int(f) == 0 for f in b.streams.fn] == [True, False, True, False]
+    got = b.uniform_rows(2)
+    s = b.s_start
+    for r, g in enumerate(twins):
+        np.testing.assert_array_equal(got[:, s[r]:s[r + 1]], g.random((2, s[r + 1] - s[r])))
+    assert [g.random() for g in b.rngs] == [g.random() for g in twins]

@@ -273,7 +273,6 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
     def forget_members(self) -> None:
         self._members = None
         self._member_ties = None
-        self._member_ends = None
 
     @property
     def members(self) -> np.ndarray:
@@ -283,7 +282,6 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
             self._members, self._seated_members, self._seated_platform, self._platform_size = kernels.seat_members(
                 self.membership, MEMBER, self.seated, self.platform, self.n_platforms)
             self._member_ties = None
-            self._member_ends = None
         return self._members
 
     @property
@@ -305,23 +303,12 @@ class Alliances(Funding, MembershipProcess, Meetings, Vision, Trust, Conflict, P
         return self._platform_size
 
     @property
-    def member_ends(self) -> tuple[np.ndarray, np.ndarray]:
-        """Masks over the ties: is the tie's ``src`` a current member, is its ``dst``."""
-        self.tie_members()
-        return self._member_ends
-
-    @property
     def live_ties(self) -> np.ndarray:
-        """Mask of ties between two current members who share a platform."""
-        self.tie_members()
-        return self._member_ties
-
-    def tie_members(self) -> None:
-        """The cached views of the ties (member_ends, live_ties), worked out again after membership changed."""
+        """Mask of ties between two current members who share a platform (cached until membership changes)."""
         m = self.members  # a membership change forgets the cached views
         if self._member_ties is None:
-            member_src, member_dst, self._member_ties = kernels.tie_members(m, self.src, self.dst, self.edge_platform)
-            self._member_ends = (member_src, member_dst)
+            self._member_ties = kernels.live_ties_of(m, self.src, self.dst, self.edge_platform)
+        return self._member_ties
 
     def set_membership(self, who, state: int) -> None:
         """The only way membership changes, so the cached views stay true."""

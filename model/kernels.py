@@ -440,16 +440,13 @@ def seat_members(membership, member, seated, platform, n_platforms):
 
 
 @njit(cache=True, nogil=True)
-def tie_members(members, src, dst, edge_platform):
-    """For each tie (model/alliance.py: Alliances.member_ends, live_ties): is its source a member, is its target,
-    and is it live: both ends members who share a platform."""
-    T = len(src)
-    member_src, member_dst, live = np.empty(T, np.bool_), np.empty(T, np.bool_), np.empty(T, np.bool_)
-    for e in range(T):
-        a, b = members[src[e]], members[dst[e]]
-        member_src[e], member_dst[e] = a, b
-        live[e] = a & b & (edge_platform[e] >= 0)
-    return member_src, member_dst, live
+def live_ties_of(members, src, dst, edge_platform):
+    """Whether each tie is live (model/alliance.py: Alliances.live_ties): both ends members who share a platform."""
+    live = np.zeros(len(src), np.bool_)
+    for e in range(len(src)):
+        if edge_platform[e] >= 0 and members[src[e]]:
+            live[e] = members[dst[e]]
+    return live
 
 
 @njit(cache=True, nogil=True)

@@ -144,7 +144,7 @@ def test_trust_in_members_is_the_array_rule_to_the_bit(batch):
     asked = np.zeros(a.n, dtype=bool)
     asked[who] = True
     best = (a.q["initial_trust"] * 0.5)[a.rep_s]
-    member_src, member_dst = a.member_ends
+    member_src, member_dst = a.members[a.src], a.members[a.dst]
     for me, other_is_member in ((a.src, member_dst), (a.dst, member_src)):
         e = asked[me] & other_is_member
         np.maximum.at(best, me[e], a.trust[e])
@@ -205,7 +205,7 @@ def test_meeting_attendance_and_learning_are_the_array_rule_to_the_bit(batch):
 def test_ties_to_members_are_the_array_rule(batch):
     a = batch
     who = np.flatnonzero(~a.members)
-    member_src, member_dst = a.member_ends
+    member_src, member_dst = a.members[a.src], a.members[a.dst]
     counts = np.bincount(a.src[member_dst], minlength=a.n) + np.bincount(a.dst[member_src], minlength=a.n)
     ours = a.member_ties(who)
     assert np.array_equal(ours, counts[who].astype(float)) and ours.max() >= 2
@@ -415,10 +415,10 @@ def test_membership_views_are_the_array_rule(batch):
     assert np.array_equal(seated_platform, a.platform[expected & a.seated])
     assert np.array_equal(platform_size, np.bincount(a.platform[expected & a.seated], minlength=a.n_platforms))
     assert (expected & ~a.seated).any() and (platform_size == 0).any()
-    member_src, member_dst, live = kernels.tie_members(members, a.src, a.dst, a.edge_platform)
-    assert np.array_equal(member_src, expected[a.src]) and np.array_equal(member_dst, expected[a.dst])
+    live = kernels.live_ties_of(members, a.src, a.dst, a.edge_platform)
     assert np.array_equal(live, (a.edge_platform >= 0) & expected[a.src] & expected[a.dst])
-    assert (member_src & member_dst & ~live).any() and live.any()  # members on no common platform: not live
+    assert (expected[a.src] & expected[a.dst] & ~live).any() and live.any()  # members on no common platform: not live
+    assert ((a.edge_platform >= 0) & (expected[a.src] != expected[a.dst])).any()  # one end a member: not live
 
 
 @pytest.mark.parametrize("floors", ["per alliance", "numbers"])

@@ -9,7 +9,7 @@ from model.states import STATE
 
 # what the alliances hold that is not their state: caches, the parameters as arrays, the recorded outputs
 NOT_STATE = {"q_", "rows", "decisions", "_members", "_seated_members", "_seated_platform", "_platform_size",
-             "_member_ties", "_member_ends", "_tally", "_ties_on", "_seated_on", "_ties_of"}
+             "_member_ties", "_tally", "_ties_on", "_seated_on", "_ties_of"}
 
 
 def test_a_model_holds_exactly_the_declared_state():

@@ -19,7 +19,7 @@ class Pilots:
         in :meth:`finish_pilots`."""
         self.finish_pilots()
         rate = self.q["pilots_per_year"] / 12 * self.support
-        n_new = np.array([g.poisson(x) for g, x in zip(self.rngs, rate.tolist())])
+        n_new = self.poisson(rate)
         if not n_new.any():
             return
         hosts, bounds, n_new = kernels.pilot_candidates(self.is_community, self.members, self.stage, self.pilot_host,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .streams import Streams, draw_blocks, draw_rows
+from .streams import Streams, draw_blocks, draw_rows, poisson_each
 from .states import STATE, Per, Points
 
 
@@ -60,6 +60,18 @@ class Replicates:
             return self.rngs[0].random(self.n_platforms)
         out = np.full(self.n_platforms, np.nan)
         self.draw_blocks(self.p_start, out, active)
+        return out
+
+    def poisson(self, mean: np.ndarray) -> np.ndarray:
+        """One Poisson draw per replicate, ``mean[r]`` from replicate r's generator: what ``rngs[r].poisson(mean[r])``
+        gives (for a batch one compiled call, model/streams.py, and NumPy for means of 10 or more)."""
+        if self.replicates == 1:
+            return np.array([self.rngs[0].poisson(mean[0])])
+        out = np.empty(self.replicates, dtype=np.int64)
+        s = self.streams
+        poisson_each(s.fn, s.states, np.asarray(mean, dtype=float), out)
+        for r in np.flatnonzero(out < 0).tolist():
+            out[r] = self.rngs[r].poisson(mean[r])
         return out
 
     def draw_blocks(self, starts: np.ndarray, out: np.ndarray, active: np.ndarray | None = None) -> None:

@@ -34,7 +34,7 @@ class Spread:
         kernels.fade_push(self.push, q["push_memory"], rs)
         self.share_between_levels()
         rate = q["dissemination_events_per_year"] / 12 * self.support
-        n_events = np.array([g.poisson(rate[r]) for r, g in enumerate(self.rngs)])
+        n_events = self.poisson(rate)
         self.counts["dissemination_events"] += n_events
         if not n_events.any():
             return

@@ -21,6 +21,7 @@ never copied or pickled (a copy of an alliance reads its own generators' address
 from __future__ import annotations
 
 import ctypes
+import math
 
 import numpy as np
 from llvmlite import ir
@@ -91,6 +92,29 @@ def draw_rows(fn, states, starts, out):
         for k in range(out.shape[0]):
             for i in range(starts[r], starts[r + 1]):
                 out[k, i] = next_of(fn[r], states[r])
+
+
+@njit(cache=True, nogil=True)
+def poisson_each(fn, states, lam, out):
+    """One Poisson draw per replicate r with mean ``lam[r]``, from its generator: NumPy's ``random_poisson``, which
+    returns 0 for a mean of 0 without drawing and below 10 multiplies uniform draws until their product falls to
+    e^-mean or below (Knuth's method), the count before that its number. -1 where the mean is 10 or more (NumPy's
+    other method) or not a valid mean: drawn from Python (:meth:`model.replicates.Replicates.poisson`)."""
+    for r in range(len(states)):
+        m = lam[r]
+        if m == 0.0:
+            out[r] = 0
+        elif 0.0 < m < 10.0:
+            limit, x, product = math.exp(-m), 0, 1.0
+            while True:
+                product *= next_of(fn[r], states[r])
+                if product > limit:
+                    x += 1
+                else:
+                    break
+            out[r] = x
+        else:
+            out[r] = -1
 
 
 class Streams:

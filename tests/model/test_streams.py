@@ -117,3 +117,21 @@ def test_other_bit_generators_in_a_batch_are_called_through_their_own_function(b
     for r, g in enumerate(twins):
         np.testing.assert_array_equal(got[:, s[r]:s[r + 1]], g.random((2, s[r + 1] - s[r])))
     assert [g.random() for g in b.rngs] == [g.random() for g in twins]
+
+
+@pytest.mark.parametrize("means", [(0.0, 0.3, 9.999999, 10.0), (25.5, 3.0, 1e-12, 0.0)])
+def test_poisson_draws_are_numpys_for_every_mean_and_leave_each_generator_where_numpy_leaves_it(batch, means):
+    """Pilots started and dissemination events held in a month: one Poisson draw per replicate. Means below 10
+    are drawn in the compiled loop (NumPy's multiplication method), a mean of 0 draws nothing, 10 and more go to
+    NumPy itself; 200 months of each must match a twin drawn by NumPy, number for number."""
+    b, twins = batch
+    mean = np.array(means)
+    for _ in range(200):
+        np.testing.assert_array_equal(b.poisson(mean), [g.poisson(m) for g, m in zip(twins, means)])
+    assert [g.bit_generator.state for g in b.rngs] == [g.bit_generator.state for g in twins]
+
+
+def test_an_invalid_poisson_mean_is_refused_as_numpy_refuses_it(batch):
+    b, _ = batch
+    with pytest.raises(ValueError, match="lam"):
+        b.poisson(np.array([1.0, -0.5, 1.0, 1.0]))

@@ -53,6 +53,19 @@ def test_months_make_no_reference_cycles_so_pausing_the_collector_frees_nothing_
     assert sum(len(log) for log in alliances.logs) > 100  # the months did happen, and logged
 
 
+def test_a_finished_group_of_runs_is_freed_at_once_not_left_to_the_paused_collector(monkeypatch):
+    """With the collector paused, a stepped group's alliances must go when their results are out: a batch
+    stepped in three groups (the cap lowered) leaves no alliance, parameters or array in reference cycles."""
+    from model import run as run_module
+
+    runs = [({}, s) for s in range(6)]
+    model.run_batch(runs[:2], steps=6)  # compiled loops loaded once (see above)
+    monkeypatch.setattr(run_module, "STEPPED_TOGETHER", 2 * model.build_model().alliances.n)
+    garbage = cyclic_garbage_of(lambda: model.run_batch(runs, steps=6))
+    kinds = {type(o).__name__ for o in garbage}
+    assert not kinds & {"Alliances", "Params", "ndarray", "EventLog", "Generator"}, kinds
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_a_run_leaves_the_collector_as_it_found_it_even_when_it_fails(enabled):
     was = gc.isenabled()

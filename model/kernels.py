@@ -7,8 +7,8 @@ each named after the module whose mechanisms call it.
 Why compiled: a month is a few hundred NumPy calls, and each call costs a microsecond or two whatever its
 length (a single run's arrays hold a few hundred elements) and writes its whole result before the next reads
 it; a loop here costs one call and reads each element once. What stays in NumPy: random draws (each
-replicate's own generator, in the order it draws alone; a batch's uniform draws are one compiled call through
-each generator's own ``next_double``, model/streams.py) and the transcendental functions (NumPy's
+replicate's own generator, in the order it draws alone; a batch's uniform and Poisson draws are one compiled
+call on each generator's state, model/streams.py) and the transcendental functions (NumPy's
 ``exp``/``expm1``/``pow`` may use other implementations than the compiled ones and differ in the last bit).
 Helpers called once per element take numbers, never arrays (an array argument costs a reference count per call).
 """

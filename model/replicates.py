@@ -10,9 +10,9 @@ there is one code path.
 Each replicate's outputs are bit-identical to running it alone, whatever R and its neighbours, because
 
 - every random draw is made from the replicate's own generator, in the order and the number it would be
-  made alone (:meth:`Replicates.uniform`, :meth:`Replicates.uniform_rows`: for a batch one compiled call
-  through each generator's own ``next_double``, model/streams.py; and per-replicate calls where a draw's kind
-  or size depends on the state);
+  made alone (:meth:`Replicates.uniform`, :meth:`Replicates.uniform_rows`, :meth:`Replicates.poisson`: for a
+  batch one compiled call on each generator's state, model/streams.py; and per-replicate calls where a draw's
+  kind or size depends on the state);
 - element-wise arithmetic does not depend on the array it sits in;
 - every sum, mean or maximum over a replicate's elements is a ``np.bincount`` / ``np.maximum.at`` over the
   combined arrays, which adds each group's elements one by one in index order (never NumPy's pairwise

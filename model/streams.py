@@ -1,18 +1,18 @@
-"""Uniform draws for a batch from each replicate's own generator, in one compiled call.
+"""A batch's uniform and Poisson draws from each replicate's own generator, in one compiled call each.
 
-A batch of R replicates draws its uniform numbers replicate by replicate, each from its own generator
-(model/replicates.py). Called from Python that is R calls per draw site, about 13 sites a month, each call
-costing about 1.2 us besides its numbers (measured for 381 numbers: 2.3 us a call, 1.3 us here). Here one compiled loop calls, for each number, the very function NumPy's
-``Generator.random`` calls: the bit generator's ``next_double`` (NumPy's C interface ``bit_generator.ctypes``),
-on that replicate's generator state. So replicate r receives exactly the numbers ``rngs[r].random(k)`` would
-give, in the same order, and its generator moves on exactly as far (``tests/model/test_streams.py``); draws
-made from Python before or after (``poisson``, ``binomial``, ``random``) interleave with them as they would.
+A batch of R replicates draws replicate by replicate, each from its own generator (model/replicates.py).
+Called from Python that is R calls per draw site, about 13 sites a month, each costing about 1.2 us besides
+its numbers. Here one compiled loop makes every replicate's numbers on that replicate's generator state, so
+replicate r receives exactly the numbers ``rngs[r].random(k)`` (or ``rngs[r].poisson(mean)``) would give, in
+the same order, and its generator moves on exactly as far (``tests/model/test_streams.py``); draws made from
+Python before or after (``binomial``, ``integers``) interleave with them as they would.
 
-For NumPy's default bit generator, PCG64 (what ``np.random.default_rng`` makes), the loop does not call
-``next_double`` but runs its arithmetic itself (:func:`pcg64_next_double`): the same 128-bit step, output
-permutation and conversion to a double, on the same state in memory, without an indirect call per number
-(5.2 ns a number through the call, measured against NumPy's own 3.8 ns; the tests compare every number and the
-state afterwards with NumPy's). Any other bit generator is called through its ``next_double``.
+For NumPy's default bit generator, PCG64 (what ``np.random.default_rng`` makes), the loop runs its arithmetic
+itself (:func:`pcg64_next_double`): the same 128-bit step, output permutation and conversion to a double, on the
+same state in memory (2.8 ns a number; 5.2 ns through an indirect call per number, NumPy's own 3.8 ns). Any other
+bit generator is called through the function NumPy's ``Generator.random`` calls, its ``next_double`` (NumPy's C
+interface ``bit_generator.ctypes``). Poisson numbers follow NumPy's own method for means below 10
+(:func:`poisson_each`).
 
 The addresses are the process's own: :class:`Streams` reads them from the generators when first needed and is
 never copied or pickled (a copy of an alliance reads its own generators' addresses again).
